@@ -1,0 +1,91 @@
+"""Configuration: defaults here, overridden by environment variables (and `.env`)."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("POLDER_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def database_url(url: str) -> str:
+    """Use psycopg 3 for plain postgresql:// URLs (SQLAlchemy would pick psycopg2)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    ENV_NAME = os.environ.get("POLDER_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'polder.db'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Empty means "no Redis": jobs run in-process after the request commits.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1"))
+
+    # OWASP Password Storage Cheat Sheet: scrypt N=2^17, r=8, p=1.
+    PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
+    PASSWORD_MIN_LENGTH = 10
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    FORCE_HTTPS = _bool("FORCE_HTTPS", False)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/minute;50/hour")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_STARTTLS = _bool("MAIL_USE_STARTTLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Polder <polder@localhost>")
+    MAIL_FOLDER = os.environ.get("MAIL_FOLDER", str(INSTANCE_DIR / "mail"))
+    # Links in email need an absolute address; requests are not there to tell it.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    INVITE_MAX_AGE = 7 * 24 * 3600
+    RESET_MAX_AGE = 3600
+    BOARD_PAGE_SIZE = 20
+
+
+class ProductionConfig(Config):
+    FORCE_HTTPS = _bool("FORCE_HTTPS", True)
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-session"
+    REMEMBER_COOKIE_NAME = "__Host-remember"
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    REDIS_URL = ""
+    # A cheaper scrypt cost keeps the suite fast; production cost has its own test.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+    RATELIMIT_STORAGE_URI = "memory://"
+    # Most tests post forms directly; tests/test_security.py turns CSRF back on.
+    WTF_CSRF_ENABLED = False
+    MAIL_SERVER = ""
+    BASE_URL = "http://localhost"
+
+
+def config_for_env() -> type[Config]:
+    return ProductionConfig if Config.ENV_NAME == "production" else Config

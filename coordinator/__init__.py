@@ -1,0 +1,64 @@
+"""Polder: task coordination for partnerships where nobody is in charge."""
+
+import logging
+import os
+
+from flask import Flask
+
+from config import BASE_DIR, INSTANCE_DIR, Config, config_for_env
+
+
+def create_app(config: type[Config] | None = None, **overrides) -> Flask:
+    app = Flask(__name__, template_folder=str(BASE_DIR / "templates"),
+                instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config or config_for_env())
+    app.config.update(overrides)
+    _check_secret_key(app)
+    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    from . import auth, database, queue, security, tenancy
+    from .errors import register_error_handlers
+
+    database.init_database(app)
+    security.init_security(app)
+    auth.init_login(app)
+    queue.init_queue(app)
+    tenancy.init_tenancy(app)
+    register_error_handlers(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from . import activity, admin, auth, groups, main, members, tasks, teams
+
+    for module in (main, auth, tasks, teams, activity, members, groups, admin):
+        app.register_blueprint(module.bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from .templating import init_templating
+
+    init_templating(app)
+
+
+def _check_secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["ENV_NAME"] == "production":
+        raise RuntimeError("SECRET_KEY must be set in production (32+ random bytes).")
+    # Development: keep one random key per checkout so sessions survive restarts.
+    os.makedirs(app.instance_path, exist_ok=True)
+    path = os.path.join(app.instance_path, "secret_key")
+    if not os.path.exists(path):
+        with open(path, "w") as handle:
+            handle.write(os.urandom(32).hex())
+    with open(path) as handle:
+        app.config["SECRET_KEY"] = handle.read().strip()

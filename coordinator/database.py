@@ -1,0 +1,38 @@
+"""Database set-up: SQLite pragmas for safe concurrent writers, migrations."""
+
+import os
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db, migrate
+
+
+def init_database(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args.setdefault("timeout", 30)  # busy_timeout: writers queue, not fail
+        options["connect_args"] = connect_args
+        options.pop("pool_pre_ping", None)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+        path = uri.removeprefix("sqlite:///")
+        if path and path != uri and not path.startswith(":memory:"):
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    db.init_app(app)
+    from . import models  # noqa: F401  (register tables with the metadata)
+
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..",
+                                                     "migrations"),
+                     render_as_batch=True, compare_type=True)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

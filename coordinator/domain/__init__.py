@@ -1,0 +1,1 @@
+"""Pure logic: no Flask, SQLAlchemy, Redis or models are imported here."""

@@ -1,0 +1,95 @@
+"""The CoordinatorError family and the one place that maps errors to responses."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, flash, jsonify, redirect, render_template, request
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class CoordinatorError(Exception):
+    """A refused action with a message fit for the user."""
+
+    status = 409
+    message = "That could not be done."
+
+    def __init__(self, message: str | None = None, *, field: str | None = None, **fields):
+        super().__init__(message or self.message)
+        self.field = field
+        self.fields = fields
+
+    @property
+    def code(self) -> str:
+        name = type(self).__name__.removesuffix("Error")
+        return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+class TaskFullError(CoordinatorError):
+    message = "This task is full."
+
+
+class TaskClosedError(CoordinatorError):
+    message = "This task is no longer taking people."
+
+
+class AlreadyInError(CoordinatorError):
+    message = "You are already part of this task."
+
+
+class NotAllowedError(CoordinatorError):
+    status = 403
+    message = "You are not allowed to do that."
+
+
+class InvalidInputError(CoordinatorError):
+    status = 422
+    message = "Some input is not valid."
+
+
+class InitiatorMustHandOverError(CoordinatorError):
+    message = "You started this task: hand it over to a contributor or cancel it first."
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(CoordinatorError, _coordinator_error)
+    for code in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(code, _http_error)
+    app.register_error_handler(500, _server_error)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _coordinator_error(error: CoordinatorError):
+    db.session.rollback()
+    if _wants_json():
+        body = {"code": error.code, "message": str(error), "field": error.field}
+        return jsonify(error=body), error.status
+    flash(str(error), "error")
+    return redirect(request.referrer if _same_site_referrer() else "/")
+
+
+def _same_site_referrer() -> bool:
+    referrer = request.referrer or ""
+    return referrer.startswith(request.host_url)
+
+
+def _http_error(error):
+    if _wants_json():
+        return jsonify(error={"code": error.name.lower().replace(" ", "_"),
+                              "message": error.description, "field": None}), error.code
+    return render_template("errors/error.html", error=error), error.code
+
+
+def _server_error(error):
+    db.session.rollback()
+    log.exception("unhandled error", exc_info=getattr(error, "original_exception", error))
+    if _wants_json():
+        return jsonify(error={"code": "server_error", "message": "Something went wrong.",
+                              "field": None}), 500
+    return render_template("errors/500.html"), 500

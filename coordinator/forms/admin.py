@@ -1,0 +1,43 @@
+"""Admin forms: partnership settings, organisations, roles, invitations, imports."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from ..domain.power import POWER_SOURCE_LABELS, SECTOR_LABELS
+from ..models import ROLES
+
+SCORE_CHOICES = [(0, "0 – none"), (1, "1 – some"), (2, "2 – strong")]
+
+
+class PartnershipForm(FlaskForm):
+    name = StringField("Name", validators=[InputRequired(), Length(max=160)])
+    description = TextAreaField("Mission", validators=[Length(max=5000)])
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField("Name", validators=[InputRequired(), Length(max=160)])
+    sector = SelectField("Sector", choices=list(SECTOR_LABELS.items()))
+    formal_authority = SelectField(POWER_SOURCE_LABELS["formal_authority"], coerce=int,
+                                   choices=SCORE_CHOICES)
+    resource_control = SelectField(POWER_SOURCE_LABELS["resource_control"], coerce=int,
+                                   choices=SCORE_CHOICES)
+    discursive_legitimacy = SelectField(POWER_SOURCE_LABELS["discursive_legitimacy"],
+                                        coerce=int, choices=SCORE_CHOICES)
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=[(r, r.capitalize()) for r in ROLES])
+    organisation_id = SelectField("Organisation", coerce=int)
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
+    role = SelectField("Role", choices=[(r, r.capitalize()) for r in ROLES], default="member")
+    organisation_id = SelectField("Organisation", coerce=int, default=0)
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Members CSV", validators=[FileRequired(), FileAllowed(["csv"], "A .csv file")])
+    skip_invalid = BooleanField("Import the valid rows and skip the bad ones")

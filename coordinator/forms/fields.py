@@ -1,0 +1,48 @@
+"""Fields and validators shared by several forms."""
+
+from flask import current_app
+from wtforms import PasswordField, StringField
+from wtforms.validators import InputRequired, ValidationError
+
+from ..domain.passwords import password_problem
+from ..domain.tags import TagError, parse_tags
+
+
+class TagListField(StringField):
+    """Comma-separated tags, normalised; `data` is a list of tag names."""
+
+    def _value(self):
+        if isinstance(self.data, list):
+            return ", ".join(self.data)
+        return self.data or ""
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0] if valuelist else ""
+        try:
+            self.data = parse_tags(self.raw)
+        except TagError as exc:
+            self.data = self.raw
+            raise ValueError(str(exc)) from None
+
+
+class NewPasswordField(PasswordField):
+    def __init__(self, label="New password", **kwargs):
+        super().__init__(label, validators=[InputRequired()], **kwargs)
+
+    def pre_validate(self, form):
+        context = tuple(
+            str(getattr(form, name).data or "") for name in ("name", "email") if hasattr(form, name)
+        )
+        problem = password_problem(self.data or "", current_app.config["PASSWORD_MIN_LENGTH"],
+                                   context)
+        if problem:
+            raise ValidationError(problem)
+
+
+def attach_error(form, error) -> bool:
+    """Show a service error under its field; False when the form has no such field."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None:
+        return False
+    field.errors = [*field.errors, str(error)] if isinstance(field.errors, list) else [str(error)]
+    return True

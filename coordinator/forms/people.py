@@ -1,0 +1,41 @@
+"""Profile, working-group and joint-activity forms."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange
+
+from ..models import ACTIVITY_KINDS
+from .fields import TagListField
+
+
+class ProfileForm(FlaskForm):
+    name = StringField("Name", validators=[InputRequired(), Length(max=120)])
+    tags = TagListField("What you know (tags)",
+                        description="Comma-separated; pick from suggestions or add your own.")
+    bio = TextAreaField("Short bio", validators=[Length(max=2000)],
+                        description="A few lines on your work and what you can offer.")
+
+
+class GroupForm(FlaskForm):
+    name = StringField("Name", validators=[InputRequired(), Length(max=120)])
+    description = TextAreaField("What the group is for", validators=[Length(max=2000)])
+
+
+class ActivityForm(FlaskForm):
+    kind = SelectField("Kind", choices=[(k, k.capitalize()) for k in ACTIVITY_KINDS])
+    title = StringField("Title", validators=[InputRequired(), Length(max=160)])
+    occurred_at = DateTimeLocalField("When (UTC)", format="%Y-%m-%dT%H:%M",
+                                     validators=[InputRequired()])
+    duration_minutes = IntegerField("Duration (minutes)", default=60,
+                                    validators=[InputRequired(), NumberRange(min=5, max=1440)])
+    link = SelectField("About", validators=[InputRequired()],
+                       description="The task or working group the activity served.")
+    attendee_ids = SelectMultipleField("Attendees", coerce=int,
+                                       description="You are included automatically.")

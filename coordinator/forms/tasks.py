@@ -1,0 +1,77 @@
+"""Task, joining and activity forms."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from .fields import TagListField
+
+NOTE_HELP = "One line on why you qualify: what you know or bring (max 280 characters)."
+
+
+class TaskForm(FlaskForm):
+    title = StringField("Title", validators=[InputRequired(), Length(min=3, max=160)])
+    description = TextAreaField(
+        "Description", validators=[Length(max=20000)],
+        description="Markdown: **bold**, *italic*, lists and links.")
+    tags = TagListField("Required knowledge (tags)",
+                        description="Comma-separated, e.g. flood modelling, gis")
+    capacity = IntegerField("Places for contributors", default=3,
+                            validators=[InputRequired(), NumberRange(min=1, max=50)])
+    due_on = DateField("Due date", validators=[Optional()])
+    effort_hours = DecimalField("Effort estimate (hours)", places=1,
+                                validators=[Optional(), NumberRange(min=0.5, max=10000)])
+    join_policy = RadioField("Who can join", default="open", choices=[
+        ("open", "Anyone with the knowledge: join directly"),
+        ("approval", "I approve each request"),
+    ])
+    working_group_id = SelectField("Working group", coerce=int, default=0)
+
+
+class JoinForm(FlaskForm):
+    note = StringField("Why you qualify", description=NOTE_HELP,
+                       validators=[InputRequired(message="Say in a line why you qualify."),
+                                   Length(max=280)])
+
+
+class DecisionForm(FlaskForm):
+    reason = StringField("Reason (optional, shown to the requester)",
+                         validators=[Length(max=280)])
+
+
+class HandOverForm(FlaskForm):
+    successor = SelectField("Hand over to", coerce=int, validators=[InputRequired()])
+
+
+class CompleteForm(FlaskForm):
+    outcome = TextAreaField("Outcome", description="What came out of it, and where to find it.",
+                            validators=[InputRequired(message="Describe the outcome."),
+                                        Length(max=5000)])
+
+
+class CancelForm(FlaskForm):
+    reason = StringField("Reason (optional)", validators=[Length(max=280)])
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Comment", validators=[InputRequired(message="Write something first."),
+                                                Length(max=5000)])
+
+
+class WorkLogForm(FlaskForm):
+    hours = DecimalField("Hours", places=2,
+                         validators=[InputRequired(), NumberRange(min=0.25, max=24)])
+    worked_on = DateField("Day", validators=[InputRequired()])
+    note = StringField("What you did (optional)", validators=[Length(max=280)])
+
+
+class EmptyForm(FlaskForm):
+    """A CSRF token and nothing else, for one-button actions."""

@@ -1,0 +1,60 @@
+"""The member directory, profiles and editing my knowledge profile."""
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from .extensions import db
+from .forms.people import ProfileForm
+from .models import Membership, Participation, Tag, Task, User, membership_tags
+from .services.profiles import update_profile
+from .services.tags import popular_tags
+from .tenancy import get_scoped_or_404, member_required
+
+bp = Blueprint("members", __name__, url_prefix="/p/<slug>")
+
+
+@bp.get("/members")
+@member_required
+def index():
+    q = request.args.get("q", "").strip()[:100]
+    tag = request.args.get("tag", "").strip().lower()[:40]
+    stmt = (select(Membership).join(User, User.id == Membership.user_id)
+            .where(Membership.partnership_id == g.partnership.id)
+            .options(joinedload(Membership.user), joinedload(Membership.organisation),
+                     selectinload(Membership.tags))
+            .order_by(User.name))
+    if q:
+        stmt = stmt.where(User.name.icontains(q, autoescape=True))
+    if tag:
+        stmt = stmt.where(Membership.id.in_(
+            select(membership_tags.c.membership_id).join(Tag).where(
+                Tag.partnership_id == g.partnership.id, Tag.name == tag)))
+    page = db.paginate(stmt, per_page=30, error_out=False)
+    return render_template("members/index.html", page=page, q=q, tag=tag)
+
+
+@bp.get("/members/<int:member_id>")
+@member_required
+def profile(member_id: int):
+    member = get_scoped_or_404(Membership, member_id)
+    tasks = list(db.session.scalars(
+        select(Task).join(Participation, Participation.task_id == Task.id)
+        .where(Participation.membership_id == member.id)
+        .options(selectinload(Task.tags)).order_by(Task.id.desc()).limit(50)))
+    return render_template("members/profile.html", member=member, tasks=tasks)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@member_required
+def edit_profile():
+    form = ProfileForm(obj=g.member, name=g.member.user.name)
+    if request.method == "GET":
+        form.tags.data = g.member.tag_names
+    if form.validate_on_submit():
+        update_profile(g.member, form.name.data, form.tags.data, form.bio.data or "")
+        db.session.commit()
+        flash("Profile saved.", "success")
+        return redirect(url_for("members.profile", member_id=g.member.id))
+    return render_template("members/edit.html", form=form,
+                           suggestions=popular_tags(g.partnership.id))

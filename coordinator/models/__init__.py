@@ -1,0 +1,33 @@
+"""ORM models by area; importing this package registers them all."""
+
+from .activity import ACTIVITY_KINDS, Comment, Event, JointActivity, WorkLog, activity_attendees
+from .people import (
+    ROLES,
+    Invitation,
+    LoginSession,
+    Membership,
+    Organisation,
+    Partnership,
+    Tag,
+    User,
+    membership_tags,
+)
+from .tasks import (
+    JOIN_POLICIES,
+    TASK_STATUSES,
+    GroupMember,
+    JoinRequest,
+    Participation,
+    Task,
+    WaitlistEntry,
+    WorkingGroup,
+    task_tags,
+)
+from .types import utcnow
+
+__all__ = [
+    "ACTIVITY_KINDS", "JOIN_POLICIES", "ROLES", "TASK_STATUSES", "Comment", "Event",
+    "GroupMember", "Invitation", "JoinRequest", "JointActivity", "LoginSession", "Membership",
+    "Organisation", "Participation", "Partnership", "Tag", "Task", "User", "WaitlistEntry",
+    "WorkLog", "WorkingGroup", "activity_attendees", "membership_tags", "task_tags", "utcnow",
+]

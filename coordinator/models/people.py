@@ -1,0 +1,179 @@
+"""Accounts, partnerships, organisations, memberships and knowledge tags."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..domain.power import POWER_SOURCES, SECTORS, power_tier
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+ROLES = ("member", "coordinator", "admin")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user")
+
+    # Set from the login session row by the user loader; Flask-Login stores it in the cookie,
+    # so deleting that row kills every copy of the cookie.
+    session_token = None
+
+    def get_id(self) -> str:
+        return self.session_token or ""
+
+    def set_password(self, password: str) -> None:
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def password_needs_rehash(self) -> bool:
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        return not (self.password_hash or "").startswith(method + "$")
+
+
+class LoginSession(db.Model):
+    """One row per logged-in browser; logout deletes it."""
+
+    __tablename__ = "login_sessions"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+
+class Partnership(db.Model):
+    __tablename__ = "partnerships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="partnership")
+    organisations: Mapped[list[Organisation]] = relationship(
+        back_populates="partnership", order_by="Organisation.name"
+    )
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+    __table_args__ = (
+        UniqueConstraint("partnership_id", "name"),
+        CheckConstraint(f"sector IN ({', '.join(repr(s) for s in SECTORS)})", name="sector"),
+        *(
+            CheckConstraint(f"{source} BETWEEN 0 AND 2", name=source)
+            for source in POWER_SOURCES
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    name: Mapped[str] = mapped_column(String(160))
+    sector: Mapped[str] = mapped_column(String(20))
+    formal_authority: Mapped[int] = mapped_column(default=0)
+    resource_control: Mapped[int] = mapped_column(default=0)
+    discursive_legitimacy: Mapped[int] = mapped_column(default=0)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="organisations")
+    memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")
+
+    @property
+    def power_score(self) -> int:
+        return self.formal_authority + self.resource_control + self.discursive_legitimacy
+
+    @property
+    def tier(self) -> str:
+        return power_tier(self.formal_authority, self.resource_control, self.discursive_legitimacy)
+
+
+membership_tags = Table(
+    "membership_tags",
+    db.metadata,
+    Column("membership_id", ForeignKey("memberships.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+    __table_args__ = (UniqueConstraint("partnership_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+
+
+class Membership(db.Model):
+    """A person in one partnership: role, organisation and knowledge profile."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("partnership_id", "user_id"),
+        CheckConstraint(f"role IN ({', '.join(repr(r) for r in ROLES)})", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="member")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    partnership: Mapped[Partnership] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation | None] = relationship(back_populates="memberships")
+    tags: Mapped[list[Tag]] = relationship(secondary=membership_tags, order_by=Tag.name)
+
+    def has_role(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+    @property
+    def name(self) -> str:
+        return self.user.name
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [tag.name for tag in self.tags]
+
+
+class Invitation(db.Model):
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(20), default="member")
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    partnership: Mapped[Partnership] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()

@@ -1,0 +1,191 @@
+"""Tasks, working groups and who takes part in them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .people import Membership, Tag
+from .types import UTCDateTime, utcnow
+
+TASK_STATUSES = ("open", "active", "done", "cancelled")
+JOIN_POLICIES = ("open", "approval")
+REQUEST_STATUSES = ("pending", "accepted", "declined", "withdrawn")
+
+task_tags = Table(
+    "task_tags",
+    db.metadata,
+    Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class WorkingGroup(db.Model):
+    __tablename__ = "working_groups"
+    __table_args__ = (UniqueConstraint("partnership_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    members: Mapped[list[GroupMember]] = relationship(
+        back_populates="working_group", cascade="all, delete-orphan"
+    )
+
+
+class GroupMember(db.Model):
+    __tablename__ = "group_members"
+
+    working_group_id: Mapped[int] = mapped_column(
+        ForeignKey("working_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    working_group: Mapped[WorkingGroup] = relationship(back_populates="members")
+    membership: Mapped[Membership] = relationship()
+
+
+class Task(db.Model):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        CheckConstraint("capacity BETWEEN 1 AND 50", name="capacity_range"),
+        CheckConstraint("filled >= 0 AND filled <= capacity", name="filled_within_capacity"),
+        CheckConstraint(
+            f"status IN ({', '.join(repr(s) for s in TASK_STATUSES)})", name="status"
+        ),
+        CheckConstraint(
+            f"join_policy IN ({', '.join(repr(p) for p in JOIN_POLICIES)})", name="join_policy"
+        ),
+        Index("ix_tasks_board", "partnership_id", "status", "id"),
+        Index("ix_tasks_due", "partnership_id", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"))
+    initiator_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
+    working_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("working_groups.id"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    # Contributors only: the initiator never takes a place.
+    capacity: Mapped[int] = mapped_column(default=3)
+    filled: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    due_on: Mapped[date | None]
+    effort_hours: Mapped[float | None]
+    join_policy: Mapped[str] = mapped_column(String(10), default="open")
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    initiator: Mapped[Membership] = relationship(foreign_keys=[initiator_id])
+    working_group: Mapped[WorkingGroup | None] = relationship()
+    tags: Mapped[list[Tag]] = relationship(secondary=task_tags, order_by=Tag.name)
+    participations: Mapped[list[Participation]] = relationship(
+        back_populates="task", order_by="Participation.id"
+    )
+
+    @property
+    def has_room(self) -> bool:
+        return self.is_joinable and self.filled < self.capacity
+
+    @property
+    def is_joinable(self) -> bool:
+        return self.status in ("open", "active")
+
+    @property
+    def places_left(self) -> int:
+        return max(self.capacity - self.filled, 0)
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [tag.name for tag in self.tags]
+
+
+class Participation(db.Model):
+    """A current member of a task's team; leaving deletes the row (events keep history)."""
+
+    __tablename__ = "participations"
+    __table_args__ = (
+        UniqueConstraint("task_id", "membership_id"),
+        CheckConstraint("role IN ('initiator', 'contributor')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
+    role: Mapped[str] = mapped_column(String(12), default="contributor")
+    note: Mapped[str] = mapped_column(String(280), default="")
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    task: Mapped[Task] = relationship(back_populates="participations")
+    membership: Mapped[Membership] = relationship()
+
+
+class WaitlistEntry(db.Model):
+    """A place in the FIFO queue of a full task; the lowest id is promoted first."""
+
+    __tablename__ = "waitlist_entries"
+    __table_args__ = (UniqueConstraint("task_id", "membership_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
+    note: Mapped[str] = mapped_column(String(280), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    task: Mapped[Task] = relationship()
+    membership: Mapped[Membership] = relationship()
+
+
+class JoinRequest(db.Model):
+    __tablename__ = "join_requests"
+    __table_args__ = (
+        CheckConstraint(
+            f"status IN ({', '.join(repr(s) for s in REQUEST_STATUSES)})", name="status"
+        ),
+        # One pending request per person and task; decided ones stay as history.
+        Index(
+            "uq_join_requests_pending",
+            "task_id",
+            "membership_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
+    note: Mapped[str] = mapped_column(String(280), default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    reason: Mapped[str] = mapped_column(String(280), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id"))
+
+    task: Mapped[Task] = relationship()
+    membership: Mapped[Membership] = relationship(foreign_keys=[membership_id])

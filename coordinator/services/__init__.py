@@ -1,0 +1,1 @@
+"""Use cases: load rows, call domain logic, write rows. They flush at most, never commit."""

@@ -1,0 +1,111 @@
+"""Work logs, joint activities and comments."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from ..domain.text import render_markdown
+from ..errors import InvalidInputError, NotAllowedError, TaskClosedError
+from ..extensions import db
+from ..models import (
+    Comment,
+    JointActivity,
+    Membership,
+    Participation,
+    Task,
+    WorkingGroup,
+    WorkLog,
+    utcnow,
+)
+from .events import record_event
+
+
+def log_work(task: Task, member: Membership, hours: float, worked_on: date, note: str = "",
+             now: datetime | None = None) -> WorkLog:
+    if not 0.25 <= hours <= 24:
+        raise InvalidInputError("Log between 0.25 and 24 hours per entry.", field="hours")
+    if not _is_on_task(task, member):
+        raise NotAllowedError("Join the task before logging work on it.")
+    if task.status == "cancelled":
+        raise TaskClosedError("This task was cancelled.")
+    entry = WorkLog(partnership_id=task.partnership_id, task_id=task.id,
+                    membership_id=member.id, hours=hours, worked_on=worked_on,
+                    note=note.strip(), created_at=now or utcnow())
+    db.session.add(entry)
+    db.session.flush()
+    record_event(task.partnership_id, "work_logged", actor_id=member.id, task_id=task.id,
+                 working_group_id=task.working_group_id, now=now,
+                 data={"hours": hours, "worked_on": worked_on.isoformat(),
+                       "work_log_id": entry.id})
+    return entry
+
+
+@dataclass
+class ActivityInput:
+    kind: str
+    title: str
+    occurred_at: datetime
+    duration_minutes: int
+    attendee_ids: list[int]
+    task_id: int | None = None
+    working_group_id: int | None = None
+
+
+def record_activity(author: Membership, data: ActivityInput) -> JointActivity:
+    """Record a meeting, workshop or call; attendees must be members of this partnership."""
+    if (data.task_id is None) == (data.working_group_id is None):
+        raise InvalidInputError("Link the activity to a task or a working group.", field="link")
+    _check_in_partnership(Task, data.task_id, author.partnership_id, "task_id")
+    _check_in_partnership(WorkingGroup, data.working_group_id, author.partnership_id,
+                          "working_group_id")
+    ids = set(data.attendee_ids) | {author.id}
+    attendees = list(db.session.scalars(select(Membership).where(
+        Membership.id.in_(ids), Membership.partnership_id == author.partnership_id)))
+    if len(attendees) != len(ids):
+        raise InvalidInputError("Choose attendees from this partnership.", field="attendee_ids")
+    activity = JointActivity(
+        partnership_id=author.partnership_id, kind=data.kind, title=data.title.strip(),
+        occurred_at=data.occurred_at, duration_minutes=data.duration_minutes,
+        task_id=data.task_id, working_group_id=data.working_group_id,
+        created_by_id=author.id, attendees=attendees,
+    )
+    db.session.add(activity)
+    db.session.flush()
+    record_event(author.partnership_id, "activity_recorded", actor_id=author.id,
+                 task_id=data.task_id, working_group_id=data.working_group_id,
+                 now=data.occurred_at,
+                 data={"activity_id": activity.id, "kind": data.kind,
+                       "minutes": data.duration_minutes,
+                       "attendee_ids": sorted(ids)})
+    return activity
+
+
+def add_comment(task: Task, member: Membership, body: str,
+                now: datetime | None = None) -> Comment:
+    body = body.strip()
+    if not body:
+        raise InvalidInputError("Write something first.", field="body")
+    if len(body) > 5000:
+        raise InvalidInputError("Keep comments under 5,000 characters.", field="body")
+    comment = Comment(task_id=task.id, membership_id=member.id, body=body,
+                      body_html=render_markdown(body), created_at=now or utcnow())
+    db.session.add(comment)
+    db.session.flush()
+    record_event(task.partnership_id, "commented", actor_id=member.id, task_id=task.id,
+                 working_group_id=task.working_group_id, now=now,
+                 data={"comment_id": comment.id})
+    return comment
+
+
+def _is_on_task(task: Task, member: Membership) -> bool:
+    return db.session.scalar(select(Participation.id).where(
+        Participation.task_id == task.id, Participation.membership_id == member.id)) is not None
+
+
+def _check_in_partnership(model, object_id: int | None, partnership_id: int, field: str):
+    if object_id is None:
+        return
+    obj = db.session.get(model, object_id)
+    if obj is None or obj.partnership_id != partnership_id:
+        raise InvalidInputError("Choose one from this partnership.", field=field)

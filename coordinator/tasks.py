@@ -1,0 +1,231 @@
+"""The task board, task pages, posting, editing, cancelling and completing."""
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from .domain.fit import task_fit
+from .errors import CoordinatorError
+from .extensions import db
+from .forms.fields import attach_error
+from .forms.tasks import (
+    CancelForm,
+    CommentForm,
+    CompleteForm,
+    DecisionForm,
+    EmptyForm,
+    HandOverForm,
+    JoinForm,
+    TaskForm,
+    WorkLogForm,
+)
+from .models import (
+    Comment,
+    JoinRequest,
+    JointActivity,
+    Membership,
+    Participation,
+    Task,
+    WaitlistEntry,
+    WorkingGroup,
+    WorkLog,
+)
+from .services import board as board_service
+from .services import tasks
+from .services.tags import popular_tags
+from .tenancy import get_scoped_or_404, member_required
+
+bp = Blueprint("tasks", __name__, url_prefix="/p/<slug>")
+
+
+@bp.get("/tasks")
+@member_required
+def board():
+    filters = _filters_from_args()
+    stmt = board_service.board_query(g.partnership.id, g.member, filters)
+    page = db.paginate(stmt, per_page=current_app.config["BOARD_PAGE_SIZE"], max_per_page=100,
+                       error_out=False)
+    my_tags = g.member.tag_names
+    fits = {task.id: task_fit(task.tag_names, my_tags) for task in page.items}
+    return render_template("tasks/board.html", page=page, filters=filters, fits=fits,
+                           groups=_groups(), tags=popular_tags(g.partnership.id, 100))
+
+
+def _filters_from_args() -> board_service.BoardFilters:
+    args = request.args
+    status = args.get("status", "joinable")
+    sort = args.get("sort", "fit")
+    return board_service.BoardFilters(
+        status=status if status in board_service.STATUS_CHOICES else "joinable",
+        tag=args.get("tag", "").strip().lower()[:40],
+        group_id=args.get("group", type=int),
+        has_room=args.get("room") == "1",
+        mine=args.get("mine") == "1",
+        q=args.get("q", "").strip()[:100],
+        sort=sort if sort in board_service.SORT_CHOICES else "fit",
+    )
+
+
+@bp.route("/tasks/new", methods=["GET", "POST"])
+@member_required
+def new():
+    form = TaskForm()
+    form.working_group_id.choices = _group_choices()
+    if request.method == "GET" and request.args.get("group", type=int):
+        form.working_group_id.data = request.args.get("group", type=int)
+    if form.validate_on_submit():
+        task = tasks.create_task(g.member, _task_input(form))
+        db.session.commit()
+        flash("Your task is on the board.", "success")
+        return redirect(url_for("tasks.detail", task_id=task.id))
+    return render_template("tasks/form.html", form=form, task=None,
+                           suggestions=popular_tags(g.partnership.id))
+
+
+@bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+@member_required
+def edit(task_id: int):
+    task = get_scoped_or_404(Task, task_id)
+    form = TaskForm(obj=task)
+    form.working_group_id.choices = _group_choices()
+    if request.method == "GET":
+        form.tags.data = task.tag_names
+        form.working_group_id.data = task.working_group_id or 0
+    if form.validate_on_submit():
+        try:
+            tasks.update_task(task, g.member, _task_input(form))
+        except CoordinatorError as error:
+            db.session.rollback()
+            if not attach_error(form, error):
+                raise
+        else:
+            db.session.commit()
+            flash("Task updated.", "success")
+            return redirect(url_for("tasks.detail", task_id=task.id))
+    return render_template("tasks/form.html", form=form, task=task,
+                           suggestions=popular_tags(g.partnership.id))
+
+
+@bp.get("/tasks/<int:task_id>")
+@member_required
+def detail(task_id: int):
+    task = get_scoped_or_404(Task, task_id)
+    return render_task(task)
+
+
+def render_task(task: Task, status: int = 200, **forms):
+    """The task page, with any forms the caller re-shows with their errors."""
+    me = g.member
+    participants = list(db.session.scalars(
+        select(Participation).where(Participation.task_id == task.id)
+        .options(joinedload(Participation.membership).joinedload(Membership.user),
+                 joinedload(Participation.membership).joinedload(Membership.organisation))
+        .order_by(Participation.role.desc(), Participation.id)))
+    waitlist = list(db.session.scalars(
+        select(WaitlistEntry).where(WaitlistEntry.task_id == task.id)
+        .options(joinedload(WaitlistEntry.membership).joinedload(Membership.user))
+        .order_by(WaitlistEntry.id)))
+    my_part = next((p for p in participants if p.membership_id == me.id), None)
+    context = {
+        "task": task,
+        "fit": task_fit(task.tag_names, me.tag_names),
+        "participants": participants,
+        "waitlist": waitlist,
+        "my_part": my_part,
+        "my_wait": next((w for w in waitlist if w.membership_id == me.id), None),
+        "my_request": db.session.scalar(select(JoinRequest).where(
+            JoinRequest.task_id == task.id, JoinRequest.membership_id == me.id,
+            JoinRequest.status == "pending")),
+        "pending": _pending_requests(task) if task.initiator_id == me.id else [],
+        "comments": list(db.session.scalars(
+            select(Comment).where(Comment.task_id == task.id)
+            .options(joinedload(Comment.membership).joinedload(Membership.user))
+            .order_by(Comment.id))),
+        "hours": db.session.scalar(select(func.coalesce(func.sum(WorkLog.hours), 0))
+                                   .where(WorkLog.task_id == task.id)),
+        "work_logs": list(db.session.scalars(
+            select(WorkLog).where(WorkLog.task_id == task.id)
+            .options(joinedload(WorkLog.membership).joinedload(Membership.user))
+            .order_by(WorkLog.id.desc()).limit(10))),
+        "activities": list(db.session.scalars(
+            select(JointActivity).where(JointActivity.task_id == task.id)
+            .options(selectinload(JointActivity.attendees))
+            .order_by(JointActivity.occurred_at.desc()).limit(10))),
+        "join_form": forms.get("join_form") or JoinForm(),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "worklog_form": forms.get("worklog_form") or WorkLogForm(),
+        "complete_form": forms.get("complete_form") or CompleteForm(),
+        "cancel_form": CancelForm(),
+        "decision_form": DecisionForm(),
+        "button_form": EmptyForm(),
+        "handover_form": _handover_form(participants),
+        "full": forms.get("full", False),
+    }
+    return render_template("tasks/detail.html", **context), status
+
+
+def _pending_requests(task: Task) -> list[JoinRequest]:
+    return list(db.session.scalars(
+        select(JoinRequest).where(JoinRequest.task_id == task.id,
+                                  JoinRequest.status == "pending")
+        .options(joinedload(JoinRequest.membership).joinedload(Membership.user))
+        .order_by(JoinRequest.id)))
+
+
+def _handover_form(participants: list[Participation]) -> HandOverForm:
+    form = HandOverForm()
+    form.successor.choices = [(p.membership_id, p.membership.user.name)
+                              for p in participants if p.role == "contributor"]
+    return form
+
+
+@bp.post("/tasks/<int:task_id>/cancel")
+@member_required
+def cancel(task_id: int):
+    task = get_scoped_or_404(Task, task_id)
+    form = CancelForm()
+    if form.validate_on_submit():
+        tasks.cancel_task(task, g.member, form.reason.data or "")
+        db.session.commit()
+        flash("Task cancelled.", "info")
+    return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+@member_required
+def complete(task_id: int):
+    task = get_scoped_or_404(Task, task_id)
+    form = CompleteForm()
+    if not form.validate_on_submit():
+        return render_task(task, 422, complete_form=form)
+    tasks.complete_task(task, g.member, form.outcome.data)
+    db.session.commit()
+    flash("Task completed. Thank you!", "success")
+    return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+@bp.get("/my-work")
+@member_required
+def my_work():
+    return render_template("tasks/my_work.html", work=board_service.my_work(g.member),
+                           button_form=EmptyForm())
+
+
+def _task_input(form: TaskForm) -> tasks.TaskInput:
+    group_id = form.working_group_id.data or None
+    if group_id is not None:
+        get_scoped_or_404(WorkingGroup, group_id)
+    return tasks.TaskInput(
+        title=form.title.data, description=form.description.data or "", tags=form.tags.data,
+        capacity=form.capacity.data, due_on=form.due_on.data,
+        effort_hours=float(form.effort_hours.data) if form.effort_hours.data else None,
+        join_policy=form.join_policy.data, working_group_id=group_id)
+
+
+def _groups() -> list[WorkingGroup]:
+    return list(db.session.scalars(select(WorkingGroup).where(
+        WorkingGroup.partnership_id == g.partnership.id).order_by(WorkingGroup.name)))
+
+
+def _group_choices() -> list[tuple[int, str]]:
+    return [(0, "— none —")] + [(group.id, group.name) for group in _groups()]

@@ -1,0 +1,62 @@
+"""Template filters and the context every page needs."""
+
+from datetime import date, datetime
+
+from flask import Flask, g, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from .domain.power import SECTOR_LABELS
+from .extensions import db
+from .models import Membership, Partnership
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.add_template_filter(_day, "day")
+    app.add_template_filter(_when, "when")
+    app.add_template_filter(_hours, "hours")
+    app.add_template_filter(lambda key: SECTOR_LABELS.get(key, key), "sector")
+    app.add_template_global(_args_url, "args_url")
+    app.context_processor(_page_context)
+
+
+def _page_context() -> dict:
+    partnerships = []
+    if current_user.is_authenticated:
+        partnerships = db.session.execute(
+            select(Partnership.slug, Partnership.name)
+            .join(Membership, Membership.partnership_id == Partnership.id)
+            .where(Membership.user_id == current_user.id).order_by(Partnership.name)).all()
+    return {"my_partnerships": partnerships, "partnership": g.get("partnership"),
+            "me": g.get("member"), "today": date.today()}
+
+
+def _day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:%a %-d %b %Y}"
+
+
+def _when(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:%-d %b %Y, %H:%M} UTC"
+
+
+def _hours(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{float(value):g} h"
+
+
+def _args_url(**changes) -> str:
+    """This page's URL with some query arguments changed (None removes one)."""
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None or value == "":
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)

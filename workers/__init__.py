@@ -1,0 +1,1 @@
+"""RQ job functions and worker set-up. Jobs are thin: ids in, service call, commit."""
