@@ -43,16 +43,21 @@ def normalise_email(raw: str) -> str:
 
 def parse_member_csv(text: str) -> tuple[list[MemberRow], list[RowError]]:
     """Return the valid rows and one error per bad row; line numbers count the header as 1."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    # csv.reader (not DictReader) so blank rows still count, as a spreadsheet shows them.
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = [name.strip().lower() for name in next(reader, [])]
     missing = [column for column in COLUMNS if column not in header]
     if missing:
         return [], [RowError(1, f"missing column(s): {', '.join(missing)}")]
-    reader.fieldnames = header
     rows: list[MemberRow] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for line, record in enumerate(reader, start=2):
+    for line, values in enumerate(reader, start=2):
+        if not any(value.strip() for value in values):
+            continue
+        record = dict(zip(header, values, strict=False))
+        if len(values) > len(header):
+            record[None] = values[len(header):]
         try:
             row = _parse_row(line, record)
         except ValueError as exc:

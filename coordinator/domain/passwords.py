@@ -1,5 +1,6 @@
 """Password rules after OWASP ASVS 6.2: long enough, not a known common password."""
 
+import re
 from functools import cache
 from importlib.resources import files
 
@@ -21,6 +22,7 @@ def password_problem(password: str, min_length: int, context: tuple[str, ...] = 
     lowered = password.lower()
     if lowered in _common():
         return "This password is on a list of commonly used passwords; choose another."
-    if any(word and word.lower() in lowered for word in context if len(word) >= 4):
+    words = {part for text in context for part in re.split(r"[\W_]+", text.lower())}
+    if any(len(word) >= 4 and word in lowered for word in words):
         return "Do not use your name or email address in your password."
     return None

@@ -20,7 +20,7 @@ def normalise_tag(raw: str) -> str:
     if len(tag) > MAX_TAG_LENGTH:
         raise TagError(f"“{tag[:20]}…” is longer than {MAX_TAG_LENGTH} characters")
     if not _ALLOWED.match(tag):
-        raise TagError(f"“{tag}” may use letters, digits, spaces and . + # & / - only")
+        raise TagError(f"“{tag}” may use letters, digits, spaces and . + # & / - _ only")
     return tag
 
 
