@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from .errors import CoordinatorError
 from .extensions import db
-from .forms.fields import attach_error
+from .forms.fields import attach_error, options
 from .forms.people import ActivityForm
 from .forms.tasks import CommentForm, WorkLogForm
 from .models import JointActivity, Membership, Task, User, WorkingGroup
@@ -54,8 +54,8 @@ def log_work(task_id: int):
 @member_required
 def new_activity():
     form = ActivityForm()
-    form.link.choices = _link_choices()
-    form.attendee_ids.choices = _member_choices()
+    form.link.choices = options(_link_choices())
+    form.attendee_ids.choices = options(_member_choices())
     if request.method == "GET":
         form.link.data = request.args.get("link", "")
     if form.validate_on_submit():

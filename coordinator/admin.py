@@ -8,7 +8,7 @@ from .emails import send_invitation_email
 from .errors import CoordinatorError
 from .extensions import db
 from .forms.admin import ImportForm, InviteForm, OrganisationForm, PartnershipForm, RoleForm
-from .forms.fields import attach_error
+from .forms.fields import attach_error, options
 from .models import Invitation, Membership, Organisation, User
 from .services import accounts
 from .services.imports import import_members
@@ -85,7 +85,7 @@ def members():
 def update_member(member_id: int):
     member = get_scoped_or_404(Membership, member_id)
     form = RoleForm()
-    form.organisation_id.choices = _org_choices()
+    form.organisation_id.choices = options(_org_choices())
     if not form.validate_on_submit():
         flash("Choose a valid role and organisation.", "error")
         return redirect(url_for("admin.members"))
@@ -103,7 +103,7 @@ def update_member(member_id: int):
 @role_required("admin")
 def invitations():
     form = InviteForm()
-    form.organisation_id.choices = _org_choices()
+    form.organisation_id.choices = options(_org_choices())
     if form.validate_on_submit():
         data = accounts.InviteInput(email=form.email.data, role=form.role.data,
                                     organisation_id=form.organisation_id.data or None)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .domain.fit import task_fit
 from .errors import CoordinatorError
 from .extensions import db
-from .forms.fields import attach_error
+from .forms.fields import attach_error, options
 from .forms.tasks import (
     CancelForm,
     CommentForm,
@@ -70,7 +70,7 @@ def _filters_from_args() -> board_service.BoardFilters:
 @member_required
 def new():
     form = TaskForm()
-    form.working_group_id.choices = _group_choices()
+    form.working_group_id.choices = options(_group_choices())
     if request.method == "GET" and request.args.get("group", type=int):
         form.working_group_id.data = request.args.get("group", type=int)
     if form.validate_on_submit():
@@ -87,7 +87,7 @@ def new():
 def edit(task_id: int):
     task = get_scoped_or_404(Task, task_id)
     form = TaskForm(obj=task)
-    form.working_group_id.choices = _group_choices()
+    form.working_group_id.choices = options(_group_choices())
     if request.method == "GET":
         form.tags.data = task.tag_names
         form.working_group_id.data = task.working_group_id or 0
@@ -174,8 +174,8 @@ def _pending_requests(task: Task) -> list[JoinRequest]:
 
 def _handover_form(participants: list[Participation]) -> HandOverForm:
     form = HandOverForm()
-    form.successor.choices = [(p.membership_id, p.membership.user.name)
-                              for p in participants if p.role == "contributor"]
+    form.successor.choices = options((p.membership_id, p.membership.user.name)
+                                     for p in participants if p.role == "contributor")
     return form
 
 

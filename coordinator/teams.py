@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, g, redirect, url_for
 
 from .errors import CoordinatorError, TaskFullError
 from .extensions import db
-from .forms.fields import attach_error
+from .forms.fields import attach_error, options
 from .forms.tasks import DecisionForm, EmptyForm, HandOverForm, JoinForm
 from .models import JoinRequest, Participation, Task
 from .services import joining
@@ -113,7 +113,7 @@ def decide(task_id: int, request_id: int, action: str):
 def hand_over(task_id: int):
     task = get_scoped_or_404(Task, task_id)
     form = HandOverForm()
-    form.successor.choices = [(p.membership_id, "") for p in task.participations]
+    form.successor.choices = options((p.membership_id, "") for p in task.participations)
     if not form.validate_on_submit():
         flash("Choose someone on the team to hand over to.", "error")
         return redirect(url_for("tasks.detail", task_id=task.id))

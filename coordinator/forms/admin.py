@@ -7,8 +7,9 @@ from wtforms.validators import InputRequired, Length
 
 from ..domain.power import POWER_SOURCE_LABELS, SECTOR_LABELS
 from ..models import ROLES
+from .fields import options
 
-SCORE_CHOICES = [(0, "0 – none"), (1, "1 – some"), (2, "2 – strong")]
+SCORE_CHOICES = options([(0, "0 – none"), (1, "1 – some"), (2, "2 – strong")])
 
 
 class PartnershipForm(FlaskForm):
@@ -18,7 +19,7 @@ class PartnershipForm(FlaskForm):
 
 class OrganisationForm(FlaskForm):
     name = StringField("Name", validators=[InputRequired(), Length(max=160)])
-    sector = SelectField("Sector", choices=list(SECTOR_LABELS.items()))
+    sector = SelectField("Sector", choices=options(SECTOR_LABELS.items()))
     formal_authority = SelectField(POWER_SOURCE_LABELS["formal_authority"], coerce=int,
                                    choices=SCORE_CHOICES)
     resource_control = SelectField(POWER_SOURCE_LABELS["resource_control"], coerce=int,
@@ -28,16 +29,18 @@ class OrganisationForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[(r, r.capitalize()) for r in ROLES])
+    role = SelectField("Role", choices=options((r, r.capitalize()) for r in ROLES))
     organisation_id = SelectField("Organisation", coerce=int)
 
 
 class InviteForm(FlaskForm):
     email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
-    role = SelectField("Role", choices=[(r, r.capitalize()) for r in ROLES], default="member")
+    role = SelectField("Role", choices=options((r, r.capitalize()) for r in ROLES),
+                       default="member")
     organisation_id = SelectField("Organisation", coerce=int, default=0)
 
 
 class ImportForm(FlaskForm):
-    file = FileField("Members CSV", validators=[FileRequired(), FileAllowed(["csv"], "A .csv file")])
+    file = FileField("Members CSV",
+                     validators=[FileRequired(), FileAllowed(["csv"], "Choose a .csv file.")])
     skip_invalid = BooleanField("Import the valid rows and skip the bad ones")

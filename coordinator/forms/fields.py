@@ -1,7 +1,7 @@
 """Fields and validators shared by several forms."""
 
 from flask import current_app
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, SelectChoice, StringField
 from wtforms.validators import InputRequired, ValidationError
 
 from ..domain.passwords import password_problem
@@ -37,6 +37,11 @@ class NewPasswordField(PasswordField):
                                    context)
         if problem:
             raise ValidationError(problem)
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select options."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def attach_error(form, error) -> bool:

@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from ..models import ACTIVITY_KINDS
-from .fields import TagListField
+from .fields import TagListField, options
 
 
 class ProfileForm(FlaskForm):
@@ -29,7 +29,7 @@ class GroupForm(FlaskForm):
 
 
 class ActivityForm(FlaskForm):
-    kind = SelectField("Kind", choices=[(k, k.capitalize()) for k in ACTIVITY_KINDS])
+    kind = SelectField("Kind", choices=options((k, k.capitalize()) for k in ACTIVITY_KINDS))
     title = StringField("Title", validators=[InputRequired(), Length(max=160)])
     occurred_at = DateTimeLocalField("When (UTC)", format="%Y-%m-%dT%H:%M",
                                      validators=[InputRequired()])

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from .fields import TagListField
+from .fields import TagListField, options
 
 NOTE_HELP = "One line on why you qualify: what you know or bring (max 280 characters)."
 
@@ -29,10 +29,10 @@ class TaskForm(FlaskForm):
     due_on = DateField("Due date", validators=[Optional()])
     effort_hours = DecimalField("Effort estimate (hours)", places=1,
                                 validators=[Optional(), NumberRange(min=0.5, max=10000)])
-    join_policy = RadioField("Who can join", default="open", choices=[
+    join_policy = RadioField("Who can join", default="open", choices=options([
         ("open", "Anyone with the knowledge: join directly"),
         ("approval", "I approve each request"),
-    ])
+    ]))
     working_group_id = SelectField("Working group", coerce=int, default=0)
 
 
