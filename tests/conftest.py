@@ -4,10 +4,12 @@ The suite runs on SQLite by default. With DATABASE_URL pointing at PostgreSQL it
 its own database next to the one named, and drops it at the end.
 """
 
+import contextvars
 import os
 import uuid
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from config import TestConfig, database_url
@@ -46,10 +48,22 @@ def _schema(database_uri):
     return database_uri
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, g and session, as on a real server.
+
+    Without this, a request made while a test holds an app context reuses that context,
+    so Flask-Login's cached user and the test's session leak into the request.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(_schema, tmp_path):
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=_schema,
                      MAIL_FOLDER=str(tmp_path / "mail"))
+    app.test_client_class = IsolatedClient
     yield app
     with app.app_context():
         db.session.remove()

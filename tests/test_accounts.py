@@ -1,0 +1,135 @@
+"""Invitations, password resets and login, with mail going through a real SMTP server."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from coordinator.extensions import db
+from coordinator.models import LoginSession, Membership, User
+from tests.smtp import start_smtp
+
+
+@pytest.fixture
+def smtp(app):
+    controller, recorder = start_smtp()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    yield recorder
+    controller.stop()
+
+
+@pytest.fixture
+def admin(make):
+    partnership = make.partnership(slug="river", name="River Partnership")
+    org = make.organisation(partnership, name="Delta Water Board", sector="government")
+    member = make.member(partnership, role="admin", email="admin@example.org", name="Ada Admin")
+    make.commit()
+    return {"partnership": partnership, "org": org, "member": member}
+
+
+def _link(message) -> str:
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    return re.search(r"http://localhost(/\S+)", text).group(1)
+
+
+def test_invitation_by_email_creates_account_and_membership(client, auth, smtp, admin):
+    auth.login("admin@example.org")
+    response = client.post("/p/river/admin/invitations", data={
+        "email": "New.Person@Example.org", "role": "coordinator",
+        "organisation_id": admin["org"].id})
+    assert response.status_code == 302
+    assert len(smtp.messages) == 1
+    message = smtp.messages[0]
+    assert message["To"] == "new.person@example.org"
+    assert message["Subject"] == "Join River Partnership on Polder"
+    assert message.get_body(preferencelist=("html",)) is not None
+    link = _link(message)
+    auth.logout()
+
+    page = client.get(link)
+    assert b"Join River Partnership" in page.data
+    weak = client.post(link, data={"name": "Nia", "password": "password123"})
+    assert b"commonly used passwords" in weak.data
+    response = client.post(link, data={"name": "Nia Person",
+                                        "password": "rivers meet the sea"})
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "new.person@example.org"))
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+    assert (membership.role, membership.organisation_id) == ("coordinator", admin["org"].id)
+    assert auth.login("new.person@example.org", "rivers meet the sea").status_code == 302
+    assert client.get("/p/river/tasks").status_code == 200
+
+    reused = client.get(link, follow_redirects=True)
+    assert b"already been used" in reused.data
+
+
+def test_tampered_invitation_is_refused(client, auth, smtp, admin):
+    auth.login("admin@example.org")
+    client.post("/p/river/admin/invitations", data={"email": "x@example.org", "role": "member",
+                                                   "organisation_id": 0})
+    link = _link(smtp.messages[0])
+    auth.logout()
+    response = client.get(link[:-3] + "abc", follow_redirects=True)
+    assert b"invalid or has expired" in response.data
+
+
+def test_inviting_an_existing_member_is_a_field_error(client, auth, smtp, admin):
+    auth.login("admin@example.org")
+    response = client.post("/p/river/admin/invitations", data={
+        "email": "admin@example.org", "role": "member", "organisation_id": 0})
+    assert b"admin@example.org is already a member." in response.data
+    assert smtp.messages == []
+
+
+def test_password_reset_by_email(client, auth, smtp, admin):
+    auth.login("admin@example.org")
+    other_browser = client.application.test_client()
+    other_browser.post("/login", data={"email": "admin@example.org",
+                                       "password": "a long test passphrase"})
+    assert other_browser.get("/p/river/tasks").status_code == 200
+    auth.logout()
+
+    response = client.post("/password/forgot", data={"email": "admin@example.org"})
+    assert response.status_code == 302
+    unknown = client.post("/password/forgot", data={"email": "nobody@example.org"})
+    assert unknown.status_code == 302  # same answer, no mail
+    assert len(smtp.messages) == 1
+    link = _link(smtp.messages[0])
+    response = client.post(link, data={"password": "estuary tides at dawn"})
+    assert response.status_code == 302
+    assert auth.login("admin@example.org", "estuary tides at dawn").status_code == 302
+    # Changing the password logged out the other browser, and the link is spent.
+    assert other_browser.get("/p/river/tasks").status_code == 302
+    again = client.post(link, data={"password": "another good passphrase"},
+                        follow_redirects=True)
+    assert b"invalid or has expired" in again.data
+
+
+def test_logout_deletes_the_login_session(client, auth, admin):
+    auth.login("admin@example.org")
+    assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 1
+    auth.logout()
+    assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 0
+
+
+def test_mail_without_smtp_goes_to_the_local_folder(app, client, auth, admin, tmp_path):
+    auth.login("admin@example.org")
+    client.post("/p/river/admin/invitations", data={"email": "f@example.org", "role": "member",
+                                                   "organisation_id": 0})
+    files = list((tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 1
+    assert b"To: f@example.org" in files[0].read_bytes()
+
+
+def test_switcher_lists_only_my_partnerships(client, auth, make, admin):
+    other = make.partnership(slug="coast", name="Coast Partnership")
+    db.session.add(Membership(partnership_id=other.id, user_id=admin["member"].user_id))
+    make.partnership(slug="secret", name="Secret Partnership")
+    make.commit()
+    auth.login("admin@example.org")
+    page = client.get("/p/river/tasks").data
+    assert b"Coast Partnership" in page and b"Secret Partnership" not in page
+    response = client.post("/switch", data={"slug": "coast"})
+    assert response.headers["Location"] == "/p/coast/tasks"
+    assert client.post("/switch", data={"slug": "secret"}).status_code == 404
+    assert client.get("/").headers["Location"] == "/p/coast/tasks"
