@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, flash, g, jsonify, redirect, render_template, request, url_for
 
 from .extensions import db
 
@@ -71,7 +71,15 @@ def _coordinator_error(error: CoordinatorError):
         body = {"code": error.code, "message": str(error), "field": error.field}
         return jsonify(error=body), error.status
     flash(str(error), "error")
-    return redirect(request.referrer if _same_site_referrer() else "/")
+    return redirect(request.referrer if _same_site_referrer() else _fallback_page())
+
+
+def _fallback_page() -> str:
+    """The page the refused action was about: its task, else the start page."""
+    args = request.view_args or {}
+    if "task_id" in args and g.get("partnership") is not None:
+        return url_for("tasks.detail", task_id=args["task_id"])
+    return url_for("main.index")
 
 
 def _same_site_referrer() -> bool:

@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..domain.power import POWER_SOURCE_LABELS, SECTOR_LABELS
 from ..models import ROLES
@@ -13,12 +13,12 @@ SCORE_CHOICES = options([(0, "0 – none"), (1, "1 – some"), (2, "2 – strong
 
 
 class PartnershipForm(FlaskForm):
-    name = StringField("Name", validators=[InputRequired(), Length(max=160)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=160)])
     description = TextAreaField("Mission", validators=[Length(max=5000)])
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField("Name", validators=[InputRequired(), Length(max=160)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=160)])
     sector = SelectField("Sector", choices=options(SECTOR_LABELS.items()))
     formal_authority = SelectField(POWER_SOURCE_LABELS["formal_authority"], coerce=int,
                                    choices=SCORE_CHOICES)

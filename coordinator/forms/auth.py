@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from .fields import NewPasswordField
 
@@ -23,7 +23,7 @@ class ResetPasswordForm(FlaskForm):
 
 
 class AcceptInvitationForm(FlaskForm):
-    name = StringField("Your name", validators=[InputRequired(), Length(max=120)])
+    name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
     password = NewPasswordField("Choose a password")
 
 

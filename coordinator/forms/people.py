@@ -9,14 +9,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..models import ACTIVITY_KINDS
 from .fields import TagListField, options
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Name", validators=[InputRequired(), Length(max=120)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     tags = TagListField("What you know (tags)",
                         description="Comma-separated; pick from suggestions or add your own.")
     bio = TextAreaField("Short bio", validators=[Length(max=2000)],
@@ -24,13 +24,13 @@ class ProfileForm(FlaskForm):
 
 
 class GroupForm(FlaskForm):
-    name = StringField("Name", validators=[InputRequired(), Length(max=120)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     description = TextAreaField("What the group is for", validators=[Length(max=2000)])
 
 
 class ActivityForm(FlaskForm):
     kind = SelectField("Kind", choices=options((k, k.capitalize()) for k in ACTIVITY_KINDS))
-    title = StringField("Title", validators=[InputRequired(), Length(max=160)])
+    title = StringField("Title", validators=[DataRequired(), Length(max=160)])
     occurred_at = DateTimeLocalField("When (UTC)", format="%Y-%m-%dT%H:%M",
                                      validators=[InputRequired()])
     duration_minutes = IntegerField("Duration (minutes)", default=60,

@@ -10,7 +10,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .fields import TagListField, options
 
@@ -18,7 +18,7 @@ NOTE_HELP = "One line on why you qualify: what you know or bring (max 280 charac
 
 
 class TaskForm(FlaskForm):
-    title = StringField("Title", validators=[InputRequired(), Length(min=3, max=160)])
+    title = StringField("Title", validators=[DataRequired(), Length(min=3, max=160)])
     description = TextAreaField(
         "Description", validators=[Length(max=20000)],
         description="Markdown: **bold**, *italic*, lists and links.")
@@ -38,7 +38,7 @@ class TaskForm(FlaskForm):
 
 class JoinForm(FlaskForm):
     note = StringField("Why you qualify", description=NOTE_HELP,
-                       validators=[InputRequired(message="Say in a line why you qualify."),
+                       validators=[DataRequired(message="Say in a line why you qualify."),
                                    Length(max=280)])
 
 
@@ -53,7 +53,7 @@ class HandOverForm(FlaskForm):
 
 class CompleteForm(FlaskForm):
     outcome = TextAreaField("Outcome", description="What came out of it, and where to find it.",
-                            validators=[InputRequired(message="Describe the outcome."),
+                            validators=[DataRequired(message="Describe the outcome."),
                                         Length(max=5000)])
 
 
@@ -62,7 +62,7 @@ class CancelForm(FlaskForm):
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Comment", validators=[InputRequired(message="Write something first."),
+    body = TextAreaField("Comment", validators=[DataRequired(message="Write something first."),
                                                 Length(max=5000)])
 
 
