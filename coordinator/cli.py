@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .extensions import db
@@ -28,6 +29,7 @@ def _partnership(slug: str) -> Partnership:
 
 
 @click.command("create-partnership")
+@with_appcontext
 @click.argument("slug")
 @click.argument("name")
 def create_partnership(slug: str, name: str) -> None:
@@ -40,6 +42,7 @@ def create_partnership(slug: str, name: str) -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", default="", help="Display name (default: the part before @).")
 @click.option("--partnership", "slug", default=None, help="Make them admin of this partnership.")
@@ -65,6 +68,7 @@ def create_admin(email: str, name: str, slug: str | None, password: str | None) 
 
 
 @click.command("import-members")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--partnership", "slug", required=True, help="Slug of the partnership.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows, report the rest.")
