@@ -38,6 +38,12 @@ from .tenancy import get_scoped_or_404, member_required
 bp = Blueprint("tasks", __name__, url_prefix="/p/<slug>")
 
 
+@bp.get("/")
+@member_required
+def home():
+    return redirect(url_for("tasks.board"))
+
+
 @bp.get("/tasks")
 @member_required
 def board():
