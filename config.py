@@ -66,6 +66,7 @@ class Config:
 
 
 class ProductionConfig(Config):
+    ENV_NAME = "production"
     FORCE_HTTPS = _bool("FORCE_HTTPS", True)
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from .cli_demo import seed_demo_command
 from .extensions import db
 from .models import Partnership
 from .services import accounts
@@ -19,6 +20,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_partnership)
     app.cli.add_command(create_admin)
     app.cli.add_command(import_members_command)
+    app.cli.add_command(seed_demo_command)
 
 
 def _partnership(slug: str) -> Partnership:

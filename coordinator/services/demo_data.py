@@ -337,7 +337,7 @@ TASKS = [
       "flood modelling, hydrology, data science", "a calibrated forecast with skill scores",
       group="warning"),
     T("Build a public flood warning dashboard", "dashboards, open data, risk communication",
-      "a public dashboard with levels and warnings", group="warning"),
+      "a public dashboard with levels and warnings", group="warning", status="active", full=True),
     T("Translate flood warnings into six community languages",
       "risk communication, communications, community engagement",
       "warning texts in six languages", group="warning"),
@@ -431,7 +431,7 @@ TASKS = [
       "community engagement, communications, education", "an evening with 80 residents"),
     T("Door-to-door flood-preparedness visits on Dijkstraat",
       "community engagement, volunteer coordination, risk communication",
-      "visits to 120 households"),
+      "visits to 120 households", status="active", full=True),
     T("Recruit and train twenty new flood wardens",
       "volunteer coordination, education, risk communication", "twenty trained wardens"),
     T("Map vulnerable residents with the care services",
@@ -473,7 +473,7 @@ TASKS = [
     # Ecology and water quality
     T("Restore four hectares of tidal marsh at Kreekrug",
       "wetland restoration, estuarine ecology, nature-based solutions",
-      "a restored marsh and its monitoring plan"),
+      "a restored marsh and its monitoring plan", status="active", full=True),
     T("Count migratory birds before and after the dike works",
       "biodiversity, estuarine ecology", "two bird counts"),
     T("Trial buffer strips on three polder farms",
@@ -555,4 +555,8 @@ ALIGNOPHILIA_DECLINE = (
 OUTCOME_ENDINGS = (
     "Files are in the shared folder.", "Presented at the plenary.",
     "Sent to all partners by email.", "Lessons learned are in the comments.",
+)
+CANCEL_REASONS = (
+    "Superseded by the regional adaptation programme.", "No budget for this until next year.",
+    "Merged into another task.", "The site owner withdrew permission.",
 )

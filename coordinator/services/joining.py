@@ -7,7 +7,7 @@ back it up on both SQLite and PostgreSQL.
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import (
@@ -102,9 +102,12 @@ def leave_task(task: Task, member: Membership, now: datetime | None = None) -> i
         promoted = _promote_one(task, now)
         if promoted is not None:
             return promoted
+    # With nobody left, an active task is back to recruiting.
     db.session.execute(
         update(Task).where(Task.id == task.id, Task.filled > 0)
-        .values(filled=Task.filled - 1)
+        .values(filled=Task.filled - 1,
+                status=case((and_(Task.filled == 1, Task.status == "active"), "open"),
+                            else_=Task.status))
     )
     db.session.refresh(task)
     return None
@@ -231,6 +234,7 @@ def _promote_one(task: Task, now: datetime | None) -> int | None:
             break
     db.session.add(Participation(task_id=task.id, membership_id=head.membership_id,
                                  note=head.note, role="contributor", joined_at=now or utcnow()))
+    db.session.flush()
     record_event(task.partnership_id, "joined", subject_id=head.membership_id, task_id=task.id,
                  working_group_id=task.working_group_id, now=now, data={"via": "waitlist"})
     return head.membership_id
