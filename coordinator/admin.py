@@ -95,7 +95,8 @@ def update_member(member_id: int):
     member.role = form.role.data
     member.organisation_id = form.organisation_id.data or None
     db.session.commit()
-    flash(f"{member.name} is now {member.role}.", "success")
+    organisation = member.organisation.name if member.organisation_id else "no organisation"
+    flash(f"Saved {member.name}: {member.role}, {organisation}.", "success")
     return redirect(url_for("admin.members"))
 
 

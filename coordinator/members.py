@@ -1,7 +1,7 @@
 """The member directory, profiles and editing my knowledge profile."""
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
@@ -23,7 +23,7 @@ def index():
             .where(Membership.partnership_id == g.partnership.id)
             .options(joinedload(Membership.user), joinedload(Membership.organisation),
                      selectinload(Membership.tags))
-            .order_by(User.name))
+            .order_by(func.lower(User.name), User.id))
     if q:
         stmt = stmt.where(User.name.icontains(q, autoescape=True))
     if tag:

@@ -1,5 +1,7 @@
 """Profile, working-group and joint-activity forms."""
 
+from datetime import UTC, datetime
+
 from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
@@ -13,6 +15,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..models import ACTIVITY_KINDS
 from .fields import TagListField, options
+
+
+def _this_hour() -> datetime:
+    return datetime.now(UTC).replace(minute=0, second=0, microsecond=0, tzinfo=None)
 
 
 class ProfileForm(FlaskForm):
@@ -32,7 +38,7 @@ class ActivityForm(FlaskForm):
     kind = SelectField("Kind", choices=options((k, k.capitalize()) for k in ACTIVITY_KINDS))
     title = StringField("Title", validators=[DataRequired(), Length(max=160)])
     occurred_at = DateTimeLocalField("When (UTC)", format="%Y-%m-%dT%H:%M",
-                                     validators=[InputRequired()])
+                                     default=_this_hour, validators=[InputRequired()])
     duration_minutes = IntegerField("Duration (minutes)", default=60,
                                     validators=[InputRequired(), NumberRange(min=5, max=1440)])
     link = SelectField("About", validators=[InputRequired()],

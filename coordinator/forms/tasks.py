@@ -1,5 +1,7 @@
 """Task, joining and activity forms."""
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -69,7 +71,7 @@ class CommentForm(FlaskForm):
 class WorkLogForm(FlaskForm):
     hours = DecimalField("Hours", places=2,
                          validators=[InputRequired(), NumberRange(min=0.25, max=24)])
-    worked_on = DateField("Day", validators=[InputRequired()])
+    worked_on = DateField("Day", default=date.today, validators=[InputRequired()])
     note = StringField("What you did (optional)", validators=[Length(max=280)])
 
 
