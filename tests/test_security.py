@@ -1,12 +1,12 @@
-"""The security checklist (reliability.md §3): XSS, CSRF, redirects, sessions, passwords,
-login throttling, headers, production config and error pages.
+"""The security checklist (reliability.md §3), untrusted input: XSS, CSRF and redirects.
 
-Tenant isolation, function-level authorisation and mass assignment are in test_tenancy.py.
+Sessions, passwords and login throttling are in test_sessions.py; headers, production
+config and error pages in test_hardening.py; tenant isolation, function-level
+authorisation and mass assignment in test_tenancy.py.
 """
 
 import email
 import email.policy
-import logging
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,11 +14,7 @@ from urllib.parse import quote
 
 import pytest
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
-import coordinator
-from config import Config, ProductionConfig, TestConfig
-from coordinator import create_app
 from coordinator.extensions import db
 from coordinator.models import (
     Invitation,
@@ -28,9 +24,9 @@ from coordinator.models import (
     Task,
     User,
 )
-from coordinator.services import accounts, joining
+from coordinator.services import joining
 from coordinator.tokens import make_token
-from tests.factories import Factory
+from tests.security_helpers import csrf_token, login, member_email, other_apps
 from tests.test_tenancy import (
     FORM,
     ID_KINDS,
@@ -40,35 +36,11 @@ from tests.test_tenancy import (
     url_for_rule,
 )
 
-PASSWORD = Factory.PASSWORD
-
 
 @pytest.fixture
 def make_app(app, _schema, tmp_path):
     """Another app on the test database, e.g. with CSRF on; `app` empties the tables after."""
-    made = []
-
-    def factory(config=TestConfig, **overrides):
-        other = create_app(config, **({"SQLALCHEMY_DATABASE_URI": _schema,
-                                        "MAIL_FOLDER": str(tmp_path / "mail")} | overrides))
-        made.append(other)
-        return other
-
-    yield factory
-    for other in made:
-        with other.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
-def login(client, email_address, password=PASSWORD, **extra):
-    return client.post("/login", data={"email": email_address, "password": password, **extra})
-
-
-def member_email(make, role="member", **fields) -> str:
-    membership = make.member(make.partnership(), role=role, **fields)
-    make.commit()
-    return membership.user.email
+    yield from other_apps(_schema, tmp_path)
 
 
 # --- 3. XSS --------------------------------------------------------------------------------
@@ -205,12 +177,6 @@ def test_user_text_is_escaped_or_sanitised_on_every_page(app, client, make, payl
 
 # --- 4. CSRF -------------------------------------------------------------------------------
 
-def csrf_token(html: str) -> str:
-    tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', html)
-    assert tag, "no csrf_token field on the page"
-    return re.search(r'value="([^"]+)"', tag.group(0)).group(1)
-
-
 def _post_rules(app, world, tokens):
     """(url, rule) for every POST rule, filled with my own, valid ids and tokens."""
     urls = []
@@ -336,326 +302,3 @@ def test_login_next_is_followed_only_to_local_paths(client, make):
                 wrong.append(f"{how} next={target!r} -> {answer.status_code} "
                              f"{answer.headers.get('Location')!r}")
     assert not wrong, "\n".join(wrong)
-
-
-# --- 6. Sessions ---------------------------------------------------------------------------
-
-def test_login_starts_a_new_session(client, make):
-    address = member_email(make)
-    client.get("/login")
-    with client.session_transaction() as session:
-        session["planted"] = 1
-    before = client.get_cookie("session").value
-    assert login(client, address).status_code == 302
-    with client.session_transaction() as session:
-        assert "planted" not in session
-        assert session.get("_user_id")
-    assert client.get_cookie("session").value != before
-
-
-def _replay(app, cookies: dict[str, str], url: str):
-    fresh = app.test_client()
-    for name, value in cookies.items():
-        fresh.set_cookie(name, value)
-    return fresh.get(url)
-
-
-def test_a_copied_session_cookie_dies_at_logout(app, client, make):
-    p = make.partnership()
-    address = make.member(p).user.email
-    make.commit()
-    board = f"/p/{p.slug}/tasks"
-    assert login(client, address).status_code == 302
-    copied = {"session": client.get_cookie("session").value}
-    assert _replay(app, copied, board).status_code == 200  # the copy works while logged in
-    assert client.post("/logout").status_code == 302
-    response = _replay(app, copied, board)
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/login")
-
-
-def test_a_copied_remember_cookie_dies_at_logout(app, client, make):
-    p = make.partnership()
-    address = make.member(p).user.email
-    make.commit()
-    board = f"/p/{p.slug}/tasks"
-    assert login(client, address, remember="y").status_code == 302
-    remember = client.get_cookie("remember_token")
-    assert remember is not None and remember.http_only
-    copied = {"remember_token": remember.value}
-    assert _replay(app, copied, board).status_code == 200
-    client.post("/logout")
-    response = _replay(app, copied, board)
-    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
-
-
-def test_a_new_password_ends_every_other_session(app, make):
-    p = make.partnership()
-    member = make.member(p)
-    make.commit()
-    user_id, address, board = member.user.id, member.user.email, f"/p/{p.slug}/tasks"
-    browsers = [app.test_client() for _ in range(2)]
-    for browser in browsers:
-        assert login(browser, address).status_code == 302
-        assert browser.get(board).status_code == 200
-
-    accounts.set_new_password(db.session.get(User, user_id), "another long passphrase")
-    make.commit()
-    for browser in browsers:
-        response = browser.get(board)
-        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
-    assert login(app.test_client(), address).status_code == 200  # the old password is dead
-    assert login(app.test_client(), address, "another long passphrase").status_code == 302
-
-
-def test_a_password_reset_ends_other_sessions_and_its_link(app, client, make):
-    p = make.partnership()
-    member = make.member(p)
-    make.commit()
-    address, board = member.user.email, f"/p/{p.slug}/tasks"
-    assert login(client, address).status_code == 302
-    with app.test_request_context():
-        user = db.session.scalar(select(User).where(User.email == address))
-        link = "/password/reset/" + make_token("reset", {"u": user.id,
-                                                          "h": user.password_hash[-16:]})
-    stranger = app.test_client()
-    response = stranger.post(link, data={"password": "a brand new passphrase"})
-    assert response.status_code == 302 and response.headers["Location"] == "/login"
-    assert client.get(board).status_code == 302
-    # The link named the old hash, so it does not work twice.
-    response = stranger.post(link, data={"password": "yet another passphrase"})
-    assert response.headers["Location"] == "/password/forgot"
-
-
-# --- 7. Password hashing -------------------------------------------------------------------
-
-def test_production_hashes_with_scrypt_at_owasp_cost(app):
-    assert ProductionConfig.PASSWORD_HASH_METHOD == "scrypt:131072:8:1"
-    assert Config.PASSWORD_HASH_METHOD == "scrypt:131072:8:1"
-    with app.app_context():
-        app.config["PASSWORD_HASH_METHOD"] = ProductionConfig.PASSWORD_HASH_METHOD
-        user = User(email="slow@example.org", name="Slow")
-        user.set_password(PASSWORD)
-        assert user.password_hash.startswith("scrypt:131072:8:1$")
-        assert not user.password_needs_rehash
-
-
-@pytest.mark.parametrize("old_method", ["pbkdf2:sha256:1000", "scrypt:16384:8:1"])
-def test_login_upgrades_an_outdated_hash(app, client, make, old_method):
-    p = make.partnership()
-    member = make.member(p)
-    member.user.password_hash = generate_password_hash(PASSWORD, method=old_method)
-    make.commit()
-    user_id, address = member.user.id, member.user.email
-    method = app.config["PASSWORD_HASH_METHOD"]
-
-    assert login(client, address, "wrong password here").status_code == 200
-    db.session.expire_all()
-    assert db.session.get(User, user_id).password_hash.startswith(old_method + "$")
-    assert login(client, address).status_code == 302
-    db.session.expire_all()
-    user = db.session.get(User, user_id)
-    assert user.password_hash.startswith(method + "$")
-    assert user.check_password(PASSWORD)
-
-
-# --- 8. Login failures ---------------------------------------------------------------------
-
-def test_unknown_email_and_wrong_password_look_the_same(client, make, caplog):
-    address = member_email(make)
-    with caplog.at_level(logging.INFO, logger="polder.auth"):
-        unknown = login(client, "nobody@example.org", "wrong password here")
-        wrong = login(client, address, "wrong password here")
-    assert unknown.status_code == wrong.status_code == 200
-    assert "Email or password is not right." in unknown.text
-    assert unknown.text.replace("nobody@example.org", "EMAIL") == wrong.text.replace(
-        address, "EMAIL")
-    failures = [r for r in caplog.records if r.name == "polder.auth"
-                and r.levelno == logging.WARNING and "login failed" in r.getMessage()]
-    assert len(failures) == 2
-    assert all("wrong password here" not in r.getMessage() for r in caplog.records)
-
-
-def test_login_failures_are_throttled_and_successes_are_not_counted(make_app, make):
-    limited = make_app(LOGIN_RATE_LIMIT="3/minute")
-    address = member_email(make)
-    client = limited.test_client()
-    for _ in range(4):  # more successes than the limit
-        assert login(client, address).status_code == 302
-        assert client.post("/logout").status_code == 302
-    for _ in range(3):
-        assert login(client, address, "wrong password here").status_code == 200
-    response = login(client, address, "wrong password here")
-    assert response.status_code == 429
-    assert_security_headers(response)
-    assert login(client, address).status_code == 429  # even the right password, for now
-    assert client.get("/login").status_code == 200  # only POSTs are limited
-
-
-def test_login_failures_are_throttled_per_account_across_addresses(make_app, make):
-    limited = make_app(LOGIN_RATE_LIMIT="3/minute")
-    address = member_email(make)
-    statuses = []
-    for n in range(5):
-        client = limited.test_client()
-        client.environ_base["REMOTE_ADDR"] = f"10.0.0.{n + 1}"
-        statuses.append(login(client, address.upper(), "wrong password here").status_code)
-    assert statuses == [200, 200, 200, 429, 429]
-
-
-def test_login_failures_are_throttled_per_address_across_accounts(make_app):
-    limited = make_app(LOGIN_RATE_LIMIT="3/minute")
-    client = limited.test_client()
-    statuses = [login(client, f"nobody{n}@example.org", "wrong password here").status_code
-                for n in range(5)]
-    assert statuses == [200, 200, 200, 429, 429]
-    forgot = [client.post("/password/forgot", data={"email": f"x{n}@example.org"}).status_code
-              for n in range(4)]
-    assert forgot == [302, 302, 302, 429]
-
-
-# --- 9. Security headers -------------------------------------------------------------------
-
-def assert_security_headers(response) -> None:
-    policy = {}
-    for part in response.headers["Content-Security-Policy"].split(";"):
-        name, _, value = part.strip().partition(" ")
-        policy[name] = value.strip()
-    assert policy["default-src"] == "'self'"
-    assert policy["object-src"] == "'none'"
-    assert policy["base-uri"] == "'none'"
-    assert policy["frame-ancestors"] == "'none'"
-    assert policy["form-action"] == "'self'"
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["X-Frame-Options"] == "DENY"
-    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
-
-
-def test_security_headers_on_every_kind_of_response(make_app, make):
-    limited = make_app(LOGIN_RATE_LIMIT="1/minute")
-    p = make.partnership()
-    member = make.member(p)
-    make.commit()
-    client, anonymous = limited.test_client(), limited.test_client()
-    static = client.get("/static/polder.css")
-    static.close()
-    responses = {
-        "logged in": (login(client, member.user.email), 302),
-        "board": (client.get(f"/p/{p.slug}/tasks"), 200),
-        "forbidden": (client.get(f"/p/{p.slug}/admin/"), 403),
-        "health": (client.get("/healthz"), 200),
-        "static": (static, 200),
-        "login page": (anonymous.get("/login"), 200),
-        "not found": (anonymous.get("/no-such-page"), 404),
-        "wrong method": (anonymous.get("/logout"), 405),
-        "redirect": (anonymous.get(f"/p/{p.slug}/tasks"), 302),
-        "failed login": (login(anonymous, "nobody@example.org", "wrong password"), 200),
-        "throttled": (login(anonymous, "nobody@example.org", "wrong password"), 429),
-    }
-    for name, (response, status) in responses.items():
-        assert response.status_code == status, name
-        assert_security_headers(response)
-    cookie = responses["logged in"][0].headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
-
-
-# --- 10. Production configuration ----------------------------------------------------------
-
-class _Production(ProductionConfig):
-    SECRET_KEY = "production-secret-key-0123456789-abcdefghijklmnop"
-    SQLALCHEMY_DATABASE_URI = "sqlite://"
-    REDIS_URL = ""
-    RATELIMIT_STORAGE_URI = "memory://"
-    PASSWORD_HASH_METHOD = TestConfig.PASSWORD_HASH_METHOD
-
-
-@pytest.fixture
-def no_instance_writes(monkeypatch, tmp_path):
-    """If the key check fails, the development fallback writes here, not in the checkout."""
-    monkeypatch.setattr(coordinator, "INSTANCE_DIR", tmp_path / "instance")
-    return tmp_path / "instance"
-
-
-def test_production_config_refuses_to_start_without_a_secret_key(no_instance_writes):
-    class NoKey(_Production):
-        SECRET_KEY = None
-
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app(NoKey)
-    assert not (no_instance_writes / "secret_key").exists()
-
-
-def test_production_env_refuses_to_start_without_a_secret_key(no_instance_writes):
-    class NoKey(_Production):
-        ENV_NAME = "production"
-        SECRET_KEY = None
-
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app(NoKey)
-
-
-def test_production_cookies_are_host_only_and_secure(make_app, make):
-    assert ProductionConfig.SESSION_COOKIE_NAME == "__Host-session"
-    assert ProductionConfig.REMEMBER_COOKIE_NAME == "__Host-remember"
-    assert ProductionConfig.SESSION_COOKIE_SECURE is True
-    assert ProductionConfig.REMEMBER_COOKIE_SECURE is True
-    address = member_email(make)
-    production = make_app(_Production, FORCE_HTTPS=True)
-    assert not production.debug and not production.testing
-    client = production.test_client()
-    assert client.get("/login").status_code == 302  # plain http goes to https
-    https = {"base_url": "https://localhost"}
-    token = csrf_token(client.get("/login", **https).text)
-    data = {"email": address, "password": PASSWORD, "remember": "y", "csrf_token": token}
-    # Over https the CSRF check also wants a same-origin Referer.
-    assert client.post("/login", data=data, **https).status_code == 400
-    response = client.post("/login", data=data, headers={"Referer": "https://localhost/login"},
-                           **https)
-    assert response.status_code == 302
-    cookies = {c.split("=", 1)[0]: c for c in response.headers.getlist("Set-Cookie")}
-    assert set(cookies) == {"__Host-session", "__Host-remember"}
-    for cookie in cookies.values():
-        attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
-        assert {"secure", "httponly", "path"} <= attributes
-        assert "domain" not in attributes
-        assert "; Path=/" in cookie and "SameSite=Lax" in cookie
-    assert "max-age=" in response.headers["Strict-Transport-Security"]
-    assert_security_headers(response)
-
-
-# --- 11. Error pages -----------------------------------------------------------------------
-
-def test_the_500_page_shows_no_exception_text(make_app, caplog):
-    broken = make_app(TESTING=False, PROPAGATE_EXCEPTIONS=False)
-
-    def explode():
-        raise RuntimeError("secret internals: /srv/polder/db password=hunter2")
-
-    broken.add_url_rule("/explode", "explode", explode)
-    with caplog.at_level(logging.ERROR):
-        response = broken.test_client().get("/explode")
-    assert response.status_code == 500
-    assert "Something went wrong" in response.text
-    for leak in ("secret internals", "hunter2", "RuntimeError", "Traceback", "explode()"):
-        assert leak not in response.text
-    assert_security_headers(response)
-    assert any(r.exc_info and "secret internals" in str(r.exc_info[1]) for r in caplog.records)
-
-
-def test_errors_render_without_details(client):
-    for url, status in (("/no-such-page", 404), ("/logout", 405)):
-        response = client.get(url)
-        assert response.status_code == status
-        assert "Traceback" not in response.text and "werkzeug" not in response.text.lower()
-
-
-def test_the_partnership_of_a_404_is_not_named(client, make):
-    """A 404 for another partnership reads the same as one for a slug that does not exist."""
-    mine, theirs = make.partnership(), make.partnership(name="Secret Alliance")
-    address = make.member(mine).user.email
-    make.commit()
-    assert login(client, address).status_code == 302
-    other = client.get(f"/p/{theirs.slug}/tasks")
-    missing = client.get("/p/no-such-partnership/tasks")
-    assert other.status_code == missing.status_code == 404
-    assert other.text == missing.text and "Secret Alliance" not in other.text
