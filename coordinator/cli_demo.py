@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import Partnership
-from .services.demo import DEMO_PASSWORD, demo_summary, seed_demo
+from .services.demo import DEMO_PASSWORD, demo_logins, demo_summary, seed_demo
 
 
 def _parse_now(value: str | None) -> datetime:
@@ -35,6 +35,8 @@ def seed_demo_command(now_text: str | None, if_empty: bool) -> None:
     now = _parse_now(now_text)
     if if_empty and db.session.scalar(select(Partnership.id).limit(1)) is not None:
         click.echo("The database already has data; not seeding the demo.")
+        if db.session.scalar(select(Partnership.id).where(Partnership.slug == "demo")):
+            _print_logins()
         return
     if db.session.scalar(select(Partnership.id).where(Partnership.slug == "demo")):
         raise click.ClickException(
@@ -49,6 +51,10 @@ def seed_demo_command(now_text: str | None, if_empty: bool) -> None:
         if isinstance(value, dict):
             value = f"{sum(value.values())} ({', '.join(f'{k} {n}' for k, n in value.items())})"
         click.echo(f"  {label}: {value}")
+    _print_logins()
+
+
+def _print_logins() -> None:
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-    for role, email, name, why in result.logins:
+    for role, email, name, why in demo_logins():
         click.echo(f"  {role:<12} {email:<40} {name}, {why}")

@@ -310,6 +310,7 @@ def test_if_empty_leaves_a_seeded_database_alone(demo):
     result = _seed(demo, "--if-empty")
     assert result.exit_code == 0
     assert "already has data" in result.output
+    assert "admin@demo.polder.example" in result.output  # `make run` shows the logins each time
     refused = _seed(demo)
     assert refused.exit_code == 1
     assert "exists already" in refused.output

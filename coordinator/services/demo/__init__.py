@@ -59,10 +59,10 @@ from ...models import (
 )
 from .data.everyday_tasks import TASKS
 from .data.groups import GROUPS
-from .data.people import PARTNERSHIP
+from .data.people import MEMBERS, PARTNERSHIP
 from .data.planted_tasks import ALIGNOPHILIA_TASK, FORUM_TASKS, GREEN_TASKS
 from .groups import seed_group
-from .people import DEMO_PASSWORD, seed_members, seed_organisations
+from .people import DEMO_PASSWORD, demo_email, seed_members, seed_organisations
 from .task_plans import plan_task
 from .task_playback import play_task, settle_task_timestamps
 from .task_scripts import script_task
@@ -103,9 +103,13 @@ def seed_demo(now: datetime) -> DemoResult:
         plan = plan_task(world, template)
         play_task(world, plan, script_task(world, plan))
     settle_task_timestamps(world)
-    logins = [(role, world.members[key].user.email, world.members[key].name, why)
-              for role, key, why in LOGINS]
-    return DemoResult(world.partnership, logins)
+    return DemoResult(world.partnership, demo_logins())
+
+
+def demo_logins() -> list[tuple[str, str, str, str]]:
+    """(role, email, name, why log in as them) for the demo's suggested accounts."""
+    names = {row[0]: row[1] for row in MEMBERS}
+    return [(role, demo_email(key, names[key]), names[key], why) for role, key, why in LOGINS]
 
 
 def demo_summary(partnership_id: int) -> dict[str, dict[str, int] | int]:

@@ -37,7 +37,7 @@ def seed_members(world: World) -> None:
     for i, row in enumerate(MEMBERS):
         key, name, org, role = row[0], row[1], row[2], row[6]
         joined = world.at(128 - i % 10, 8 + i % 9)
-        user = User(email=_email(key, name), name=name, password_hash=password_hash,
+        user = User(email=demo_email(key, name), name=name, password_hash=password_hash,
                     created_at=joined)
         world.members[key] = Membership(
             partnership_id=world.partnership.id, user=user, role=role, joined_at=joined,
@@ -71,7 +71,7 @@ def _draw_tags(world: World, cluster: str, second: str) -> list[str]:
     return tags
 
 
-def _email(key: str, name: str) -> str:
+def demo_email(key: str, name: str) -> str:
     local = {"admin": "admin", "sanne": "coordinator"}.get(key)
     if local is None:
         ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
