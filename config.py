@@ -32,6 +32,13 @@ class Config:
     # Empty means "no Redis": jobs run in-process after the request commits.
     REDIS_URL = os.environ.get("REDIS_URL", "")
     REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1"))
+    # Seconds between the attempts of a failed job (three retries).
+    JOB_RETRY_INTERVALS = [int(s) for s in os.environ.get("JOB_RETRY_INTERVALS",
+                                                            "30,120,600").split(",")]
+    # Changes within this many seconds coalesce into one knowledge-map recompute.
+    RECOMPUTE_DEBOUNCE_SECONDS = float(os.environ.get("RECOMPUTE_DEBOUNCE_SECONDS", "30"))
+    # Fault tests only: a recompute waits while this file exists (see workers/knowledge.py).
+    RECOMPUTE_HOLD_FILE = os.environ.get("POLDER_RECOMPUTE_HOLD_FILE", "")
 
     # OWASP Password Storage Cheat Sheet: scrypt N=2^17, r=8, p=1.
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"

@@ -10,8 +10,10 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .cli_demo import seed_demo_command
+from .cli_worker import COMMANDS as worker_commands
 from .extensions import db
 from .models import Partnership
+from .queue import enqueue_committed_changes
 from .services import accounts
 from .services.imports import import_members
 
@@ -21,6 +23,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(import_members_command)
     app.cli.add_command(seed_demo_command)
+    for command in worker_commands:
+        app.cli.add_command(command)
 
 
 def _partnership(slug: str) -> Partnership:
@@ -93,6 +97,7 @@ def import_members_command(file: Path, slug: str, skip_invalid: bool) -> None:
             f"nothing imported: {len(report.errors)} invalid row(s); fix them or "
             "use --skip-invalid")
     db.session.commit()
+    enqueue_committed_changes()  # the knowledge map follows the new members
     for skipped in report.skipped:
         click.echo(f"skipped {skipped}", err=True)
     click.echo(f"Imported {report.added} member(s); {report.already_members} already "

@@ -23,6 +23,13 @@ def init_database(app: Flask) -> None:
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     db.init_app(app)
     from . import models  # noqa: F401  (register tables with the metadata)
+    from .services import dirty
+
+    for name, hook in (("before_commit", dirty.stamp_before_commit),
+                       ("after_commit", dirty.move_after_commit),
+                       ("after_soft_rollback", dirty.forget_after_rollback)):
+        if not event.contains(db.session, name, hook):
+            event.listen(db.session, name, hook)
 
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..",
                                                      "migrations"),

@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .extensions import db
 from .forms.people import ProfileForm
 from .models import Membership, Participation, Tag, Task, User, membership_tags
+from .services.insight import placement
 from .services.profiles import update_profile
 from .services.tags import popular_tags
 from .tenancy import get_scoped_or_404, member_required
@@ -42,7 +43,8 @@ def profile(member_id: int):
         select(Task).join(Participation, Participation.task_id == Task.id)
         .where(Participation.membership_id == member.id)
         .options(selectinload(Task.tags)).order_by(Task.id.desc()).limit(50)))
-    return render_template("members/profile.html", member=member, tasks=tasks)
+    return render_template("members/profile.html", member=member, tasks=tasks,
+                           placement=placement(member))
 
 
 @bp.route("/profile", methods=["GET", "POST"])

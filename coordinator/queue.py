@@ -1,36 +1,43 @@
 """The one place that enqueues background work.
 
-With REDIS_URL set, jobs go to RQ over a connection with short timeouts, so a hung Redis
-costs a request about a second. Without it (the embedded default), a job runs in this
-process once the response is done, so a bare machine needs no Redis.
+With REDIS_URL set, jobs go to RQ over a connection with one-second timeouts and no
+retries, so a refused or hung Redis costs a request about a second and never an error:
+the database stamp (`recompute_requested_at`) stays, and the hourly sweep catches up.
+Without REDIS_URL (the embedded default) a job runs in this process once the response
+is done, or at once from the command line, so a bare machine needs no Redis.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask, after_this_request, current_app, has_request_context
 
+from .services.dirty import take_committed
+
 log = logging.getLogger(__name__)
 
-JOB_TIMEOUT = 300
+JOB_TIMEOUT = 600
+QUEUES = ("default",)
 
 
 def init_queue(app: Flask) -> None:
     url = app.config.get("REDIS_URL")
-    if not url:
-        app.extensions["rq"] = None
-        return
+    app.extensions["rq"] = make_queue(url, app.config["REDIS_SOCKET_TIMEOUT"]) if url else None
+    app.after_request(_enqueue_committed_changes)
+
+
+def make_queue(url: str, timeout: float, name: str = "default"):
     from redis import Redis
     from redis.backoff import NoBackoff
     from redis.retry import Retry as RedisRetry
     from rq import Queue
 
-    timeout = app.config["REDIS_SOCKET_TIMEOUT"]
     connection = Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout,
                                 retry=RedisRetry(NoBackoff(), 0))
-    app.extensions["rq"] = Queue("default", connection=connection)
+    return Queue(name, connection=connection)
 
 
 def enqueue(func: Callable, *args, **kwargs) -> None:
@@ -44,13 +51,63 @@ def enqueue(func: Callable, *args, **kwargs) -> None:
 
     try:
         queue.enqueue(func, *args, **kwargs, job_timeout=JOB_TIMEOUT,
-                      retry=Retry(max=3, interval=[30, 120, 600]))
+                      retry=Retry(max=3, interval=current_app.config["JOB_RETRY_INTERVALS"]))
     except RedisError:
-        # The database is the record of work; periodic sweeps catch up what is missed.
         log.exception("could not enqueue %s; continuing without it", func.__name__)
 
 
-def _run_in_process(func: Callable, args: tuple, kwargs: dict) -> None:
+def request_recompute(partnership_id: int, trigger: str = "change", *,
+                      now: datetime | None = None, delay: timedelta | None = None,
+                      job_suffix: str = "", force: bool = False) -> str:
+    """Ask for a knowledge-map recompute; requests within `delay` coalesce into one run."""
+    from workers.knowledge import recompute_partnership
+
+    queue = current_app.extensions.get("rq")
+    if queue is None:
+        _run_in_process(recompute_partnership, (partnership_id,),
+                        {"trigger": trigger, "force": force}, defer=False)
+        return "in-process"
+    from redis.exceptions import RedisError
+    from rq import Retry
+    from rq.exceptions import DuplicateJobError
+
+    job = queue.create_job(
+        recompute_partnership, args=(partnership_id,), kwargs={"trigger": trigger, "force": force},
+        job_id=f"recompute-p{partnership_id}{job_suffix}", timeout=JOB_TIMEOUT,
+        result_ttl=0, failure_ttl=3600,
+        retry=Retry(max=3, interval=current_app.config["JOB_RETRY_INTERVALS"]))
+    if delay is None:
+        delay = timedelta(seconds=current_app.config["RECOMPUTE_DEBOUNCE_SECONDS"])
+    try:
+        if delay > timedelta(0):
+            queue.schedule_job(job, (now or datetime.now(UTC)) + delay, unique=True)
+        else:
+            queue.enqueue_job(job, unique=True)
+    except DuplicateJobError:
+        return "coalesced"
+    except RedisError:
+        log.warning("Redis unavailable: recompute of partnership %s left to the hourly sweep",
+                    partnership_id)
+        return "deferred"
+    return "scheduled"
+
+
+def enqueue_committed_changes() -> None:
+    """Request recomputes for partnerships changed by what was just committed.
+
+    Runs after a request's response is built (or from a command after it commits), so an
+    in-process recompute sees committed data.
+    """
+    for partnership_id in sorted(take_committed()):
+        request_recompute(partnership_id)
+
+
+def _enqueue_committed_changes(response):
+    enqueue_committed_changes()
+    return response
+
+
+def _run_in_process(func: Callable, args: tuple, kwargs: dict, defer: bool = True) -> None:
     app = current_app._get_current_object()
 
     def run() -> None:
@@ -60,7 +117,7 @@ def _run_in_process(func: Callable, args: tuple, kwargs: dict) -> None:
             except Exception:
                 log.exception("in-process job %s failed", func.__name__)
 
-    if has_request_context():
+    if defer and has_request_context():
         # The view has committed by the time its response passes through here.
         @after_this_request
         def run_after(response):

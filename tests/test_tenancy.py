@@ -23,7 +23,7 @@ from coordinator.models import (
     User,
     WorkingGroup,
 )
-from coordinator.services import activity, groups, joining
+from coordinator.services import activity, groups, joining, knowledge
 
 # Arguments that are not ids and that every route may carry.
 NON_ID_ARGS = {"slug"}
@@ -35,6 +35,7 @@ ID_KINDS = {
     "organisation_id": "organisations",
     "group_id": "groups",
     "activity_id": "activities",
+    "cluster_id": "clusters",
 }
 # Form fields every POST carries: enough for any form here to validate, so a missing
 # scope check would show up as a change in the database, not as a form error.
@@ -56,7 +57,7 @@ def build_partnership(make) -> SimpleNamespace:
     p = make.partnership()
     admin = make.member(p, role="admin", tags=("hydrology",))
     org = make.organisation(p)
-    member = make.member(p, organisation=org, tags=("gis",))
+    member = make.member(p, organisation=org, tags=("gis", "hydrology"))
     waiting = make.member(p)
     group = groups.create_group(admin, f"Group of {p.slug}", "")
     approval = make.task(admin, join_policy="approval", working_group_id=group.id)
@@ -70,12 +71,16 @@ def build_partnership(make) -> SimpleNamespace:
         kind="meeting", title="Kick-off", occurred_at=datetime(2026, 11, 20, 10, tzinfo=UTC),
         duration_minutes=60, attendee_ids=[member.id], task_id=approval.id))
     make.commit()
+    knowledge_map = knowledge.recompute(p)
+    assert knowledge_map.snapshot.clusters, "the tenancy test needs a cluster to point at"
+    make.commit()
     return SimpleNamespace(
         slug=p.slug, id=p.id, admin_email=admin.user.email, member_email=member.user.email,
         waiting_email=waiting.user.email,
         ids={"tasks": [approval.id, full.id], "requests": [join_request.id],
              "members": [admin.id, member.id], "organisations": [org.id],
-             "groups": [group.id], "activities": [meeting.id]})
+             "groups": [group.id], "activities": [meeting.id],
+             "clusters": [cluster.id for cluster in knowledge_map.snapshot.clusters]})
 
 
 @pytest.fixture

@@ -1,6 +1,14 @@
 """ORM models by area; importing this package registers them all."""
 
 from .activity import ACTIVITY_KINDS, Comment, Event, JointActivity, WorkLog, activity_attendees
+from .insight import (
+    RUN_STATUSES,
+    Cluster,
+    ClusterAssignment,
+    ClusterSnapshot,
+    ClusterTie,
+    RecomputeRun,
+)
 from .people import (
     ROLES,
     Invitation,
@@ -26,7 +34,8 @@ from .tasks import (
 from .types import utcnow
 
 __all__ = [
-    "ACTIVITY_KINDS", "JOIN_POLICIES", "ROLES", "TASK_STATUSES", "Comment", "Event",
+    "RUN_STATUSES", "Cluster", "ClusterAssignment", "ClusterSnapshot", "ClusterTie",
+    "RecomputeRun", "ACTIVITY_KINDS", "JOIN_POLICIES", "ROLES", "TASK_STATUSES", "Comment", "Event",
     "GroupMember", "Invitation", "JoinRequest", "JointActivity", "LoginSession", "Membership",
     "Organisation", "Participation", "Partnership", "Tag", "Task", "User", "WaitlistEntry",
     "WorkLog", "WorkingGroup", "activity_attendees", "membership_tags", "task_tags", "utcnow",

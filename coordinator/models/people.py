@@ -74,6 +74,12 @@ class Partnership(db.Model):
     name: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set with every change the knowledge map depends on; the worker compares it with the
+    # data_version of the latest snapshot to know whether the map is stale.
+    recompute_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A running recompute holds this lease, so two workers never compute one partnership.
+    recompute_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recompute_lease_owner: Mapped[str | None] = mapped_column(String(80))
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="partnership")
     organisations: Mapped[list[Organisation]] = relationship(

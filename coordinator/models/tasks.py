@@ -30,6 +30,8 @@ task_tags = Table(
     db.metadata,
     Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
     Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+    # Covers "tasks with these tags" (board fit sort, tag filter) without reading the table.
+    Index("ix_task_tags_tag_task", "tag_id", "task_id"),
 )
 
 
@@ -76,6 +78,8 @@ class Task(db.Model):
             f"join_policy IN ({', '.join(repr(p) for p in JOIN_POLICIES)})", name="join_policy"
         ),
         Index("ix_tasks_board", "partnership_id", "status", "id"),
+        # Newest first with a status filter, read in order: no sort, cheap deep pages.
+        Index("ix_tasks_newest", "partnership_id", "id", "status"),
         Index("ix_tasks_due", "partnership_id", "due_on"),
     )
 

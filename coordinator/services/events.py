@@ -4,6 +4,11 @@ from datetime import datetime
 
 from ..extensions import db
 from ..models import Event, utcnow
+from .dirty import mark_dirty
+
+# Changes the knowledge map (vectors, team ties) depends on.
+MAP_CHANGES = frozenset({"joined", "left", "task_completed", "activity_recorded",
+                         "members_imported", "profile_updated"})
 
 
 def record_event(
@@ -28,4 +33,6 @@ def record_event(
         occurred_at=now or utcnow(),
     )
     db.session.add(event)
+    if kind in MAP_CHANGES:
+        mark_dirty(partnership_id)
     return event

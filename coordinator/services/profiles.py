@@ -14,3 +14,4 @@ def update_profile(member: Membership, name: str, tags: list[str], bio: str) -> 
     db.session.flush()
     record_event(member.partnership_id, "profile_updated", actor_id=member.id,
                  subject_id=member.id, data={"before": before, "after": tags})
+

@@ -1,0 +1,79 @@
+"""`flask worker`, `flask scheduler` and `flask recompute`: the background side."""
+
+import time
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Partnership
+from .queue import QUEUES, make_queue
+
+
+def _queue():
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        raise click.ClickException("set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run "
+                                   "workers; without it jobs run inside the web process")
+    return make_queue(url, timeout=30)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run an RQ worker (with RQ's scheduler for delayed and retried jobs)."""
+    from rq import Queue, Worker
+
+    queue = _queue()
+    queues = [Queue(name, connection=queue.connection) for name in QUEUES]
+    # Jobs fork from this process: never hand them an open database connection.
+    db.engine.dispose()
+    Worker(queues, connection=queue.connection).work(with_scheduler=True, burst=burst)
+
+
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run one tick and exit.")
+@with_appcontext
+def scheduler_command(once: bool) -> None:
+    """Enqueue periodic work (hourly recompute sweep); run exactly one in production."""
+    from workers.schedule import run_forever, tick
+
+    queue = _queue()
+    if once:
+        click.echo("enqueued: " + (", ".join(tick(queue)) or "nothing new"))
+        return
+    run_forever(queue)
+
+
+@click.command("recompute")
+@click.option("--partnership", "slug", required=True, help="Slug of the partnership.")
+@with_appcontext
+def recompute_command(slug: str) -> None:
+    """Recompute a partnership's knowledge map now, here, and print a summary."""
+    from workers.knowledge import recompute_partnership
+
+    partnership = db.session.scalar(select(Partnership).where(Partnership.slug == slug))
+    if partnership is None:
+        raise click.ClickException(f"no partnership with slug “{slug}”")
+    started = time.perf_counter()
+    outcome = recompute_partnership(partnership.id, trigger="cli", force=True)
+    seconds = time.perf_counter() - started
+    from .services.knowledge import latest_snapshot
+
+    snapshot = latest_snapshot(partnership.id)
+    quality = snapshot.quality
+    click.echo(f"{partnership.name}: {quality['clusters']} clusters of "
+               f"{quality['profiled']} profiled members ({quality['unclustered']} "
+               f"unclustered), modularity {quality['modularity']}, "
+               f"{snapshot.params['method']} neighbours, {seconds:.1f} s "
+               f"({outcome['status']}).")
+    for cluster in snapshot.clusters:
+        click.echo(f"  #{cluster.stable_id:<4} {cluster.size:>6} members  {cluster.label}")
+    timings = ", ".join(f"{name} {value:.2f} s" for name, value in outcome["timings"].items())
+    click.echo(f"Stages: {timings}")
+
+
+COMMANDS = (worker_command, scheduler_command, recompute_command)

@@ -1,0 +1,60 @@
+"""The knowledge map: clusters, their history, who knows what, and recomputing it."""
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from .forms.tasks import EmptyForm
+from .models import Cluster
+from .queue import request_recompute
+from .services import insight
+from .services.recompute_runs import latest_run
+from .tenancy import get_scoped_or_404, member_required, role_required
+
+bp = Blueprint("insight", __name__, url_prefix="/p/<slug>/knowledge")
+
+
+@bp.get("/")
+@member_required
+def knowledge_map():
+    view = insight.map_view(g.partnership)
+    run = latest_run(g.partnership.id) if g.member.has_role("coordinator") else None
+    return render_template("insight/map.html", view=view, run=run, button_form=EmptyForm(),
+                           refresh=run is not None and run.status == "running")
+
+
+@bp.get("/clusters/<int:cluster_id>")
+@member_required
+def cluster(cluster_id: int):
+    found = get_scoped_or_404(Cluster, cluster_id)
+    view = insight.map_view(g.partnership)
+    return render_template("insight/cluster.html", cluster=found,
+                           members=insight.cluster_members(found),
+                           history=view.history.get(found.stable_id, []),
+                           is_latest=view.snapshot is not None
+                           and found.snapshot_id == view.snapshot.id)
+
+
+@bp.get("/who")
+@member_required
+def who_knows():
+    tag = request.args.get("tag", "").strip().lower()[:40]
+    ranked = insight.who_knows(g.partnership.id, tag) if tag else []
+    return render_template("insight/who.html", tag=tag, ranked=ranked)
+
+
+@bp.post("/recompute")
+@role_required("coordinator")
+def recompute_now():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    outcome = request_recompute(g.partnership.id, trigger="manual", job_suffix="-manual",
+                                force=True, delay=timedelta(0))
+    messages = {
+        "scheduled": "Recompute queued. This page refreshes until it is done.",
+        "coalesced": "A recompute is already queued.",
+        "deferred": "The job queue is unreachable; the hourly sweep will recompute the map.",
+        "in-process": "Knowledge map recomputed.",
+    }
+    flash(messages[outcome], "info" if outcome != "deferred" else "error")
+    return redirect(url_for("insight.knowledge_map"))

@@ -1,0 +1,100 @@
+"""Real Redis and worker processes for tests; in CI a missing service fails the test."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def require_redis() -> str:
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    try:
+        Redis.from_url(REDIS_URL, socket_timeout=1, socket_connect_timeout=1).ping()
+    except RedisError as exc:
+        message = f"Redis is not reachable at {REDIS_URL}: {exc}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return REDIS_URL
+
+
+def wait_until(condition, timeout: float = 60, what: str = "condition"):
+    """Poll `condition` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+class WorkerProcess:
+    """`flask worker` in its own process group, against the test database."""
+
+    def __init__(self, database_uri: str, redis_url: str, tmp_path: Path, **env: str):
+        self.log = tmp_path / "worker.log"
+        environment = {
+            **os.environ, "FLASK_APP": "wsgi.py", "DATABASE_URL": database_uri,
+            "REDIS_URL": redis_url, "SECRET_KEY": "worker-test-secret-0123456789abcdef",
+            "POLDER_INSTANCE_DIR": str(tmp_path / "instance"), "JOB_RETRY_INTERVALS": "0",
+            **env,
+        }
+        self._log_file = self.log.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "worker"], cwd=ROOT, env=environment,
+            stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self._log_file.close()
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+class SilentServer:
+    """Accepts connections and never answers: a hung Redis."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self._stop = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        self.sock.settimeout(0.2)
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections.append(conn)
+
+    def close(self) -> None:
+        self._stop = True
+        for conn in self.connections:
+            conn.close()
+        self.sock.close()
