@@ -1,0 +1,202 @@
+"""Benchmark the knowledge-map recompute on synthetic members with planted clusters.
+
+    python bench/recompute.py --members 1000 10000 100000 [--db sqlite|postgres]
+
+For each size: seed a fresh database (not timed), then run the real recompute service in
+a child process (load + vectors, neighbours, communities, database write) and print the
+stage times, peak memory of that process (max RSS), the adjusted Rand index against the
+planted clusters, and neighbour recall@k against exact search on a sample. At 10,000 it
+also times the naive exact method (dense all-pairs cosine + top-k) beside ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/"
+SAMPLE = 1000
+
+
+def topics_for(n: int) -> int:
+    return 8 if n < 5000 else 20 if n < 50_000 else 30
+
+
+def seed(url: str, n: int) -> float:
+    from sqlalchemy import insert
+
+    from bench.synthetic import planted_profiles
+    from config import TestConfig
+    from coordinator import create_app
+    from coordinator.extensions import db
+    from coordinator.models import Membership, Partnership, Tag, User, membership_tags
+
+    profiles, _ = planted_profiles(n, topics=topics_for(n), seed=1)
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+    started = time.perf_counter()
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.session.execute(insert(Partnership), [{"id": 1, "slug": "bench", "name": "Bench"}])
+        tag_ids = {name: i for i, name in enumerate(sorted({t for p in profiles
+                                                           for t in p.tags}), start=1)}
+        _chunks(insert(Tag), [{"id": i, "partnership_id": 1, "name": name}
+                              for name, i in tag_ids.items()])
+        _chunks(insert(User), [{"id": p.member_id, "email": f"m{p.member_id}@bench.example",
+                                "name": f"Member {p.member_id}"} for p in profiles])
+        _chunks(insert(Membership), [{"id": p.member_id, "partnership_id": 1,
+                                      "user_id": p.member_id, "role": "member", "bio": p.bio}
+                                     for p in profiles])
+        _chunks(insert(membership_tags), [{"membership_id": p.member_id, "tag_id": tag_ids[t]}
+                                          for p in profiles for t in p.tags])
+        db.session.commit()
+        db.engine.dispose()
+    return time.perf_counter() - started
+
+
+def _chunks(statement, rows, size=20_000):
+    from coordinator.extensions import db
+
+    for start in range(0, len(rows), size):
+        db.session.execute(statement, rows[start:start + size])
+
+
+def run(url: str, n: int) -> dict:
+    """In the child process: one end-to-end recompute, then the quality figures."""
+    import resource
+
+    import numpy as np
+    from sklearn.metrics import adjusted_rand_score
+    from sqlalchemy import select
+
+    from bench.synthetic import planted_profiles
+    from config import TestConfig
+    from coordinator import create_app
+    from coordinator.domain.knowledge import build_vectors
+    from coordinator.domain.neighbours import nearest_neighbours
+    from coordinator.extensions import db
+    from coordinator.models import Cluster, ClusterAssignment, Partnership
+    from coordinator.services import knowledge
+
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        started = time.perf_counter()
+        result = knowledge.recompute(db.session.get(Partnership, 1), force=True)
+        db.session.commit()
+        total = time.perf_counter() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        snapshot = result.snapshot
+        assigned = dict(db.session.execute(
+            select(ClusterAssignment.membership_id, Cluster.stable_id)
+            .outerjoin(Cluster, Cluster.id == ClusterAssignment.cluster_id)
+            .where(ClusterAssignment.snapshot_id == snapshot.id)).all())
+    profiles, truth = planted_profiles(n, topics=topics_for(n), seed=1)
+    found = [assigned.get(p.member_id) or -1 for p in profiles]
+    matrix = build_vectors(profiles).matrix
+    k = snapshot.params["k"]
+    ours = nearest_neighbours(matrix, k, seed=knowledge.SEED)
+    sample = np.random.default_rng(0).choice(n, size=min(SAMPLE, n), replace=False)
+    exact = _exact_rows(matrix, sample, k)
+    recall = float(np.mean([len(set(ours.indices[row]) & set(exact[i])) / k
+                            for i, row in enumerate(sample)]))
+    figures = {"n": n, "total": total, **result.timings, "peak_mb": peak_mb,
+               "ari": adjusted_rand_score(truth, found), "recall": recall, "k": k,
+               "clusters": snapshot.quality["clusters"], "method": snapshot.params["method"]}
+    if n == 10_000:
+        figures["dense_all_pairs"] = _dense_all_pairs(matrix, k)
+        figures["ours_exact_sparse"] = result.timings["neighbours"]
+    return figures
+
+
+def _exact_rows(matrix, rows, k):
+    from sparse_dot_topn import sp_matmul_topn
+
+    product = sp_matmul_topn(matrix[rows], matrix.T.tocsr(), top_n=k + 1, threshold=1e-6,
+                             n_threads=2).tocsr()
+    exact = []
+    for i, row in enumerate(rows):
+        start, end = product.indptr[i], product.indptr[i + 1]
+        cols, vals = product.indices[start:end], product.data[start:end]
+        order = [c for c in cols[sorted(range(len(cols)), key=lambda j: (-vals[j], cols[j]))]
+                 if c != row]
+        exact.append(order[:k])
+    return exact
+
+
+def _dense_all_pairs(matrix, k) -> float:
+    import numpy as np
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    started = time.perf_counter()
+    similarity = cosine_similarity(matrix, dense_output=True)
+    np.fill_diagonal(similarity, -1)
+    np.argpartition(-similarity, k, axis=1)[:, :k]
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--members", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--child", nargs=2, metavar=("URL", "N"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run(args.child[0], int(args.child[1]))))
+        return
+    print(f"database: {args.db}; k-NN exact up to 30,000 members, cell search beyond")
+    header = (f"{'members':>8} {'vectors':>8} {'neighb.':>8} {'commun.':>8} {'write':>7} "
+              f"{'total':>7} {'peak MB':>8} {'ARI':>6} {'recall':>7} {'clusters':>8}")
+    print(header)
+    for n in args.members:
+        with tempfile.TemporaryDirectory() as folder:
+            url = _database(args.db, folder)
+            seeded = seed(url, n)
+            child = subprocess.run([sys.executable, __file__, "--child", url, str(n)],
+                                   capture_output=True, text=True, check=True, cwd=ROOT,
+                                   env={**os.environ, "PYTHONWARNINGS": "ignore"})
+            f = json.loads(child.stdout.strip().splitlines()[-1])
+            print(f"{n:>8} {f['vectors']:>7.2f}s {f['neighbours']:>7.2f}s "
+                  f"{f['communities']:>7.2f}s {f['write']:>6.2f}s {f['total']:>6.2f}s "
+                  f"{f['peak_mb']:>8.0f} {f['ari']:>6.3f} {f['recall']:>7.3f} "
+                  f"{f['clusters']:>8}   (seeded in {seeded:.1f} s; {f['method']}, k={f['k']})")
+            if "dense_all_pairs" in f:
+                print(f"{'':>8} exact all-pairs (dense cosine + top-k): {f['dense_all_pairs']:.2f}"
+                      f" s vs ours {f['ours_exact_sparse']:.2f} s: "
+                      f"{f['dense_all_pairs'] / f['ours_exact_sparse']:.1f}× slower")
+            if args.db == "postgres":
+                _drop_pg()
+
+
+def _database(kind: str, folder: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{folder}/bench.db"
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(PG_URL + "postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS polder_recompute_bench WITH (FORCE)"))
+        conn.execute(text("CREATE DATABASE polder_recompute_bench"))
+    admin.dispose()
+    return PG_URL + "polder_recompute_bench"
+
+
+def _drop_pg() -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(PG_URL + "postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS polder_recompute_bench WITH (FORCE)"))
+    admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
