@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import Partnership
+from .queue import enqueue_committed_changes
 from .services.demo import DEMO_PASSWORD, demo_logins, demo_summary, seed_demo
 
 
@@ -44,6 +45,7 @@ def seed_demo_command(now_text: str | None, if_empty: bool) -> None:
     started = time.perf_counter()
     result = seed_demo(now)
     db.session.commit()
+    enqueue_committed_changes()  # the demo's knowledge map, at once when jobs run here
     seconds = time.perf_counter() - started
     click.echo(f"Seeded “{result.partnership.name}” (slug demo) as of "
                f"{now:%Y-%m-%d %H:%M} UTC in {seconds:.1f} s.")

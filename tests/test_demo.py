@@ -145,6 +145,14 @@ def test_demo_prints_logins_that_work(demo):
     assert "tasks: " in demo.seed_output
 
 
+def test_demo_comes_with_its_knowledge_map(demo):
+    from coordinator.models import Cluster
+
+    labels = db.session.scalars(select(Cluster.label)).all()
+    assert len(labels) == 5  # the five knowledge clusters the demo's members are drawn from
+    assert any("community engagement" in label for label in labels)
+
+
 def test_alignophilia_team_lacks_a_tag_others_hold(demo):
     task = db.session.scalar(select(Task).where(Task.title.startswith("Hydraulic design")))
     assert "community engagement" in task.tag_names
