@@ -54,7 +54,7 @@ def recompute_now():
         "scheduled": "Recompute queued. This page refreshes until it is done.",
         "coalesced": "A recompute is already queued.",
         "deferred": "The job queue is unreachable; the hourly sweep will recompute the map.",
-        "in-process": "Knowledge map recomputed.",
+        "in-process": "The knowledge map is being recomputed.",
     }
     flash(messages[outcome], "info" if outcome != "deferred" else "error")
     return redirect(url_for("insight.knowledge_map"))

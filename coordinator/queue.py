@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask, after_this_request, current_app, has_request_context
+from flask import Flask, current_app, g, has_request_context
 
 from .services.dirty import take_committed
 
@@ -26,7 +26,7 @@ QUEUES = ("default",)
 def init_queue(app: Flask) -> None:
     url = app.config.get("REDIS_URL")
     app.extensions["rq"] = make_queue(url, app.config["REDIS_SOCKET_TIMEOUT"]) if url else None
-    app.after_request(_enqueue_committed_changes)
+    app.after_request(_after_request)
 
 
 def make_queue(url: str, timeout: float, name: str = "default"):
@@ -65,7 +65,7 @@ def request_recompute(partnership_id: int, trigger: str = "change", *,
     queue = current_app.extensions.get("rq")
     if queue is None:
         _run_in_process(recompute_partnership, (partnership_id,),
-                        {"trigger": trigger, "force": force}, defer=False)
+                        {"trigger": trigger, "force": force})
         return "in-process"
     from redis.exceptions import RedisError
     from rq import Retry
@@ -102,12 +102,15 @@ def enqueue_committed_changes() -> None:
         request_recompute(partnership_id)
 
 
-def _enqueue_committed_changes(response):
+def _after_request(response):
     enqueue_committed_changes()
+    # In-process jobs run once the response has gone out, so nobody waits for them.
+    for job in g.pop("in_process_jobs", []):
+        response.call_on_close(job)
     return response
 
 
-def _run_in_process(func: Callable, args: tuple, kwargs: dict, defer: bool = True) -> None:
+def _run_in_process(func: Callable, args: tuple, kwargs: dict) -> None:
     app = current_app._get_current_object()
 
     def run() -> None:
@@ -117,11 +120,7 @@ def _run_in_process(func: Callable, args: tuple, kwargs: dict, defer: bool = Tru
             except Exception:
                 log.exception("in-process job %s failed", func.__name__)
 
-    if defer and has_request_context():
-        # The view has committed by the time its response passes through here.
-        @after_this_request
-        def run_after(response):
-            run()
-            return response
+    if has_request_context():
+        g.setdefault("in_process_jobs", []).append(run)
     else:
         run()

@@ -5,37 +5,21 @@ its own database next to the one named, and drops it at the end.
 """
 
 import contextvars
-import os
-import uuid
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
 
-from config import TestConfig, database_url
+from config import TestConfig
 from coordinator import create_app
 from coordinator.extensions import db
+from tests.databases import empty_tables, throwaway_database
 from tests.factories import Factory
-
-IN_CI = bool(os.environ.get("CI"))
 
 
 @pytest.fixture(scope="session")
 def database_uri(tmp_path_factory):
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql")):
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-        return
-    url = database_url(url)
-    name = f"polder_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    base, _, _ = url.rpartition("/")
-    yield f"{base}/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_database(tmp_path_factory.mktemp("db")) as uri:
+        yield uri
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +40,9 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Buffered, as a server does, so jobs queued to run after the response is sent
+        # (call_on_close) have run when the call returns.
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
@@ -67,19 +54,27 @@ def app(_schema, tmp_path):
     yield app
     with app.app_context():
         db.session.remove()
-        _empty_tables()
+        empty_tables(db)
         db.engine.dispose()
 
 
-def _empty_tables() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+@pytest.fixture
+def make_app(app, _schema, tmp_path):
+    """Build more apps on the test database (other settings); `app` empties the tables."""
+    made = []
+
+    def factory(config=TestConfig, **overrides):
+        other = create_app(config, **({"SQLALCHEMY_DATABASE_URI": _schema,
+                                        "MAIL_FOLDER": str(tmp_path / "mail")} | overrides))
+        other.test_client_class = IsolatedClient
+        made.append(other)
+        return other
+
+    yield factory
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture

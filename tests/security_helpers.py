@@ -1,39 +1,12 @@
-"""Shared by the security tests: another app on the test database, logging in, and the
-checks more than one theme needs (CSRF tokens, security headers).
-
-Fixtures cannot be shared from here without a conftest entry, so each test module that
-needs `make_app` declares it in three lines around `other_apps`.
-"""
+"""Shared by the security tests: logging in, and the checks more than one theme needs
+(CSRF tokens, security headers). Other apps on the test database come from conftest's
+`make_app` fixture."""
 
 import re
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
-from flask import Flask
-
-from config import TestConfig
-from coordinator import create_app
-from coordinator.extensions import db
 from tests.factories import Factory
 
 PASSWORD = Factory.PASSWORD
-
-
-def other_apps(schema: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
-    """Back a `make_app` fixture: `yield from other_apps(_schema, tmp_path)`."""
-    made = []
-
-    def factory(config=TestConfig, **overrides):
-        other = create_app(config, **({"SQLALCHEMY_DATABASE_URI": schema,
-                                        "MAIL_FOLDER": str(tmp_path / "mail")} | overrides))
-        made.append(other)
-        return other
-
-    yield factory
-    for other in made:
-        with other.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def login(client, email_address, password=PASSWORD, **extra):

@@ -7,7 +7,7 @@ it; the determinism test wipes and re-seeds, leaving the same data behind.
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from config import TestConfig
 from coordinator import create_app
@@ -34,21 +34,11 @@ from coordinator.models import (
     membership_tags,
     task_tags,
 )
+from tests.databases import empty_tables
 
 NOW_TEXT = "2026-11-23T12:00:00+00:00"
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 TODAY = date(2026, 11, 23)
-
-
-def _delete_everything() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
 
 
 def _seed(app, *extra: str):
@@ -64,7 +54,7 @@ def demo(_schema):
     with app.app_context():
         yield app
         db.session.remove()
-        _delete_everything()
+        empty_tables(db)
         db.engine.dispose()
 
 
@@ -303,7 +293,7 @@ def _fingerprint() -> dict[str, list]:
 def test_seeding_again_gives_the_same_data(demo):
     before = _fingerprint()
     db.session.remove()
-    _delete_everything()
+    empty_tables(db)
     result = _seed(demo)
     assert result.exit_code == 0, result.output
     after = _fingerprint()

@@ -26,7 +26,7 @@ from coordinator.models import (
 )
 from coordinator.services import joining
 from coordinator.tokens import make_token
-from tests.security_helpers import csrf_token, login, member_email, other_apps
+from tests.security_helpers import csrf_token, login, member_email
 from tests.test_tenancy import (
     FORM,
     ID_KINDS,
@@ -35,13 +35,6 @@ from tests.test_tenancy import (
     snapshot,
     url_for_rule,
 )
-
-
-@pytest.fixture
-def make_app(app, _schema, tmp_path):
-    """Another app on the test database, e.g. with CSRF on; `app` empties the tables after."""
-    yield from other_apps(_schema, tmp_path)
-
 
 # --- 3. XSS --------------------------------------------------------------------------------
 

@@ -18,15 +18,7 @@ from tests.security_helpers import (
     assert_security_headers,
     login,
     member_email,
-    other_apps,
 )
-
-
-@pytest.fixture
-def make_app(app, _schema, tmp_path):
-    """Another app on the test database, e.g. with CSRF on; `app` empties the tables after."""
-    yield from other_apps(_schema, tmp_path)
-
 
 # --- 6. Sessions ---------------------------------------------------------------------------
 

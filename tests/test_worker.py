@@ -8,8 +8,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from config import TestConfig
-from coordinator import create_app
 from coordinator.extensions import db
 from coordinator.models import ClusterSnapshot, Partnership, RecomputeRun, Task
 from coordinator.queue import request_recompute
@@ -30,14 +28,10 @@ def redis_url():
 
 
 @pytest.fixture
-def queued_app(app, _schema, redis_url):
-    """The web app with a real queue; `app` (a dependency) empties the tables afterwards."""
-    queued = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=_schema, REDIS_URL=redis_url,
-                        RECOMPUTE_DEBOUNCE_SECONDS=0, JOB_RETRY_INTERVALS=[0])
-    queued.test_client_class = app.test_client_class
-    yield queued
-    with queued.app_context():
-        db.engine.dispose()
+def queued_app(make_app, redis_url):
+    """The web app with a real queue."""
+    return make_app(REDIS_URL=redis_url, RECOMPUTE_DEBOUNCE_SECONDS=0,
+                    JOB_RETRY_INTERVALS=[0])
 
 
 @pytest.fixture
@@ -120,15 +114,12 @@ def test_debounced_requests_coalesce_into_one_job(queued_app, redis_url, river):
 
 
 @pytest.mark.parametrize("kind", ["refused", "hung"])
-def test_members_keep_working_when_redis_is_down(app, _schema, river, kind, caplog):
+def test_members_keep_working_when_redis_is_down(app, make_app, river, kind, caplog):
     knowledge.recompute(db.session.get(Partnership, river[0].id), force=True)
     db.session.commit()
     server = SilentServer() if kind == "hung" else None
     url = f"redis://127.0.0.1:{server.port if server else 1}/0"
-    broken = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=_schema, REDIS_URL=url,
-                        RATELIMIT_STORAGE_URI=url)
-    broken.test_client_class = app.test_client_class
-    client = broken.test_client()
+    client = make_app(REDIS_URL=url, RATELIMIT_STORAGE_URI=url).test_client()
     try:
         for label, call in [
             ("login", lambda: client.post("/login", data={
@@ -149,8 +140,6 @@ def test_members_keep_working_when_redis_is_down(app, _schema, river, kind, capl
     finally:
         if server:
             server.close()
-        with broken.app_context():
-            db.engine.dispose()
     assert any("left to the hourly sweep" in r.getMessage() for r in caplog.records)
     db.session.expire_all()
     assert db.session.scalar(select(Task.filled).where(Task.id == river[1].id)) == 1
