@@ -4,10 +4,11 @@ import pytest
 from sqlalchemy import func, select
 
 from coordinator.extensions import db
-from coordinator.models import Cluster, ClusterSnapshot, Partnership, RecomputeRun
+from coordinator.models import Cluster, ClusterSnapshot, Membership, Partnership, RecomputeRun
 from coordinator.services import knowledge
 from coordinator.services.dirty import mark_dirty, take_committed
 from coordinator.services.joining import join_task
+from coordinator.services.profiles import update_profile
 from workers.knowledge import recompute_partnership
 
 
@@ -183,3 +184,28 @@ def knowledge_stamp(partnership) -> None:
     mark_dirty(partnership.id)
     db.session.commit()
     take_committed()
+
+
+def test_a_change_during_a_run_gets_one_more_run(app, river, monkeypatch):
+    partnership, people = river
+    knowledge_stamp(partnership)
+    original = knowledge.load_profiles
+    calls = []
+
+    def load_then_someone_edits(partnership_id):
+        profiles = original(partnership_id)
+        if not calls:  # the first run has read its data when a profile changes
+            with app.app_context():  # another request, with its own session
+                update_profile(db.session.get(Membership, people["gus"].id), "Gus",
+                               ["policy", "regulation"], "")
+                db.session.commit()
+        calls.append(partnership_id)
+        return profiles
+
+    monkeypatch.setattr(knowledge, "load_profiles", load_then_someone_edits)
+    recompute_partnership(partnership.id)
+    db.session.expire_all()
+    triggers = db.session.scalars(select(RecomputeRun.trigger).order_by(RecomputeRun.id)).all()
+    assert triggers == ["change", "follow-up"]
+    assert _snapshots(partnership.id) == 2
+    assert knowledge.is_current(db.session.get(Partnership, partnership.id))
