@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from .forms.tasks import EmptyForm
-from .models import Cluster
+from .models import Cluster, utcnow
 from .queue import request_recompute
 from .services import insight
 from .services.recompute_runs import latest_run
@@ -18,9 +18,13 @@ bp = Blueprint("insight", __name__, url_prefix="/p/<slug>/knowledge")
 @member_required
 def knowledge_map():
     view = insight.map_view(g.partnership)
-    run = latest_run(g.partnership.id) if g.member.has_role("coordinator") else None
+    run = latest_run(g.partnership.id)
+    # After "Recompute now" the page waits (refreshing) until a run has started since.
+    asked_at = request.args.get("asked", type=float)
+    waiting = asked_at is not None and (run is None or run.started_at.timestamp() < asked_at)
     return render_template("insight/map.html", view=view, run=run, button_form=EmptyForm(),
-                           refresh=run is not None and run.status == "running")
+                           waiting=waiting,
+                           refresh=waiting or (run is not None and run.status == "running"))
 
 
 @bp.get("/clusters/<int:cluster_id>")
@@ -48,13 +52,17 @@ def who_knows():
 def recompute_now():
     if not EmptyForm().validate_on_submit():
         abort(400)
+    asked_at = utcnow().timestamp()
+    # Asked for explicitly, so without a queue the coordinator waits for it to finish.
     outcome = request_recompute(g.partnership.id, trigger="manual", job_suffix="-manual",
-                                force=True, delay=timedelta(0))
+                                force=True, delay=timedelta(0), wait=True)
     messages = {
-        "scheduled": "Recompute queued. This page refreshes until it is done.",
-        "coalesced": "A recompute is already queued.",
+        "scheduled": "Recompute queued. This page refreshes until it has run.",
+        "coalesced": "A recompute is already queued. This page refreshes until it has run.",
         "deferred": "The job queue is unreachable; the hourly sweep will recompute the map.",
-        "in-process": "The knowledge map is being recomputed.",
+        "in-process": "Knowledge map recomputed.",
     }
     flash(messages[outcome], "info" if outcome != "deferred" else "error")
-    return redirect(url_for("insight.knowledge_map"))
+    if outcome in ("deferred", "in-process"):
+        return redirect(url_for("insight.knowledge_map"))
+    return redirect(url_for("insight.knowledge_map", asked=f"{asked_at:.3f}"))

@@ -58,14 +58,17 @@ def enqueue(func: Callable, *args, **kwargs) -> None:
 
 def request_recompute(partnership_id: int, trigger: str = "change", *,
                       now: datetime | None = None, delay: timedelta | None = None,
-                      job_suffix: str = "", force: bool = False) -> str:
-    """Ask for a knowledge-map recompute; requests within `delay` coalesce into one run."""
+                      job_suffix: str = "", force: bool = False, wait: bool = False) -> str:
+    """Ask for a knowledge-map recompute; requests within `delay` coalesce into one run.
+
+    Without Redis the run happens after the response, or before it with `wait`.
+    """
     from workers.knowledge import recompute_partnership
 
     queue = current_app.extensions.get("rq")
     if queue is None:
         _run_in_process(recompute_partnership, (partnership_id,),
-                        {"trigger": trigger, "force": force})
+                        {"trigger": trigger, "force": force}, defer=not wait)
         return "in-process"
     from redis.exceptions import RedisError
     from rq import Retry
@@ -110,7 +113,7 @@ def _after_request(response):
     return response
 
 
-def _run_in_process(func: Callable, args: tuple, kwargs: dict) -> None:
+def _run_in_process(func: Callable, args: tuple, kwargs: dict, defer: bool = True) -> None:
     app = current_app._get_current_object()
 
     def run() -> None:
@@ -120,7 +123,7 @@ def _run_in_process(func: Callable, args: tuple, kwargs: dict) -> None:
             except Exception:
                 log.exception("in-process job %s failed", func.__name__)
 
-    if has_request_context():
+    if defer and has_request_context():
         g.setdefault("in_process_jobs", []).append(run)
     else:
         run()

@@ -106,7 +106,7 @@ def test_map_page_and_status_for_coordinators(client, auth, river):
     assert "2 clusters" in page and "Last run" in page and "succeeded" in page
     assert "<svg" in page and "Recompute now" in page
     response = client.post("/p/river/knowledge/recompute", follow_redirects=True)
-    assert "The knowledge map is being recomputed." in response.text
+    assert "Knowledge map recomputed." in response.text
     assert _snapshots(partnership.id) == 2
     auth.logout()
     auth.login("dee@example.org")

@@ -112,10 +112,16 @@ def cluster_labels(matrix: sp.csr_matrix, tag_columns: int, tag_names: list[str]
     result: dict[int, list[str]] = {}
     tags = matrix[:, :tag_columns]
     for label in np.unique(labels[labels != UNCLUSTERED]):
-        centroid = np.asarray(tags[labels == label].mean(axis=0)).ravel()
-        best = [i for i in np.argsort(-centroid, kind="stable")[:top] if centroid[i] > 0]
+        centroid = np.round(np.asarray(tags[labels == label].mean(axis=0)).ravel(), 6)
+        # Equal weights are ordered by tag name, so a label never flips between runs.
+        best = [i for i in np.lexsort((tag_names_array(tag_names), -centroid))[:top]
+                if centroid[i] > 0]
         result[int(label)] = [tag_names[i] for i in best]
     return result
+
+
+def tag_names_array(tag_names: list[str]) -> np.ndarray:
+    return np.array(tag_names, dtype=object)
 
 
 def cluster_ties(labels_by_member: dict[int, int], teams: list[list[int]]

@@ -51,7 +51,9 @@ def build_vectors(profiles: list[Profile]) -> Vectors:
 
 
 def _tag_block(profiles: list[Profile]) -> tuple[sp.csr_matrix, list[str]]:
-    vocabulary: dict[str, int] = {}
+    # Sorted, so every process builds the same columns (set order varies between runs).
+    names = sorted({tag for p in profiles for tag in (*p.tags, *p.completed_tags)})
+    vocabulary = {name: column for column, name in enumerate(names)}
     rows, cols, values = [], [], []
     for row, profile in enumerate(profiles):
         weights: Counter[str] = Counter()
@@ -59,18 +61,15 @@ def _tag_block(profiles: list[Profile]) -> tuple[sp.csr_matrix, list[str]]:
             weights[tag] += DECLARED_WEIGHT
         for tag in profile.completed_tags:
             weights[tag] += COMPLETED_WEIGHT
-        for tag, weight in weights.items():
+        for tag, weight in sorted(weights.items()):
             rows.append(row)
-            cols.append(vocabulary.setdefault(tag, len(vocabulary)))
+            cols.append(vocabulary[tag])
             values.append(weight)
     counts = sp.csr_matrix((values, (rows, cols)), shape=(len(profiles), len(vocabulary)),
                            dtype=np.float32)
     if not vocabulary:
         return counts, []
     weighted = TfidfTransformer(norm="l2", smooth_idf=True).fit_transform(counts)
-    names = [""] * len(vocabulary)
-    for name, column in vocabulary.items():
-        names[column] = name
     return weighted.astype(np.float32).tocsr(), names
 
 

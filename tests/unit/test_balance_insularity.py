@@ -1,0 +1,207 @@
+"""Partnership alignophilia: ties from shared teams, the E-I index, silos and findings."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from coordinator.domain.balance import index_knowledge, window_ending
+from coordinator.domain.insularity import (
+    ClusterTies,
+    EIIndex,
+    PartnershipAlignophilia,
+    Stint,
+    assess_partnership_alignophilia,
+    cluster_tie_table,
+    ei_index,
+    insularity_conditions,
+    is_silo,
+    krackhardt_stern,
+    ties_in_window,
+)
+from coordinator.domain.thresholds import Thresholds
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+DAY, SECOND = timedelta(days=1), timedelta(seconds=1)
+WINDOW = window_ending(NOW, 90)
+
+
+def ago(days: float) -> datetime:
+    return NOW - timedelta(days=days)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "tied"),
+    [
+        ((ago(10), None), (ago(10), None), True),
+        ((ago(50), ago(30)), (ago(30), None), False),  # one left as the other joined
+        ((ago(50), ago(30) + SECOND), (ago(30), None), True),
+        ((ago(200), ago(100)), (ago(150), ago(95)), False),  # together, but before the window
+        ((ago(200), ago(90)), (ago(200), None), False),  # left on the window's start
+        ((ago(200), ago(90) + SECOND), (ago(200), None), True),  # left just after it
+        ((NOW, None), (ago(5), None), True),  # joined at now
+        ((NOW + SECOND, None), (ago(5), None), False),  # joined after now
+        ((ago(5), ago(5)), (ago(10), None), False),  # a stint of no length
+        ((ago(40), ago(20)), (ago(60), ago(30)), True),
+    ],
+)
+def test_ties_need_time_together_within_the_window(a, b, tied):
+    stints = [Stint("t", 1, *a), Stint("t", 2, *b)]
+    assert ties_in_window(stints, WINDOW) == ({(1, 2)} if tied else set())
+
+
+def test_ties_are_unordered_pairs_counted_once():
+    stints = [Stint("t1", 5, ago(9)), Stint("t1", 2, ago(9)), Stint("t1", 5, ago(3)),
+              Stint(("group", 1), 2, ago(9)), Stint(("group", 1), 5, ago(9)),
+              Stint("t2", 3, ago(9)), Stint(7, 4, ago(9))]
+    assert ties_in_window(stints, WINDOW) == {(2, 5)}
+
+
+@pytest.mark.parametrize(
+    ("external", "internal", "expected"),
+    [(0, 0, None), (5, 15, -0.5), (15, 5, 0.5), (0, 3, -1.0), (3, 0, 1.0), (7, 13, -0.3),
+     (10, 10, 0.0), (4, 16, -0.6)],
+)
+def test_krackhardt_stern(external, internal, expected):
+    assert krackhardt_stern(external, internal) == (
+        None if expected is None else pytest.approx(expected))
+
+
+def test_krackhardt_stern_refuses_negative_counts():
+    with pytest.raises(ValueError):
+        krackhardt_stern(-1, 2)
+
+
+CLUSTERS = {1: 10, 2: 10, 3: 10, 4: 20, 5: 20, 6: 30}  # member 7 is unclustered
+
+
+def test_ei_index_and_cluster_table():
+    ties = {(1, 2), (1, 3), (2, 3), (3, 4), (4, 5), (5, 6), (6, 7), (1, 7)}
+    assert ei_index(ties, CLUSTERS) == EIIndex(external=2, internal=4, unclustered=2)
+    assert ei_index(ties, CLUSTERS).value == pytest.approx(-1 / 3)
+    assert cluster_tie_table(ties, CLUSTERS) == (
+        ClusterTies(10, members=3, internal=3, external=1),
+        ClusterTies(20, members=2, internal=1, external=2),
+        ClusterTies(30, members=1, internal=0, external=1),
+    )
+    assert [row.outside_share for row in cluster_tie_table(ties, CLUSTERS)] == [0.25, 2 / 3,
+                                                                                1.0]
+    assert cluster_tie_table(set(), {1: 10}) == (ClusterTies(10, 1, 0, 0),)
+    assert cluster_tie_table(set(), {1: 10})[0].outside_share is None
+
+
+@pytest.mark.parametrize(
+    ("members", "internal", "external", "silo"),
+    [
+        (5, 10, 1, True),  # 1/11 = 0.091 < 0.1
+        (5, 9, 1, False),  # exactly 0.1: not below
+        (5, 19, 2, True),  # 0.095
+        (5, 18, 2, False),  # 0.1
+        (5, 10, 0, True),
+        (4, 10, 0, False),  # one member short
+        (5, 0, 0, False),  # no ties at all: nothing to judge
+        (50, 27, 3, False),  # 3 / 30 = 0.1 in floats too
+    ],
+)
+def test_silo(members, internal, external, silo):
+    assert is_silo(ClusterTies(1, members, internal, external), Thresholds()) is silo
+
+
+def _result(current: tuple[int, int], previous: tuple[int, int]) -> PartnershipAlignophilia:
+    return PartnershipAlignophilia(WINDOW, EIIndex(*current), EIIndex(*previous), ())
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "conditions"),
+    [
+        ((5, 15), (0, 0), ("low",)),  # EI -0.5 exactly, 20 ties exactly
+        ((6, 14), (0, 0), ()),  # EI -0.4
+        ((10, 30), (0, 0), ("low",)),  # -0.5 over 40 ties
+        ((11, 29), (0, 0), ()),  # -0.45
+        ((4, 15), (0, 0), ()),  # -0.58, but 19 ties
+        ((4, 16), (0, 0), ("low",)),  # -0.6 over 20 ties
+        ((8, 12), (10, 10), ("falling",)),  # 0.0 -> -0.2: fell by 0.2 exactly
+        ((81, 119), (100, 100), ()),  # 0.0 -> -0.19
+        ((11, 9), (13, 7), ("falling",)),  # 0.3 -> 0.1: 0.19999999999999998 in floats
+        ((8, 12), (10, 9), ()),  # fell by more, but only 19 ties before
+        ((5, 15), (7, 13), ("low", "falling")),  # -0.3 -> -0.5
+        ((5, 15), (3, 17), ("low",)),  # -0.7 -> -0.5: it rose
+    ],
+)
+def test_insularity_conditions(current, previous, conditions):
+    assert insularity_conditions(_result(current, previous), Thresholds()) == conditions
+
+
+def test_drop_is_none_without_ties_on_either_side():
+    assert _result((5, 15), (0, 0)).drop is None
+    assert _result((0, 0), (5, 15)).drop is None
+    assert _result((5, 15), (7, 13)).drop == pytest.approx(0.2)
+
+
+# Cluster 1: members 1-6; cluster 2: 7-9; cluster 3: 10-11; member 12 unclustered.
+KNOWLEDGE = index_knowledge(
+    {**dict.fromkeys(range(1, 7), 1), 7: 2, 8: 2, 9: 2, 10: 3, 11: 3, 12: None}, {}, {},
+    {1: "water, soil"})
+STINTS = [
+    # Now: t1 gives 3 ties inside cluster 1, t2 six more, t3 one inside cluster 2 and two
+    # across 2-3, t4 one to the unclustered member; g1 repeats the pair 1-2.
+    *(Stint("t1", m, ago(10)) for m in (1, 2, 3)),
+    *(Stint("t2", m, ago(20)) for m in (4, 5, 6, 1)),
+    *(Stint("t3", m, ago(30)) for m in (7, 8, 10)),
+    Stint("t4", 9, ago(5)), Stint("t4", 12, ago(5)),
+    Stint("g1", 1, ago(60)), Stint("g1", 2, ago(60), ago(1)),
+    # The 90 days before: 1-7, 2-10 and 5-8 across, 3-4 inside.
+    Stint("old", 1, ago(150), ago(100)), Stint("old", 7, ago(150), ago(100)),
+    Stint("old2", 2, ago(170), ago(120)), Stint("old2", 10, ago(160), ago(130)),
+    Stint("old3", 3, ago(100), ago(95)), Stint("old3", 4, ago(99), ago(91)),
+    Stint("edge", 5, ago(120), ago(90)), Stint("edge", 8, ago(120), ago(90)),
+]
+
+
+def test_partnership_assessment_by_hand():
+    thresholds = Thresholds(partnership_min_ties=4)
+    result = assess_partnership_alignophilia(STINTS, KNOWLEDGE, NOW, thresholds)
+    assert result.window == WINDOW
+    assert result.current == EIIndex(external=2, internal=10, unclustered=1)
+    assert result.previous == EIIndex(external=3, internal=1, unclustered=0)
+    assert result.drop == pytest.approx(0.5 + 2 / 3)
+    assert result.clusters == (ClusterTies(1, 6, 9, 0), ClusterTies(2, 3, 1, 2),
+                               ClusterTies(3, 2, 0, 2))
+    finding = result.finding
+    assert finding is not None
+    assert (finding.kind, finding.severity) == ("alignophilia_partnership", "high")
+    assert finding.values == {
+        "ei": pytest.approx(-2 / 3), "ties": 12, "external": 2, "internal": 10,
+        "unclustered_ties": 1, "previous_ei": 0.5, "previous_ties": 4,
+        "drop": pytest.approx(7 / 6), "conditions": ["low", "falling"]}
+    assert finding.thresholds == {"partnership_max_ei": -0.5, "partnership_min_ties": 4,
+                                  "partnership_ei_drop": 0.2, "partnership_window_days": 90}
+    assert finding.pattern == ("E-I index -0.67 over 12 ties in 90 days (2 across clusters, "
+                               "10 within); +0.50 over 4 ties before.")
+    assert finding.advice.startswith("The indicator suggests the knowledge clusters")
+    assert (finding.member_ids, finding.task_ids) == ((), ())
+    [silo] = result.silos
+    assert (silo.kind, silo.severity, silo.cluster_ids) == ("alignophilia_silo", "high", (1,))
+    assert silo.member_ids == (1, 2, 3, 4, 5, 6)
+    assert silo.values == {"cluster_id": 1, "members": 6, "ties": 9, "internal": 9,
+                           "external": 0, "outside_share": 0.0}
+    assert silo.pattern == ('cluster "water, soil" (6 members): 9 ties in 90 days, 0 (0%) to '
+                            "other clusters.")
+
+
+def test_default_thresholds_need_twenty_ties():
+    result = assess_partnership_alignophilia(STINTS, KNOWLEDGE, NOW, Thresholds())
+    assert result.finding is None
+    assert [s.cluster_ids for s in result.silos] == [(1,)]
+
+
+@pytest.mark.parametrize(("maximum", "severity"), [(0.1, None), (0.11, "medium")])
+def test_a_silo_with_some_outside_ties_is_medium(maximum, severity):
+    stints = [*STINTS, Stint("bridge", 6, ago(3)), Stint("bridge", 11, ago(3))]
+    result = assess_partnership_alignophilia(stints, KNOWLEDGE, NOW,
+                                             Thresholds(silo_max_outside_share=maximum))
+    assert result.clusters[0] == ClusterTies(1, 6, 9, 1)  # 1 of 10 ties outside: 0.1
+    assert [s.severity for s in result.silos] == ([severity] if severity else [])
+    if severity:
+        assert result.silos[0].values["outside_share"] == pytest.approx(0.1)
+        assert result.silos[0].pattern == ('cluster "water, soil" (6 members): 10 ties in '
+                                           "90 days, 1 (10%) to other clusters.")
