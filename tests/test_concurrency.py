@@ -15,33 +15,39 @@ from coordinator.services.joining import join_or_wait, leave_task
 RACERS = 30
 
 
-def _race(app, task_id: int, member_ids: list[int]) -> dict[int, str]:
+def _all_at_once(app, action, member_ids: list[int]) -> dict[int, object]:
+    """Run action(task, member) for every member in its own thread and session, together."""
     barrier = threading.Barrier(len(member_ids))
-    outcomes: dict[int, str] = {}
+    outcomes: dict[int, object] = {}
     failures: list[BaseException] = []
 
-    def claim(member_id: int) -> None:
+    def run(member_id: int) -> None:
         with app.app_context():
             try:
                 # Wait before touching the pool, so no thread holds a connection here.
                 barrier.wait(timeout=30)
-                task = db.session.get(Task, task_id)
-                member = db.session.get(Membership, member_id)
-                result = join_or_wait(task, member, "I have done this before")
+                outcomes[member_id] = action(db.session.get(Membership, member_id))
                 db.session.commit()
-                outcomes[member_id] = type(result).__name__
             except BaseException as exc:  # collected and re-raised in the main thread
                 failures.append(exc)
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=claim, args=(mid,)) for mid in member_ids]
+    threads = [threading.Thread(target=run, args=(mid,)) for mid in member_ids]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
     assert not failures, failures
     return outcomes
+
+
+def _race(app, task_id: int, member_ids: list[int]) -> dict[int, str]:
+    def claim(member):
+        result = join_or_wait(db.session.get(Task, task_id), member, "I have done this before")
+        return type(result).__name__
+
+    return _all_at_once(app, claim, member_ids)
 
 
 def test_thirty_racers_for_three_places(app, make):
@@ -101,28 +107,9 @@ def test_concurrent_leavers_promote_distinct_people(app, make):
     for member in team + waiting:
         join_or_wait(task, member, "ready")
     make.commit()
-    team_ids = [m.id for m in team]
-    barrier = threading.Barrier(len(team_ids))
-    failures: list[BaseException] = []
+    _all_at_once(app, lambda member: leave_task(db.session.get(Task, task.id), member),
+                 [m.id for m in team])
 
-    def leave(member_id: int) -> None:
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                leave_task(db.session.get(Task, task.id), db.session.get(Membership, member_id))
-                db.session.commit()
-            except BaseException as exc:
-                failures.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=leave, args=(mid,)) for mid in team_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-    assert not failures, failures
     db.session.expire_all()
     now_in = db.session.scalars(select(Participation.membership_id).where(
         Participation.task_id == task.id, Participation.role == "contributor")).all()
