@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, g
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -92,6 +92,3 @@ def get_scoped_or_404(model, object_id: int):
         abort(404)
     return obj
 
-
-def is_partnership_page() -> bool:
-    return bool(request.view_args is not None and getattr(g, "partnership", None))

@@ -1,7 +1,6 @@
 """Test factories: make_*(**overrides). They flush, never commit one by one."""
 
 import itertools
-from datetime import date
 
 from coordinator.extensions import db
 from coordinator.models import Membership, Organisation, Partnership, Task, User
@@ -63,5 +62,3 @@ class Factory:
     def commit(self) -> None:
         db.session.commit()
 
-
-TODAY = date(2026, 11, 23)

@@ -114,14 +114,10 @@ def cluster_labels(matrix: sp.csr_matrix, tag_columns: int, tag_names: list[str]
     for label in np.unique(labels[labels != UNCLUSTERED]):
         centroid = np.round(np.asarray(tags[labels == label].mean(axis=0)).ravel(), 6)
         # Equal weights are ordered by tag name, so a label never flips between runs.
-        best = [i for i in np.lexsort((tag_names_array(tag_names), -centroid))[:top]
+        best = [i for i in np.lexsort((np.array(tag_names, dtype=object), -centroid))[:top]
                 if centroid[i] > 0]
         result[int(label)] = [tag_names[i] for i in best]
     return result
-
-
-def tag_names_array(tag_names: list[str]) -> np.ndarray:
-    return np.array(tag_names, dtype=object)
 
 
 def cluster_ties(labels_by_member: dict[int, int], teams: list[list[int]]

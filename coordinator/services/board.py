@@ -111,7 +111,3 @@ def my_work(member: Membership) -> dict[str, list]:
     }
 
 
-def waitlist_position(task_id: int, entry_id: int) -> int:
-    return db.session.scalar(select(func.count()).where(
-        WaitlistEntry.task_id == task_id, WaitlistEntry.id <= entry_id))
-
