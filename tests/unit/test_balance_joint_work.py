@@ -1,12 +1,10 @@
 """The joint-work measures behind joinholism: J, W, joint share, outputs and churn."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import pytest
 
-from coordinator.domain.balance import window_ending
 from coordinator.domain.joint_work import (
-    Activity,
     Churn,
     Completion,
     MembershipEvent,
@@ -20,29 +18,7 @@ from coordinator.domain.joint_work import (
     measure_joint_work,
     work_hours,
 )
-
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-SECOND = timedelta(seconds=1)
-WINDOW = window_ending(NOW, 28)  # (2026-02-01 12:00, 2026-03-01 12:00]
-
-
-def ago(days: float) -> datetime:
-    return NOW - timedelta(days=days)
-
-
-def meeting(at: datetime, minutes: float, *attendees: int, kind: str = "meeting") -> Activity:
-    return Activity(at, minutes, frozenset(attendees), kind)
-
-
-def join(at: datetime, member: int) -> MembershipEvent:
-    return MembershipEvent("join", at, member)
-
-
-def leave(at: datetime, member: int) -> MembershipEvent:
-    return MembershipEvent("leave", at, member)
-
-
-FOUR = [join(ago(40), m) for m in (1, 2, 3, 4)]  # four members since before the window
+from tests.unit.joint_work_builders import FOUR, NOW, SECOND, WINDOW, ago, join, leave, meeting
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,5 @@
 """Joinholism findings: team and working group, and partnership; patterns and advice."""
 
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -17,34 +16,21 @@ from coordinator.domain.joinholism import (
 from coordinator.domain.joint_work import (
     Activity,
     Completion,
-    MembershipEvent,
     WorkLog,
     measure_joint_work,
 )
 from coordinator.domain.thresholds import Thresholds
-
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-HOUR, SECOND = timedelta(hours=1), timedelta(seconds=1)
-WINDOW = window_ending(NOW, 28)  # (2026-02-01 12:00, 2026-03-01 12:00]
-
-
-def ago(days: float) -> datetime:
-    return NOW - timedelta(days=days)
-
-
-def meeting(at: datetime, minutes: float, *attendees: int, kind: str = "meeting") -> Activity:
-    return Activity(at, minutes, frozenset(attendees), kind)
-
-
-def join(at: datetime, member: int) -> MembershipEvent:
-    return MembershipEvent("join", at, member)
-
-
-def leave(at: datetime, member: int) -> MembershipEvent:
-    return MembershipEvent("leave", at, member)
-
-
-FOUR = [join(ago(40), m) for m in (1, 2, 3, 4)]  # four members since before the window
+from tests.unit.joint_work_builders import (
+    FOUR,
+    HOUR,
+    NOW,
+    SECOND,
+    WINDOW,
+    ago,
+    join,
+    leave,
+    meeting,
+)
 
 
 @pytest.mark.parametrize(
