@@ -8,6 +8,7 @@ from .forms.tasks import EmptyForm
 from .models import Cluster, utcnow
 from .queue import request_recompute
 from .services import insight
+from .services.knowledge import latest_snapshot
 from .services.recompute_runs import latest_run
 from .tenancy import get_scoped_or_404, member_required, role_required
 
@@ -31,12 +32,11 @@ def knowledge_map():
 @member_required
 def cluster(cluster_id: int):
     found = get_scoped_or_404(Cluster, cluster_id)
-    view = insight.map_view(g.partnership)
+    latest = latest_snapshot(g.partnership.id)
     return render_template("insight/cluster.html", cluster=found,
                            members=insight.cluster_members(found),
-                           history=view.history.get(found.stable_id, []),
-                           is_latest=view.snapshot is not None
-                           and found.snapshot_id == view.snapshot.id)
+                           history=insight.cluster_history(found),
+                           is_latest=latest is not None and found.snapshot_id == latest.id)
 
 
 @bp.get("/who")

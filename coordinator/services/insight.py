@@ -45,16 +45,31 @@ def map_view(partnership) -> MapView:
         select(ClusterTie.cluster_a, ClusterTie.cluster_b, ClusterTie.weight)
         .where(ClusterTie.snapshot_id == snapshot.id))
         if a in by_stable and b in by_stable]
-    recent = list(db.session.scalars(
-        select(ClusterSnapshot).where(ClusterSnapshot.partnership_id == partnership.id)
-        .order_by(ClusterSnapshot.id.desc()).limit(HISTORY)))[::-1]
-    sizes = {(s, stable): size for s, stable, size in db.session.execute(
-        select(Cluster.snapshot_id, Cluster.stable_id, Cluster.size)
-        .where(Cluster.snapshot_id.in_([s.id for s in recent])))}
-    history = {c.stable_id: [sizes.get((s.id, c.stable_id), 0) for s in recent]
-               for c in clusters}
+    recent = _recent_snapshots(partnership.id)
+    history = size_history(recent, [c.stable_id for c in clusters])
     stale = partnership.recompute_requested_at != snapshot.data_version
     return MapView(snapshot, clusters, ties, history, [s.created_at for s in recent], stale)
+
+
+def _recent_snapshots(partnership_id: int) -> list[ClusterSnapshot]:
+    """The last HISTORY snapshots, oldest first."""
+    return list(db.session.scalars(
+        select(ClusterSnapshot).where(ClusterSnapshot.partnership_id == partnership_id)
+        .order_by(ClusterSnapshot.id.desc()).limit(HISTORY)))[::-1]
+
+
+def size_history(recent: list[ClusterSnapshot], stable_ids: list[int]) -> dict[int, list[int]]:
+    """Stable cluster id → its size in each of `recent` (0 where it did not exist)."""
+    sizes = {(s, stable): size for s, stable, size in db.session.execute(
+        select(Cluster.snapshot_id, Cluster.stable_id, Cluster.size)
+        .where(Cluster.snapshot_id.in_([s.id for s in recent]),
+               Cluster.stable_id.in_(stable_ids)))}
+    return {stable: [sizes.get((s.id, stable), 0) for s in recent] for stable in stable_ids}
+
+
+def cluster_history(cluster: Cluster) -> list[int]:
+    return size_history(_recent_snapshots(cluster.partnership_id),
+                        [cluster.stable_id])[cluster.stable_id]
 
 
 def cluster_members(cluster: Cluster) -> list[Membership]:
