@@ -40,6 +40,13 @@ def make_queue(url: str, timeout: float, name: str = "default"):
     return Queue(name, connection=connection)
 
 
+def job_retry():
+    """Every job gets three retries: RQ alone would run a job at most once."""
+    from rq import Retry
+
+    return Retry(max=3, interval=current_app.config["JOB_RETRY_INTERVALS"])
+
+
 def enqueue(func: Callable, *args, **kwargs) -> None:
     """Run `func(*args, **kwargs)` in the background once the current work is committed."""
     queue = current_app.extensions.get("rq")
@@ -47,11 +54,10 @@ def enqueue(func: Callable, *args, **kwargs) -> None:
         _run_in_process(func, args, kwargs)
         return
     from redis.exceptions import RedisError
-    from rq import Retry
 
     try:
         queue.enqueue(func, *args, **kwargs, job_timeout=JOB_TIMEOUT,
-                      retry=Retry(max=3, interval=current_app.config["JOB_RETRY_INTERVALS"]))
+                      retry=job_retry())
     except RedisError:
         log.exception("could not enqueue %s; continuing without it", func.__name__)
 
@@ -71,14 +77,13 @@ def request_recompute(partnership_id: int, trigger: str = "change", *,
                         {"trigger": trigger, "force": force}, defer=not wait)
         return "in-process"
     from redis.exceptions import RedisError
-    from rq import Retry
     from rq.exceptions import DuplicateJobError
 
     job = queue.create_job(
         recompute_partnership, args=(partnership_id,), kwargs={"trigger": trigger, "force": force},
         job_id=f"recompute-p{partnership_id}{job_suffix}", timeout=JOB_TIMEOUT,
         result_ttl=0, failure_ttl=3600,
-        retry=Retry(max=3, interval=current_app.config["JOB_RETRY_INTERVALS"]))
+        retry=job_retry())
     if delay is None:
         delay = timedelta(seconds=current_app.config["RECOMPUTE_DEBOUNCE_SECONDS"])
     try:
