@@ -139,7 +139,7 @@ def test_demo_comes_with_its_knowledge_map(demo):
     from coordinator.models import Cluster
 
     labels = db.session.scalars(select(Cluster.label)).all()
-    assert len(labels) == 5  # the five knowledge clusters the demo's members are drawn from
+    assert len(labels) == 6  # the six knowledge clusters the demo's members are drawn from
     assert any("community engagement" in label for label in labels)
 
 

@@ -4,7 +4,7 @@ import logging
 
 from coordinator.extensions import db
 from coordinator.models import Partnership
-from coordinator.services import knowledge, recompute_runs
+from coordinator.services import evaluation, knowledge, recompute_runs
 
 from .context import job_context
 
@@ -39,9 +39,23 @@ def recompute_partnership(partnership_id: int, trigger: str = "change",
             recompute_runs.release_lease(partnership_id)
             db.session.commit()
             raise
+        alerts = _evaluate(partnership_id)
         _follow_up(partnership_id)
-        return {"status": status, "snapshot_id": snapshot_id,
+        return {"status": status, "snapshot_id": snapshot_id, "alerts": alerts,
                 "timings": {k: round(v, 3) for k, v in result.timings.items()}}
+
+
+def _evaluate(partnership_id: int) -> str:
+    """Balance alerts follow every run, skipped ones too: their windows move with time.
+
+    Its own transaction: a failure here leaves the new snapshot in place, and RQ's retry
+    finds the map current and goes straight to evaluating again.
+    """
+    partnership = db.session.get(Partnership, partnership_id)
+    outcome = evaluation.evaluate_partnership(partnership)
+    db.session.commit()
+    log.info("partnership %s: %s", partnership_id, outcome.summary())
+    return outcome.summary()
 
 
 def _owner() -> str:

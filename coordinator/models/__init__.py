@@ -1,6 +1,15 @@
 """ORM models by area; importing this package registers them all."""
 
 from .activity import ACTIVITY_KINDS, Comment, Event, JointActivity, WorkLog, activity_attendees
+from .alerts import (
+    ALERT_STATUSES,
+    SCOPE_TYPES,
+    SEVERITY_RANK,
+    Alert,
+    AlertEntry,
+    ImmutableRecordError,
+    ThresholdChange,
+)
 from .insight import (
     RUN_STATUSES,
     Cluster,
@@ -34,6 +43,8 @@ from .tasks import (
 from .types import utcnow
 
 __all__ = [
+    "ALERT_STATUSES", "SCOPE_TYPES", "SEVERITY_RANK", "Alert", "AlertEntry",
+    "ImmutableRecordError", "ThresholdChange",
     "RUN_STATUSES", "Cluster", "ClusterAssignment", "ClusterSnapshot", "ClusterTie",
     "RecomputeRun", "ACTIVITY_KINDS", "JOIN_POLICIES", "ROLES", "TASK_STATUSES", "Comment", "Event",
     "GroupMember", "Invitation", "JoinRequest", "JointActivity", "LoginSession", "Membership",

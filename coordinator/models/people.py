@@ -7,7 +7,16 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -80,6 +89,8 @@ class Partnership(db.Model):
     # A running recompute holds this lease, so two workers never compute one partnership.
     recompute_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recompute_lease_owner: Mapped[str | None] = mapped_column(String(80))
+    # Balance thresholds that differ from design.md's defaults (domain.thresholds).
+    balance_thresholds: Mapped[dict | None] = mapped_column(JSON)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="partnership")
     organisations: Mapped[list[Organisation]] = relationship(

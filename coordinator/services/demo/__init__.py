@@ -32,6 +32,10 @@ Planted patterns (data in `data/`; "window" = the days before `now`):
    due-dated tasks started by low-tier organisations ("Measure soil compaction on flooded
    farmland").
 
+5. Silo: the six people of "Rivermouth Port Terminals" (CLOSED_CIRCLE) hold port knowledge
+   nobody else holds and work only on their own three tasks (SILO_TASKS), so their knowledge
+   cluster has ties only inside itself; the generator never draws them for other tasks.
+
 Healthy contrast: working group "Green Streets & Sponge City" (GROUPS["green"],
 GREEN_TASKS): engineers, residents, ecologists, data and policy people from four sectors;
 two tasks completed in the last 28 days; three one-hour meetings in the window against
@@ -60,7 +64,7 @@ from ...models import (
 from .data.everyday_tasks import TASKS
 from .data.groups import GROUPS
 from .data.people import MEMBERS, PARTNERSHIP
-from .data.planted_tasks import ALIGNOPHILIA_TASK, FORUM_TASKS, GREEN_TASKS
+from .data.planted_tasks import ALIGNOPHILIA_TASK, FORUM_TASKS, GREEN_TASKS, SILO_TASKS
 from .groups import seed_group
 from .people import DEMO_PASSWORD, demo_email, seed_members, seed_organisations
 from .task_plans import plan_task
@@ -96,7 +100,7 @@ def seed_demo(now: datetime) -> DemoResult:
     for key, row in GROUPS.items():
         world.rng = stream("group", key)
         seed_group(world, key, *row)
-    for template in (ALIGNOPHILIA_TASK, *FORUM_TASKS, *GREEN_TASKS, *TASKS):
+    for template in (ALIGNOPHILIA_TASK, *FORUM_TASKS, *GREEN_TASKS, *TASKS, *SILO_TASKS):
         # Streams of its own: tuning one task's work or team leaves the others unchanged.
         world.rng = stream("task", template.title)
         world.work_rng = stream("work", template.title)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .data.groups import GROUPS
+from .data.people import CLOSED_CIRCLE
 from .data.planted_tasks import TaskTemplate
 from .world import World, split_tags
 
@@ -60,7 +61,7 @@ def _initiator(world: World, tpl: TaskTemplate) -> str:
     if tpl.by:
         pool = [key for key, row in world.info.items() if row[2] == tpl.by]
     else:  # everyday tasks come from the medium and high tiers (cost-burden pattern)
-        pool = [key for key in world.members if world.tier(key) != "low"]
+        pool = [key for key in _open_circle(world) if world.tier(key) != "low"]
     fits = [key for key in pool if world.tagsets[key] & tags]
     in_group = [key for key in fits if tpl.group and key in world.ever_in[tpl.group]]
     pool = in_group or fits or pool
@@ -118,7 +119,7 @@ def _team(world: World, tpl: TaskTemplate, initiator: str, status: str, policy: 
 
 def _volunteers(world: World, tpl: TaskTemplate, initiator: str, n: int) -> list[str]:
     tags = set(split_tags(tpl.tags))
-    pool = [key for key in world.members if key != initiator]
+    pool = [key for key in _open_circle(world) if key != initiator]
     weights = [_weight(world, key, tags, tpl.group) for key in pool]
     chosen = []
     for _ in range(min(n, len(pool))):
@@ -137,3 +138,8 @@ def _weight(world: World, key: str, tags: set[str], group: str | None) -> float:
     if world.info[key][2] == "eastside":
         return weight * 2.5
     return weight * (1.5 if world.tier(key) == "low" else 1.0)
+
+
+def _open_circle(world: World) -> list[str]:
+    """Everyone the generator may draw for everyday tasks: not the planted silo."""
+    return [key for key in world.members if world.info[key][2] not in CLOSED_CIRCLE]

@@ -30,7 +30,12 @@ ORGANISATIONS = {
     "health": ("Rivermouth Community Health Network", "civil_society", 0, 1, 1),
     "kestrel": ("Kestrel GeoAnalytics", "business", 0, 1, 1),
     "farmers": ("Lower Rivermouth Farmers' Cooperative", "other", 0, 1, 1),
+    "port": ("Rivermouth Port Terminals", "business", 1, 2, 1),
 }
+
+# Organisations whose members only work on their own tasks (the planted silo): the seeded
+# generator never picks them as volunteers or initiators of everyday tasks.
+CLOSED_CIRCLE = ("port",)
 
 # Knowledge clusters: the tag pools members and tasks draw from.
 CLUSTERS = {
@@ -49,6 +54,8 @@ CLUSTERS = {
     "eco": ("water quality", "estuarine ecology", "wetland restoration",
             "nature-based solutions", "biodiversity", "agriculture", "soil science",
             "microbiology"),
+    "port": ("port operations", "dredging", "navigation", "shipping logistics", "quay walls",
+             "harbour safety", "cargo handling", "maritime law"),
 }
 
 # key, name, organisation, cluster, second cluster, job title, role, explicit tags.
@@ -162,4 +169,17 @@ MEMBERS = [
     ("anna", "Anna Wouters", "farmers", "eco", "pol", "Agri-environment adviser", "member",
      ""),
     ("rik", "Rik Bosman", "farmers", "eco", "", "Soil and drainage adviser", "member", ""),
+    # The port terminal team: a knowledge cluster of its own that never mixes (silo).
+    ("henk", "Henk Visser", "port", "port", "", "Harbour master's deputy", "member",
+     "port operations, navigation, harbour safety, shipping logistics"),
+    ("bas", "Bas Mulder", "port", "port", "", "Dredging planner", "member",
+     "dredging, port operations, navigation, quay walls"),
+    ("linde", "Linde Bos", "port", "port", "", "Quay-wall engineer", "member",
+     "quay walls, harbour safety, dredging, port operations"),
+    ("ruud", "Ruud Hendriks", "port", "port", "", "Terminal operations manager", "member",
+     "cargo handling, shipping logistics, port operations, harbour safety"),
+    ("esther", "Esther van Dam", "port", "port", "", "Port lawyer", "member",
+     "maritime law, shipping logistics, navigation, port operations"),
+    ("joost", "Joost Smit", "port", "port", "", "Storm-surge duty officer", "member",
+     "harbour safety, navigation, quay walls, cargo handling"),
 ]

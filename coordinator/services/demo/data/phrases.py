@@ -12,6 +12,8 @@ FOCUS = {
              "forecasts that people actually read", "satellite data for the delta"),
     "eco": ("the estuary's salt marshes", "clean water for farms and beaches",
             "nature-based flood protection", "biodiversity in the polder ditches"),
+    "port": ("keeping the harbour open in storm season", "a channel deep enough for ships",
+             "quay walls that outlast the next surge", "terminals that keep working in floods"),
 }
 
 CONTEXT = (

@@ -104,3 +104,23 @@ GREEN_TASKS = [
       "a standard detail for the council's street designs", group="green", by="priya",
       status="open", created=6),
 ]
+
+# The port terminal team works only with itself: every team below is port people, and
+# nobody from the port joins anything else (people.CLOSED_CIRCLE), so its knowledge
+# cluster has no ties outside (a silo).
+SILO_TASKS = [
+    T("Dredging plan for the inner harbour channel", "dredging, navigation, port operations",
+      "a dredging plan and schedule for the next two years", by="bas", status="active",
+      created=60, due=30, policy="open", capacity=4,
+      team=(("henk", 58, "join", None), ("linde", 55, "join", None),
+            ("ruud", 40, "join", None))),
+    T("Update the quay-wall inspection schedule", "quay walls, harbour safety",
+      "an inspection schedule for every quay wall", by="linde", status="done", created=80,
+      closed=20, due=-15, policy="open", capacity=3,
+      team=(("joost", 75, "join", None), ("esther", 70, "join", None))),
+    T("Storm-surge closure drill for the terminals", "harbour safety, cargo handling",
+      "a drill report with the closure times of every terminal", by="joost",
+      status="active", created=30, due=20, policy="open", capacity=4,
+      team=(("henk", 28, "join", None), ("ruud", 27, "join", None),
+            ("esther", 25, "join", None))),
+]

@@ -1,0 +1,153 @@
+"""Evaluate a partnership's balance: measure every team, group and the whole, then upsert
+alerts by (kind, scope) so repeated runs change only what changed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..domain import alert_state as states
+from ..domain.alignophilia import TeamSnapshot, assess_team_alignophilia
+from ..domain.balance import KINDS, Finding, cluster_name
+from ..domain.insularity import assess_partnership_alignophilia
+from ..domain.joinholism import assess_partnership_joinholism, assess_team_joinholism
+from ..domain.suggestions import suggest_for_team
+from ..domain.thresholds import Thresholds, load_thresholds
+from ..extensions import db
+from ..models import SEVERITY_RANK, Alert, AlertEntry, Partnership, utcnow
+from .balance_data import PartnershipData, load_partnership
+
+# Evidence lists stay readable on a page and small in a row; the count is kept.
+MAX_PEOPLE_STORED = 200
+
+ScopeKey = tuple[str, str, int]  # (kind, scope type, scope id)
+
+
+@dataclass
+class Flagged:
+    finding: Finding
+    scope_label: str
+    suggestions: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    """What one evaluation did, for logs and `flask recompute`."""
+
+    counts: Counter = field(default_factory=Counter)
+    open_by_kind: Counter = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        done = ", ".join(f"{n} {action.replace('_', ' ')}" for action, n in
+                         sorted(self.counts.items())) or "no changes"
+        open_now = ", ".join(f"{kind.replace('_', ' ')} {n}" for kind, n in
+                             sorted(self.open_by_kind.items())) or "none"
+        return f"alerts: {done}; open: {open_now}"
+
+
+def thresholds_for(partnership: Partnership) -> Thresholds:
+    return load_thresholds(partnership.balance_thresholds)
+
+
+def measure(data: PartnershipData, thresholds: Thresholds) -> dict[ScopeKey, Flagged]:
+    """Every finding of the partnership, by (kind, scope): pure, apart from reading `data`."""
+    now, knowledge = data.now, data.knowledge
+    flagged: dict[ScopeKey, Flagged] = {}
+    for team in data.teams:
+        label = (f'Task "{team.label}"' if team.scope_type == "task"
+                 else f'Working group "{team.label}"')
+        if team.live and len(team.members) >= thresholds.team_min_members:
+            snapshot = TeamSnapshot(team.members, team.required_tags, team.task_ids,
+                                    tuple(team.declined))
+            result = assess_team_alignophilia(snapshot, knowledge, now, thresholds)
+            if result.finding is not None:
+                people = suggest_for_team(result, team.members, knowledge, data.member_tags,
+                                          data.active_tasks, data.names, team.required_tags)
+                flagged[(result.finding.kind, team.scope_type, team.scope_id)] = Flagged(
+                    result.finding, label, [p.as_dict() for p in people])
+        if team.activities:
+            result = assess_team_joinholism(team.activities, team.logs, team.completions,
+                                            team.events, now, thresholds, team.task_ids)
+            if result.finding is not None:
+                flagged[(result.finding.kind, team.scope_type, team.scope_id)] = Flagged(
+                    result.finding, label)
+    insular = assess_partnership_alignophilia(data.stints, knowledge, now, thresholds)
+    if insular.finding is not None:
+        flagged[(insular.finding.kind, "partnership", 0)] = Flagged(
+            insular.finding, "Whole partnership")
+    for silo in insular.silos:
+        cluster = silo.cluster_ids[0]
+        flagged[(silo.kind, "cluster", cluster)] = Flagged(
+            silo, cluster_name(cluster, knowledge).capitalize())
+    joint = assess_partnership_joinholism(data.activities, data.logs, data.completions, now,
+                                          thresholds)
+    if joint.finding is not None:
+        flagged[(joint.finding.kind, "partnership", 0)] = Flagged(
+            joint.finding, "Whole partnership")
+    return flagged
+
+
+def evaluate_partnership(partnership: Partnership, now: datetime | None = None) -> Outcome:
+    """Measure and upsert the alerts; the caller commits."""
+    now = now or utcnow()
+    thresholds = thresholds_for(partnership)
+    data = load_partnership(partnership.id, now, thresholds)
+    return apply_findings(partnership.id, measure(data, thresholds), now)
+
+
+def apply_findings(partnership_id: int, flagged: dict[ScopeKey, Flagged],
+                   now: datetime) -> Outcome:
+    outcome = Outcome()
+    existing = {a.scope_key: a for a in db.session.scalars(
+        select(Alert).where(Alert.partnership_id == partnership_id, Alert.kind.in_(KINDS)))}
+    today = now.date()
+    for key in existing.keys() | flagged.keys():
+        alert, found = existing.get(key), flagged.get(key)
+        current = None if alert is None else states.AlertState(
+            alert.status, alert.active, alert.severity, alert.snoozed_until)
+        new, steps = states.evaluate_step(
+            current, found.finding.severity if found else None, today)
+        if new is None:
+            continue
+        if alert is None:
+            alert = Alert(partnership_id=partnership_id, kind=key[0], scope_type=key[1],
+                          scope_id=key[2], opened_at=now)
+            db.session.add(alert)
+        if found is not None:
+            _write_evidence(alert, found, now)
+        if new != current:
+            alert.status, alert.active = new.status, new.active
+            alert.severity, alert.severity_rank = new.severity, SEVERITY_RANK[new.severity]
+            alert.snoozed_until = new.snoozed_until
+            alert.changed_at = now
+            if new.status == "resolved" and (current is None or current.status != "resolved"):
+                alert.resolved_at = now
+        if steps:
+            db.session.flush()
+        for step in steps:
+            db.session.add(AlertEntry(alert_id=alert.id, partnership_id=partnership_id, at=now,
+                                      action=step.action, note=step.note, data=step.data or {}))
+            outcome.counts[step.action] += 1
+        if new.status != "resolved":
+            outcome.open_by_kind[key[0]] += 1
+    db.session.flush()
+    return outcome
+
+
+def _write_evidence(alert: Alert, found: Flagged, now: datetime) -> None:
+    finding = found.finding
+    alert.scope_label = found.scope_label[:200]
+    alert.values = {**finding.values, "people_total": len(finding.member_ids)}
+    alert.thresholds = dict(finding.thresholds)
+    alert.window_start, alert.window_end = finding.window.start, finding.window.end
+    alert.member_ids = list(finding.member_ids[:MAX_PEOPLE_STORED])
+    alert.task_ids = list(finding.task_ids[:MAX_PEOPLE_STORED])
+    alert.cluster_ids = list(finding.cluster_ids)
+    alert.pattern, alert.advice = finding.pattern, finding.advice
+    alert.suggestions = found.suggestions
+    alert.evaluated_at = now
+    if alert.severity is None:
+        alert.severity, alert.severity_rank = finding.severity, SEVERITY_RANK[finding.severity]
