@@ -37,9 +37,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import activity, admin, auth, groups, insight, main, members, tasks, teams
+    from . import activity, admin, auth, desk, groups, insight, main, members, tasks, teams
 
-    for module in (main, auth, tasks, teams, activity, members, groups, insight, admin):
+    for module in (main, auth, tasks, teams, activity, members, groups, insight, desk, admin):
         app.register_blueprint(module.bp)
 
 

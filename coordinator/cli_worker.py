@@ -1,6 +1,7 @@
 """`flask worker`, `flask scheduler` and `flask recompute`: the background side."""
 
 import time
+from datetime import datetime
 
 import click
 from flask import current_app
@@ -50,16 +51,26 @@ def scheduler_command(once: bool) -> None:
 
 @click.command("recompute")
 @click.option("--partnership", "slug", required=True, help="Slug of the partnership.")
+@click.option("--now", "now_text", metavar="ISO-DATETIME", default=None,
+              help="Evaluate the balance alerts as of this moment (default: now).")
 @with_appcontext
-def recompute_command(slug: str) -> None:
-    """Recompute a partnership's knowledge map now, here, and print a summary."""
+def recompute_command(slug: str, now_text: str | None) -> None:
+    """Recompute a partnership's knowledge map and its balance alerts, here, with a summary."""
     from workers.knowledge import recompute_partnership
 
     partnership = db.session.scalar(select(Partnership).where(Partnership.slug == slug))
     if partnership is None:
         raise click.ClickException(f"no partnership with slug “{slug}”")
+    if now_text is not None:
+        try:
+            parsed = datetime.fromisoformat(now_text)
+        except ValueError:
+            raise click.BadParameter("use ISO 8601 with a UTC offset, e.g. "
+                                     "2026-11-23T12:00:00+00:00", param_hint="--now") from None
+        if parsed.tzinfo is None:
+            raise click.BadParameter("give a UTC offset, e.g. +00:00", param_hint="--now")
     started = time.perf_counter()
-    outcome = recompute_partnership(partnership.id, trigger="cli", force=True)
+    outcome = recompute_partnership(partnership.id, trigger="cli", force=True, now=now_text)
     seconds = time.perf_counter() - started
     from .services.knowledge import latest_snapshot
 
@@ -74,6 +85,7 @@ def recompute_command(slug: str) -> None:
         click.echo(f"  #{cluster.stable_id:<4} {cluster.size:>6} members  {cluster.label}")
     timings = ", ".join(f"{name} {value:.2f} s" for name, value in outcome["timings"].items())
     click.echo(f"Stages: {timings}")
+    click.echo(f"Balance {outcome.get('alerts', 'alerts: not evaluated (another run was busy)')}")
 
 
 COMMANDS = (worker_command, scheduler_command, recompute_command)

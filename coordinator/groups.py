@@ -10,7 +10,7 @@ from .forms.fields import attach_error
 from .forms.people import GroupForm
 from .forms.tasks import EmptyForm
 from .models import GroupMember, JointActivity, Membership, Task, WorkingGroup
-from .services import groups
+from .services import alerts, groups
 from .tenancy import get_scoped_or_404, member_required
 
 bp = Blueprint("groups", __name__, url_prefix="/p/<slug>/groups")
@@ -65,7 +65,9 @@ def detail(group_id: int):
         .order_by(JointActivity.occurred_at.desc()).limit(50)))
     return render_template("groups/detail.html", group=group, members=members, tasks=tasks,
                            activities=activities, is_member=g.member in members,
-                           button_form=EmptyForm())
+                           button_form=EmptyForm(),
+                           balance_notes=alerts.notes_for_scope(group.partnership_id, "group",
+                                                                group.id))
 
 
 @bp.post("/<int:group_id>/<any(join, leave):action>")

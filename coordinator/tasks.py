@@ -30,8 +30,8 @@ from .models import (
     WorkingGroup,
     WorkLog,
 )
+from .services import alerts, tasks
 from .services import board as board_service
-from .services import tasks
 from .services.tags import popular_tags
 from .tenancy import get_scoped_or_404, member_required
 
@@ -166,6 +166,7 @@ def render_task(task: Task, status: int = 200, **forms):
         "button_form": EmptyForm(),
         "handover_form": _handover_form(participants),
         "full": forms.get("full", False),
+        "balance_notes": alerts.notes_for_scope(task.partnership_id, "task", task.id),
     }
     return render_template("tasks/detail.html", **context), status
 

@@ -15,6 +15,7 @@ from werkzeug.routing.converters import AnyConverter
 
 from coordinator.extensions import db
 from coordinator.models import (
+    Alert,
     Comment,
     Membership,
     Organisation,
@@ -36,6 +37,7 @@ ID_KINDS = {
     "group_id": "groups",
     "activity_id": "activities",
     "cluster_id": "clusters",
+    "alert_id": "alerts",
 }
 # Form fields every POST carries: enough for any form here to validate, so a missing
 # scope check would show up as a change in the database, not as a form error.
@@ -48,6 +50,8 @@ FORM = {
     "resource_control": "2", "discursive_legitimacy": "2", "bio": "hijacked",
     "kind": "meeting", "occurred_at": "2026-11-20T10:00", "duration_minutes": "60",
     "email": "someone@example.org",
+    "acknowledge-note": "seen", "snooze-until": "2030-01-01", "snooze-note": "later",
+    "resolve-note": "handled", "reopen-note": "again",
 }
 METHODS = ("GET", "POST")
 
@@ -73,6 +77,11 @@ def build_partnership(make) -> SimpleNamespace:
     make.commit()
     knowledge_map = knowledge.recompute(p)
     assert knowledge_map.snapshot.clusters, "the tenancy test needs a cluster to point at"
+    alert = Alert(partnership_id=p.id, kind="alignophilia_team", scope_type="task",
+                  scope_id=approval.id, scope_label="Task team", severity="medium",
+                  window_start=datetime(2026, 10, 23, tzinfo=UTC),
+                  window_end=datetime(2026, 11, 20, tzinfo=UTC))
+    db.session.add(alert)
     make.commit()
     return SimpleNamespace(
         slug=p.slug, id=p.id, admin_email=admin.user.email, member_email=member.user.email,
@@ -80,7 +89,8 @@ def build_partnership(make) -> SimpleNamespace:
         ids={"tasks": [approval.id, full.id], "requests": [join_request.id],
              "members": [admin.id, member.id], "organisations": [org.id],
              "groups": [group.id], "activities": [meeting.id],
-             "clusters": [cluster.id for cluster in knowledge_map.snapshot.clusters]})
+             "clusters": [cluster.id for cluster in knowledge_map.snapshot.clusters],
+             "alerts": [alert.id]})
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The knowledge-map job: recompute one partnership's clusters and write a snapshot."""
 
 import logging
+from datetime import datetime
 
 from coordinator.extensions import db
 from coordinator.models import Partnership
@@ -12,8 +13,11 @@ log = logging.getLogger(__name__)
 
 
 def recompute_partnership(partnership_id: int, trigger: str = "change",
-                          force: bool = False) -> dict:
-    """Idempotent: a snapshot already covering the latest change makes this a no-op."""
+                          force: bool = False, now: str | None = None) -> dict:
+    """Idempotent: a snapshot already covering the latest change makes this a no-op.
+
+    `now` (ISO 8601) evaluates the alerts as of that moment instead of the clock's.
+    """
     with job_context() as app:
         partnership = db.session.get(Partnership, partnership_id)
         if partnership is None:
@@ -39,20 +43,20 @@ def recompute_partnership(partnership_id: int, trigger: str = "change",
             recompute_runs.release_lease(partnership_id)
             db.session.commit()
             raise
-        alerts = _evaluate(partnership_id)
+        alerts = _evaluate(partnership_id, datetime.fromisoformat(now) if now else None)
         _follow_up(partnership_id)
         return {"status": status, "snapshot_id": snapshot_id, "alerts": alerts,
                 "timings": {k: round(v, 3) for k, v in result.timings.items()}}
 
 
-def _evaluate(partnership_id: int) -> str:
+def _evaluate(partnership_id: int, now: datetime | None) -> str:
     """Balance alerts follow every run, skipped ones too: their windows move with time.
 
     Its own transaction: a failure here leaves the new snapshot in place, and RQ's retry
     finds the map current and goes straight to evaluating again.
     """
     partnership = db.session.get(Partnership, partnership_id)
-    outcome = evaluation.evaluate_partnership(partnership)
+    outcome = evaluation.evaluate_partnership(partnership, now)
     db.session.commit()
     log.info("partnership %s: %s", partnership_id, outcome.summary())
     return outcome.summary()

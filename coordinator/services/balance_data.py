@@ -88,11 +88,14 @@ class PartnershipData:
     stints: list[Stint]
 
 
-def horizons(now: datetime, thresholds: Thresholds) -> tuple[datetime, datetime]:
-    """(since when stints matter: two partnership windows; since when activity matters)."""
+def horizons(now: datetime, thresholds: Thresholds, history_days: int = 0
+             ) -> tuple[datetime, datetime]:
+    """(since when stints matter: two partnership windows; since when activity matters),
+    reaching `history_days` further back for charts of the measures over time."""
     longest = max(thresholds.team_window_days, thresholds.partnership_window_days)
     stints = max(thresholds.team_window_days, 2 * thresholds.partnership_window_days)
-    return now - timedelta(days=stints + 1), now - timedelta(days=longest + 1)
+    return (now - timedelta(days=stints + history_days + 1),
+            now - timedelta(days=longest + history_days + 1))
 
 
 def load_knowledge(partnership_id: int) -> tuple[PartnershipKnowledge, dict[int, frozenset[str]]]:
@@ -121,9 +124,9 @@ def load_knowledge(partnership_id: int) -> tuple[PartnershipKnowledge, dict[int,
     return index_knowledge(clusters, member_tags, sectors, labels), member_tags
 
 
-def load_partnership(partnership_id: int, now: datetime, thresholds: Thresholds
-                     ) -> PartnershipData:
-    stint_since, activity_since = horizons(now, thresholds)
+def load_partnership(partnership_id: int, now: datetime, thresholds: Thresholds,
+                     history_days: int = 0) -> PartnershipData:
+    stint_since, activity_since = horizons(now, thresholds, history_days)
     knowledge, member_tags = load_knowledge(partnership_id)
     names = dict(db.session.execute(
         select(Membership.id, User.name).join(User, User.id == Membership.user_id)

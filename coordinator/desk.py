@@ -1,0 +1,136 @@
+"""The coordinators' desk: balance alerts, their evidence and history, partnership
+health, and the thresholds behind them. Coordinators and admins only."""
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from .domain import alert_state as states
+from .domain.thresholds import DEFAULT_THRESHOLDS, FIELDS
+from .errors import CoordinatorError
+from .extensions import db
+from .forms.desk import NoteForm, ResolveForm, SnoozeForm
+from .forms.fields import attach_error
+from .forms.tasks import EmptyForm
+from .models import Alert, utcnow
+from .queue import request_recompute
+from .services import alerts, balance_history, thresholds
+from .tenancy import get_scoped_or_404, role_required
+
+bp = Blueprint("desk", __name__, url_prefix="/p/<slug>/desk")
+
+ACTIONS = {"acknowledge": states.ACKNOWLEDGE, "snooze": states.SNOOZE,
+           "resolve": states.RESOLVE, "reopen": states.REOPEN}
+FORMS = {"acknowledge": NoteForm, "snooze": SnoozeForm, "resolve": ResolveForm,
+         "reopen": NoteForm}
+DONE = {"acknowledge": "Alert acknowledged.", "snooze": "Alert snoozed.",
+        "resolve": "Alert resolved.", "reopen": "Alert reopened."}
+
+
+@bp.get("/")
+@role_required("coordinator")
+def index():
+    filters = alerts.DeskFilters.parse(request.args)
+    today = utcnow().date()
+    page = alerts.desk_alerts(g.partnership.id, filters, today,
+                              page=request.args.get("page", 1, type=int))
+    return render_template("desk/index.html", page=page, filters=filters, today=today,
+                           counts=alerts.open_counts(g.partnership.id),
+                           kind_labels=alerts.KIND_LABELS, scope_labels=alerts.SCOPE_LABELS)
+
+
+@bp.get("/alerts/<int:alert_id>")
+@role_required("coordinator")
+def alert(alert_id: int):
+    return render_alert(get_scoped_or_404(Alert, alert_id))
+
+
+def render_alert(found: Alert, status: int = 200, failed=None):
+    """The alert page; `failed` is a submitted action form to show again with its errors."""
+    now = utcnow()
+    forms = {action: cls(prefix=action) for action, cls in FORMS.items()}
+    forms["snooze"].until.data = forms["snooze"].until.data or now.date() + timedelta(days=14)
+    if failed is not None:
+        forms[failed[0]] = failed[1]
+    return render_template(
+        "desk/alert.html", alert=found, today=now.date(), forms=forms,
+        evidence=alerts.evidence(found), history=alerts.history(found),
+        chart=balance_history.alert_chart(found, g.partnership, now),
+        scope_link=alerts.scope_link(found), kind_labels=alerts.KIND_LABELS,
+        action_labels=states.ACTION_LABELS,
+        threshold_labels={f.name: f.label for f in FIELDS}), status
+
+
+@bp.post("/alerts/<int:alert_id>/<any(acknowledge, snooze, resolve, reopen):action>")
+@role_required("coordinator")
+def act(alert_id: int, action: str):
+    found = get_scoped_or_404(Alert, alert_id)
+    form = FORMS[action](prefix=action)
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return render_alert(found, 422, (action, form))
+    try:
+        alerts.act(found, g.member, ACTIONS[action], note=form.note.data or "",
+                   until=form.until.data if action == "snooze" else None)
+    except CoordinatorError as error:
+        db.session.rollback()
+        if not attach_error(form, error):
+            flash(str(error), "error")
+        return render_alert(found, 422, (action, form))
+    db.session.commit()
+    flash(DONE[action], "success")
+    return redirect(url_for("desk.alert", alert_id=found.id))
+
+
+@bp.get("/health")
+@role_required("coordinator")
+def health():
+    return render_template("desk/health.html",
+                           health=balance_history.health(g.partnership, utcnow()),
+                           counts=alerts.open_counts(g.partnership.id),
+                           kind_labels=alerts.KIND_LABELS,
+                           limits=thresholds.current(g.partnership))
+
+
+@bp.route("/thresholds", methods=["GET", "POST"])
+@role_required("coordinator")
+def settings():
+    form = EmptyForm()
+    raw, errors = {}, {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        raw = {f.name: request.form[f.name] for f in FIELDS if f.name in request.form}
+        change, errors = thresholds.save(g.partnership, g.member, raw)
+        if not errors:
+            db.session.commit()
+            _reevaluate()
+            flash("Thresholds saved. Alerts are being re-evaluated." if change
+                  else "Nothing changed.", "success" if change else "info")
+            return redirect(url_for("desk.settings"))
+        db.session.rollback()
+    return render_template("desk/settings.html", fields=FIELDS, form=form, raw=raw,
+                           errors=errors, current=thresholds.current(g.partnership),
+                           defaults=DEFAULT_THRESHOLDS,
+                           history=thresholds.history(g.partnership.id)), (422 if errors else 200)
+
+
+@bp.post("/thresholds/reset")
+@role_required("coordinator")
+def reset():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    change = thresholds.reset(g.partnership, g.member)
+    db.session.commit()
+    if change:
+        _reevaluate()
+    flash("Thresholds reset to the defaults." if change else "The defaults are already in use.",
+          "success" if change else "info")
+    return redirect(url_for("desk.settings"))
+
+
+def _reevaluate() -> None:
+    """A run finds the map current and goes straight to evaluating with the new values."""
+    request_recompute(g.partnership.id, trigger="thresholds", delay=timedelta(0),
+                      job_suffix="-thresholds")

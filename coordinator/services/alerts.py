@@ -1,0 +1,153 @@
+"""The coordinators' desk: list alerts, act on them, and what members see of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, func, or_, select
+
+from ..domain import alert_state as states
+from ..domain.balance import KINDS
+from ..errors import InvalidInputError
+from ..extensions import db
+from ..models import Alert, AlertEntry, Membership, Task, User, WorkingGroup, utcnow
+
+KIND_LABELS = {
+    "alignophilia_team": "Alignophilia: team",
+    "alignophilia_partnership": "Alignophilia: partnership",
+    "alignophilia_silo": "Alignophilia: silo",
+    "joinholism_team": "Joinholism: team",
+    "joinholism_partnership": "Joinholism: partnership",
+}
+SCOPE_LABELS = {"task": "Task team", "group": "Working group", "cluster": "Knowledge cluster",
+                "partnership": "Whole partnership"}
+STATUS_FILTERS = ("current", "open", "acknowledged", "snoozed", "resolved", "all")
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class DeskFilters:
+    kind: str = ""
+    severity: str = ""
+    status: str = "current"
+    scope: str = ""
+
+    @classmethod
+    def parse(cls, args) -> DeskFilters:
+        """Unknown values fall back to "any", so a stale link still shows a list."""
+        kind = args.get("kind", "")
+        severity = args.get("severity", "")
+        status = args.get("status", "current")
+        scope = args.get("scope", "")
+        return cls(kind if kind in KINDS else "",
+                   severity if severity in ("low", "medium", "high") else "",
+                   status if status in STATUS_FILTERS else "current",
+                   scope if scope in SCOPE_LABELS else "")
+
+
+def _status_clause(status: str, today: date):
+    snooze_over = and_(Alert.status == "snoozed", Alert.snoozed_until <= today)
+    if status == "current":
+        return Alert.status != "resolved"
+    if status == "open":
+        return or_(Alert.status == "open", snooze_over)
+    if status == "snoozed":
+        return and_(Alert.status == "snoozed", Alert.snoozed_until > today)
+    if status in ("acknowledged", "resolved"):
+        return Alert.status == status
+    return None
+
+
+def desk_alerts(partnership_id: int, filters: DeskFilters, today: date, page: int = 1):
+    """Alerts matching the filters: most severe first, then longest open first."""
+    query = select(Alert).where(Alert.partnership_id == partnership_id)
+    clause = _status_clause(filters.status, today)
+    if clause is not None:
+        query = query.where(clause)
+    if filters.kind:
+        query = query.where(Alert.kind == filters.kind)
+    if filters.severity:
+        query = query.where(Alert.severity == filters.severity)
+    if filters.scope:
+        query = query.where(Alert.scope_type == filters.scope)
+    query = query.order_by(Alert.severity_rank.desc(), Alert.opened_at, Alert.id)
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def open_counts(partnership_id: int) -> dict[str, dict[str, int]]:
+    """Kind → severity → alerts not resolved."""
+    counts: dict[str, dict[str, int]] = {}
+    for kind, severity, n in db.session.execute(
+            select(Alert.kind, Alert.severity, func.count())
+            .where(Alert.partnership_id == partnership_id, Alert.status != "resolved")
+            .group_by(Alert.kind, Alert.severity)):
+        counts.setdefault(kind, {})[severity] = n
+    return counts
+
+
+def history(alert: Alert) -> list[AlertEntry]:
+    return list(db.session.scalars(select(AlertEntry).where(AlertEntry.alert_id == alert.id)
+                                   .order_by(AlertEntry.id)))
+
+
+def act(alert: Alert, actor: Membership, action: str, note: str = "",
+        until: date | None = None, now: datetime | None = None) -> AlertEntry:
+    """A coordinator's action, checked by the domain rules and written to the audit trail."""
+    now = now or utcnow()
+    current = states.AlertState(alert.status, alert.active, alert.severity, alert.snoozed_until)
+    try:
+        new, step = states.coordinator_step(current, action, now.date(), note, until)
+    except states.ActionRefused as refused:
+        raise InvalidInputError(str(refused), field=refused.field) from None
+    alert.status, alert.snoozed_until, alert.changed_at = new.status, new.snoozed_until, now
+    if new.status == "resolved":
+        alert.resolved_at = now
+    entry = AlertEntry(alert_id=alert.id, partnership_id=alert.partnership_id, at=now,
+                       action=step.action, actor_id=actor.id, note=step.note[:2000],
+                       data=step.data or {})
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The people and tasks behind an alert, with names, in the stored order."""
+
+    people: list[tuple[int, str]]
+    tasks: list[tuple[int, str, str]]  # (id, title, status)
+
+
+def evidence(alert: Alert) -> Evidence:
+    names = dict(db.session.execute(
+        select(Membership.id, User.name).join(User, User.id == Membership.user_id)
+        .where(Membership.partnership_id == alert.partnership_id,
+               Membership.id.in_(alert.member_ids or [-1]))).all())
+    tasks = {row[0]: row for row in db.session.execute(
+        select(Task.id, Task.title, Task.status)
+        .where(Task.partnership_id == alert.partnership_id,
+               Task.id.in_(alert.task_ids or [-1])))}
+    return Evidence([(m, names[m]) for m in alert.member_ids if m in names],
+                    [tuple(tasks[t]) for t in alert.task_ids if t in tasks])
+
+
+def notes_for_scope(partnership_id: int, scope_type: str, scope_id: int) -> list[Alert]:
+    """Unresolved balance alerts on one task or working group, for its members' page."""
+    return list(db.session.scalars(
+        select(Alert).where(Alert.partnership_id == partnership_id,
+                            Alert.scope_type == scope_type, Alert.scope_id == scope_id,
+                            Alert.status != "resolved", Alert.kind.in_(KINDS))
+        .order_by(Alert.severity_rank.desc(), Alert.id)))
+
+
+def scope_link(alert: Alert) -> tuple[str, dict] | None:
+    """(endpoint, values) of the page an alert is about, if it has one."""
+    if alert.scope_type == "task":
+        return "tasks.detail", {"task_id": alert.scope_id}
+    if alert.scope_type == "group":
+        exists = db.session.scalar(select(WorkingGroup.id).where(
+            WorkingGroup.id == alert.scope_id,
+            WorkingGroup.partnership_id == alert.partnership_id))
+        return ("groups.detail", {"group_id": alert.scope_id}) if exists else None
+    return None
