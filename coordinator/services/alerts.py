@@ -101,8 +101,7 @@ def act(alert: Alert, actor: Membership, action: str, note: str = "",
     except states.ActionRefused as refused:
         raise InvalidInputError(str(refused), field=refused.field) from None
     alert.status, alert.snoozed_until, alert.changed_at = new.status, new.snoozed_until, now
-    if new.status == "resolved":
-        alert.resolved_at = now
+    alert.resolved_at = now if new.status == "resolved" else None
     entry = AlertEntry(alert_id=alert.id, partnership_id=alert.partnership_id, at=now,
                        action=step.action, actor_id=actor.id, note=step.note[:2000],
                        data=step.data or {})

@@ -125,6 +125,9 @@ def apply_findings(partnership_id: int, flagged: dict[ScopeKey, Flagged],
             alert.changed_at = now
             if new.status == "resolved" and (current is None or current.status != "resolved"):
                 alert.resolved_at = now
+            elif new.status != "resolved":
+                alert.resolved_at = None
+            alert.evaluated_at = now
         if steps:
             db.session.flush()
         for step in steps:
