@@ -484,3 +484,13 @@ def test_alert_entries_cannot_be_deleted(river):
         db.session.flush()
     db.session.rollback()
     assert entry_count() == 1
+
+
+def test_the_daily_job_evaluates_every_partnership_even_when_nothing_changed(river):
+    """Jobs run in-process here; the map is current, so each run goes straight to alerts."""
+    from coordinator.models import RecomputeRun
+    from workers.sweep import evaluate_all_partnerships
+
+    assert evaluate_all_partnerships() == [river.partnership.id]
+    runs = db.session.scalars(select(RecomputeRun).where(RecomputeRun.trigger == "daily")).all()
+    assert [run.partnership_id for run in runs] == [river.partnership.id]

@@ -159,7 +159,8 @@ def test_scheduler_enqueues_each_slot_once_across_processes(queued_app, redis_ur
     first = tick(queue, now)
     second = tick(queue, now + timedelta(minutes=30))  # a second scheduler, same hour
     third = tick(queue, now + timedelta(hours=1))
-    assert first == [f"{SCHEDULE[0].name}-20261123T1000"]
+    assert first == [f"{SCHEDULE[0].name}-20261123T1000",
+                     f"{SCHEDULE[1].name}-20261123T0000"]  # the daily balance evaluation
     assert second == []
     assert third == [f"{SCHEDULE[0].name}-20261123T1100"]
     assert sorted(queue.get_job_ids()) == sorted(first + third)

@@ -23,3 +23,19 @@ def sweep_stale_maps() -> list[int]:
         for partnership_id in stale:
             request_recompute(partnership_id, trigger="hourly", delay=timedelta(0))
         return stale
+
+
+def evaluate_all_partnerships() -> list[int]:
+    """Daily: windows move with time, so alerts are re-evaluated even when nothing changed.
+
+    Each partnership gets a recompute run; its map is current, so the run skips straight
+    to evaluating the balance alerts.
+    """
+    from coordinator.queue import request_recompute
+
+    with job_context():
+        ids = list(db.session.scalars(select(Partnership.id).order_by(Partnership.id)))
+        for partnership_id in ids:
+            request_recompute(partnership_id, trigger="daily", delay=timedelta(0),
+                              job_suffix="-daily")
+        return ids
