@@ -29,6 +29,19 @@ class Thresholds:
     # Joinholism, partnership.
     partnership_min_joint_share: float = 0.5
     partnership_activities_per_completion: float = 5.0
+    # Power (design.md §4): groups are sectors and power tiers.
+    power_window_days: int = 90
+    power_min_cell: int = 5  # smaller groups are "too small to report"
+    exclusion_min_member_share: float = 0.1
+    exclusion_max_ratio: float = 0.33
+    exclusion_min_events: int = 30
+    exemption_rate_ratio: float = 2.0
+    exemption_min_rate: float = 0.25
+    exemption_min_tasks: int = 5
+    restrictive_rate_ratio: float = 2.0
+    restrictive_min_rate: float = 0.3
+    restrictive_min_requests: int = 5
+    cost_min_ratio: float = 1.5
 
     def as_dict(self) -> dict[str, int | float]:
         """Field name → value, ready to store as JSON."""
@@ -80,6 +93,29 @@ FIELDS: tuple[ThresholdField, ...] = (
     ThresholdField("partnership_activities_per_completion",
                    "Partnership joint activities per completed task at or above", float,
                    1.0, 10_000.0, "activities"),
+    ThresholdField("power_window_days", "Power window", int, 7, 730, "days"),
+    ThresholdField("power_min_cell", "Smallest group reported on its own", int, 2, 1000,
+                   "members"),
+    ThresholdField("exclusion_min_member_share", "Exclusion: groups with at least this "
+                   "share of members", float, 0.0, 1.0),
+    ThresholdField("exclusion_max_ratio", "Exclusion: voice share over member share below",
+                   float, 0.0, 1.0),
+    ThresholdField("exclusion_min_events", "Exclusion: fewest voice events", int, 1,
+                   1_000_000, "events"),
+    ThresholdField("exemption_rate_ratio", "Exemption: high tier's overdue rate at least "
+                   "this many times the low tier's", float, 1.0, 100.0),
+    ThresholdField("exemption_min_rate", "Exemption: high tier's overdue rate at or above",
+                   float, 0.0, 1.0),
+    ThresholdField("exemption_min_tasks", "Exemption: fewest due-dated tasks per tier", int,
+                   1, 1_000_000, "tasks"),
+    ThresholdField("restrictive_rate_ratio", "Restrictive practice: low tier's decline rate "
+                   "at least this many times the high tier's", float, 1.0, 100.0),
+    ThresholdField("restrictive_min_rate", "Restrictive practice: low tier's decline rate "
+                   "at or above", float, 0.0, 1.0),
+    ThresholdField("restrictive_min_requests", "Restrictive practice: fewest requests per "
+                   "tier", int, 1, 1_000_000, "requests"),
+    ThresholdField("cost_min_ratio", "Cost burden: low tier's hours share over member share "
+                   "at or above", float, 1.0, 100.0),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 

@@ -7,6 +7,7 @@ from .alerts import (
     SEVERITY_RANK,
     Alert,
     AlertEntry,
+    ContingencyProfile,
     ImmutableRecordError,
     ThresholdChange,
 )
@@ -43,7 +44,7 @@ from .tasks import (
 from .types import utcnow
 
 __all__ = [
-    "ALERT_STATUSES", "SCOPE_TYPES", "SEVERITY_RANK", "Alert", "AlertEntry",
+    "ALERT_STATUSES", "SCOPE_TYPES", "SEVERITY_RANK", "Alert", "AlertEntry", "ContingencyProfile",
     "ImmutableRecordError", "ThresholdChange",
     "RUN_STATUSES", "Cluster", "ClusterAssignment", "ClusterSnapshot", "ClusterTie",
     "RecomputeRun", "ACTIVITY_KINDS", "JOIN_POLICIES", "ROLES", "TASK_STATUSES", "Comment", "Event",

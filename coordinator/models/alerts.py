@@ -21,7 +21,7 @@ from .people import Membership
 from .types import UTCDateTime, utcnow
 
 ALERT_STATUSES = ("open", "acknowledged", "snoozed", "resolved")
-SCOPE_TYPES = ("task", "group", "cluster", "partnership")
+SCOPE_TYPES = ("task", "group", "cluster", "partnership", "sector", "tier")
 SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
 
 
@@ -49,7 +49,8 @@ class Alert(db.Model):
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"))
     kind: Mapped[str] = mapped_column(String(40))
     scope_type: Mapped[str] = mapped_column(String(12))
-    # Task id, working-group id or cluster stable id; 0 for the partnership itself.
+    # Task id, working-group id, cluster stable id, index into SECTORS or TIERS; 0 for
+    # the partnership itself.
     scope_id: Mapped[int] = mapped_column(default=0)
     scope_label: Mapped[str] = mapped_column(String(200), default="")
     severity: Mapped[str] = mapped_column(String(8))
@@ -125,6 +126,22 @@ class ThresholdChange(db.Model):
     actor: Mapped[Membership | None] = relationship()
 
 
+class ContingencyProfile(db.Model):
+    """Coordinators' scores of the six contingency factors; each save is a new row."""
+
+    __tablename__ = "contingency_profiles"
+    __table_args__ = (Index("ix_contingency_profiles_partnership", "partnership_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id"))
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)  # factor → 1..5
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    actor: Mapped[Membership | None] = relationship()
+
+
 class ImmutableRecordError(RuntimeError):
     """An audit row was about to be changed or deleted."""
 
@@ -134,6 +151,6 @@ def _refuse(mapper, connection, target) -> None:
                                "they cannot be changed or deleted")
 
 
-for _model in (AlertEntry, ThresholdChange):
+for _model in (AlertEntry, ThresholdChange, ContingencyProfile):
     event.listen(_model, "before_update", _refuse)
     event.listen(_model, "before_delete", _refuse)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -91,6 +92,8 @@ class Partnership(db.Model):
     recompute_lease_owner: Mapped[str | None] = mapped_column(String(80))
     # Balance thresholds that differ from design.md's defaults (domain.thresholds).
     balance_thresholds: Mapped[dict | None] = mapped_column(JSON)
+    # Sectors that must be heard in every decision (power indicator 1), e.g. ["civil_society"].
+    critical_sectors: Mapped[list | None] = mapped_column(JSON)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="partnership")
     organisations: Mapped[list[Organisation]] = relationship(
@@ -116,6 +119,8 @@ class Organisation(db.Model):
     formal_authority: Mapped[int] = mapped_column(default=0)
     resource_control: Mapped[int] = mapped_column(default=0)
     discursive_legitimacy: Mapped[int] = mapped_column(default=0)
+    # A critical stakeholder must be heard in every decision (power indicator 1).
+    critical_stakeholder: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     partnership: Mapped[Partnership] = relationship(back_populates="organisations")
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -98,6 +99,8 @@ class Task(db.Model):
     due_on: Mapped[date | None]
     effort_hours: Mapped[float | None]
     join_policy: Mapped[str] = mapped_column(String(10), default="open")
+    # A decision the partnership takes here: critical stakeholders must be heard.
+    is_decision: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(10), default="open")
     outcome: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -46,7 +46,7 @@ def upgrade():
     sa.Column('evaluated_at', coordinator.models.types.UTCDateTime(), nullable=False),
     sa.Column('changed_at', coordinator.models.types.UTCDateTime(), nullable=False),
     sa.Column('resolved_at', coordinator.models.types.UTCDateTime(), nullable=True),
-    sa.CheckConstraint("scope_type IN ('task', 'group', 'cluster', 'partnership')", name=op.f('ck_alerts_scope_type')),
+    sa.CheckConstraint("scope_type IN ('task', 'group', 'cluster', 'partnership', 'sector', 'tier')", name=op.f('ck_alerts_scope_type')),
     sa.CheckConstraint("severity IN ('low', 'medium', 'high')", name=op.f('ck_alerts_severity')),
     sa.CheckConstraint("status IN ('open', 'acknowledged', 'snoozed', 'resolved')", name=op.f('ck_alerts_status')),
     sa.ForeignKeyConstraint(['partnership_id'], ['partnerships.id'], name=op.f('fk_alerts_partnership_id_partnerships')),

@@ -30,6 +30,18 @@ DESIGN_DEFAULTS = {
     "team_high_churn": 1.0,
     "partnership_min_joint_share": 0.5,
     "partnership_activities_per_completion": 5.0,
+    "power_window_days": 90,
+    "power_min_cell": 5,
+    "exclusion_min_member_share": 0.1,
+    "exclusion_max_ratio": 0.33,
+    "exclusion_min_events": 30,
+    "exemption_rate_ratio": 2.0,
+    "exemption_min_rate": 0.25,
+    "exemption_min_tasks": 5,
+    "restrictive_rate_ratio": 2.0,
+    "restrictive_min_rate": 0.3,
+    "restrictive_min_requests": 5,
+    "cost_min_ratio": 1.5,
 }
 
 

@@ -1,0 +1,391 @@
+"""The four indicators of disruptive power dynamics (design.md §1 and §4), as shares.
+
+Groups are sectors and power tiers. Every indicator compares a group's share of
+something (voice, overdue tasks, declined requests, hours) with what its size would give
+it. A group with fewer members than the minimum cell is never reported on its own
+("too small to report"), so no small organisation or person is singled out.
+
+1. Exclusion: voice (comments + meeting attendances) share over member share; a group with
+   ≥ 10 % of members below 0.33 (≥ 30 voice events). Also: a decision task whose
+   discussion has no voice from a critical stakeholder (an organisation or a sector).
+2. Exemption: overdue rate of due-dated tasks by the initiator's tier; the high tier's
+   ≥ 2× the low tier's and ≥ 0.25 (≥ 5 tasks each).
+3. Restrictive practice: decline rate of join requests by the requester's tier; the low
+   tier's ≥ 2× the high tier's and ≥ 0.3 (≥ 5 requests each). Reported alongside: the
+   share of approval-only tasks by initiator tier.
+4. Cost burden: share of logged hours over member share; the low tier's ≥ 1.5 while its
+   share of task initiations is below its member share.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from coordinator.domain.balance import Window, at_least, below, format_number, window_ending
+from coordinator.domain.power import SECTOR_LABELS, TIERS
+from coordinator.domain.thresholds import Thresholds
+
+EXCLUSION = "power_exclusion"
+DECISION_VOICE = "power_decision_voice"
+EXEMPTION = "power_exemption"
+RESTRICTIVE = "power_restrictive"
+COST_BURDEN = "power_cost_burden"
+POWER_KINDS = (EXCLUSION, DECISION_VOICE, EXEMPTION, RESTRICTIVE, COST_BURDEN)
+
+SECTOR, TIER = "sector", "tier"
+
+
+def group_label(dimension: str, group: str) -> str:
+    if dimension == TIER:
+        return f"{group} tier"
+    return SECTOR_LABELS.get(group, group).lower()
+
+
+@dataclass(frozen=True)
+class GroupShare:
+    """One group's part of a quantity against its part of the members."""
+
+    group: str
+    members: int
+    member_share: float
+    amount: float  # the group's count (voice events, hours, ...)
+    share: float  # the group's share of the total amount
+    reportable: bool  # members ≥ the minimum cell
+
+    @property
+    def ratio(self) -> float | None:
+        """share / member share (1 = proportional); None for an empty group."""
+        return self.share / self.member_share if self.member_share > 0 else None
+
+
+def group_shares(member_groups: Mapping[int, str], amounts: Mapping[int, float],
+                 min_cell: int, groups: Iterable[str] = ()) -> tuple[GroupShare, ...]:
+    """Per group: members, member share, amount and amount share; members without a group
+    are left out of both sides. `groups` lists groups to show even when empty."""
+    sizes = Counter(member_groups.values())
+    totals: Counter[str] = Counter()
+    for member, amount in amounts.items():
+        group = member_groups.get(member)
+        if group is not None:
+            totals[group] += amount
+    everyone, total = sum(sizes.values()), sum(totals.values())
+    names = sorted(set(sizes) | set(groups))
+    return tuple(GroupShare(
+        group=g, members=sizes[g], member_share=sizes[g] / everyone if everyone else 0.0,
+        amount=totals[g], share=totals[g] / total if total else 0.0,
+        reportable=sizes[g] >= min_cell) for g in names)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A per-group rate (overdue / due-dated, declined / decided)."""
+
+    group: str
+    members: int
+    hits: int
+    total: int
+    reportable: bool
+
+    @property
+    def rate(self) -> float | None:
+        return self.hits / self.total if self.total else None
+
+
+def group_rates(member_groups: Mapping[int, str], events: Iterable[tuple[int, bool]],
+                min_cell: int) -> dict[str, Rate]:
+    """Per group: how many of its members' events were hits (e.g. overdue, declined)."""
+    sizes = Counter(member_groups.values())
+    hits: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
+    for member, hit in events:
+        group = member_groups.get(member)
+        if group is None:
+            continue
+        totals[group] += 1
+        hits[group] += bool(hit)
+    return {g: Rate(g, sizes[g], hits[g], totals[g], sizes[g] >= min_cell)
+            for g in sorted(set(sizes) | set(totals))}
+
+
+@dataclass(frozen=True)
+class PowerFinding:
+    """What a power alert needs; `groups` holds the evidence table as plain values."""
+
+    kind: str
+    severity: str
+    window: Window
+    values: dict
+    thresholds: dict
+    pattern: str
+    advice: str
+    scope: tuple[str, int] = ("partnership", 0)
+    member_ids: tuple[int, ...] = ()
+    task_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator's measures over the window, and the findings it gives."""
+
+    kind: str
+    window: Window
+    tables: dict[str, tuple] = field(default_factory=dict)  # dimension → shares or rates
+    findings: tuple[PowerFinding, ...] = ()
+
+
+# 1. Exclusion from deliberation ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Voice:
+    """A comment or a meeting attendance: someone's voice in deliberation."""
+
+    member_id: int
+    at: datetime
+
+
+def assess_exclusion(member_groups: Mapping[str, Mapping[int, str]], voices: Iterable[Voice],
+                     now: datetime, thresholds: Thresholds) -> Indicator:
+    window = window_ending(now, thresholds.power_window_days)
+    counts = Counter(v.member_id for v in voices if v.at in window)
+    total = sum(counts.values())
+    tables, findings = {}, []
+    for dimension, groups in member_groups.items():
+        table = group_shares(groups, counts, thresholds.power_min_cell)
+        tables[dimension] = table
+        if total < thresholds.exclusion_min_events:
+            continue
+        for row in table:
+            ratio = row.ratio
+            if (row.reportable and ratio is not None
+                    and at_least(row.member_share, thresholds.exclusion_min_member_share)
+                    and below(ratio, thresholds.exclusion_max_ratio)):
+                findings.append(_exclusion_finding(dimension, row, total, window, thresholds))
+    return Indicator(EXCLUSION, window, tables, tuple(findings))
+
+
+def _exclusion_finding(dimension: str, row: GroupShare, total: int, window: Window,
+                       thresholds: Thresholds) -> PowerFinding:
+    name = group_label(dimension, row.group)
+    pattern = (f"The {name} ({row.member_share:.0%} of members) had {row.share:.0%} of the "
+               f"voice in deliberation ({format_number(row.amount)} of {total} comments and "
+               f"meeting attendances in {format_number(window.days)} days): "
+               f"{row.ratio:.2f} of a fair share.")
+    return PowerFinding(
+        kind=EXCLUSION, severity="high" if row.ratio < thresholds.exclusion_max_ratio / 2
+        else "medium", window=window,
+        values={"dimension": dimension, "group": row.group, "members": row.members,
+                "member_share": row.member_share, "voice": row.amount, "voice_share": row.share,
+                "ratio": row.ratio, "voice_total": total},
+        thresholds={k: getattr(thresholds, k) for k in (
+            "exclusion_min_member_share", "exclusion_max_ratio", "exclusion_min_events",
+            "power_min_cell", "power_window_days")},
+        pattern=pattern,
+        advice=f"The indicator suggests the views of the {name} are missing from "
+               f"deliberation. Ask its members before decisions close: invite them to the "
+               f"meetings where choices are made, and ask for their comments in writing.",
+        scope=(f"{dimension}:{row.group}", 0))
+
+
+@dataclass(frozen=True)
+class DecisionTask:
+    """A task marked as a decision, with the members who spoke in its discussion."""
+
+    task_id: int
+    title: str
+    voices: frozenset[int]
+
+
+def assess_decision_voice(tasks: Iterable[DecisionTask], member_orgs: Mapping[int, int],
+                          member_sectors: Mapping[int, str], critical_orgs: Mapping[int, str],
+                          critical_sectors: Iterable[str], now: datetime,
+                          thresholds: Thresholds) -> tuple[PowerFinding, ...]:
+    """A finding per decision task that has heard no voice from a critical stakeholder.
+
+    `critical_orgs` maps organisation id → name.
+    """
+    window = window_ending(now, thresholds.power_window_days)
+    critical_sectors = sorted(set(critical_sectors))
+    findings = []
+    for task in tasks:
+        heard_orgs = {member_orgs[m] for m in task.voices if m in member_orgs}
+        heard_sectors = {member_sectors[m] for m in task.voices if m in member_sectors}
+        missing = ([name for org, name in sorted(critical_orgs.items(), key=lambda kv: kv[1])
+                    if org not in heard_orgs]
+                   + [SECTOR_LABELS.get(s, s).lower() + " sector" for s in critical_sectors
+                      if s not in heard_sectors])
+        if not missing:
+            continue
+        who = ", ".join(missing)
+        findings.append(PowerFinding(
+            kind=DECISION_VOICE, severity="high" if len(missing) > 1 else "medium",
+            window=window,
+            values={"missing": missing, "voices": len(task.voices)},
+            thresholds={},
+            pattern=f'The decision "{task.title}" has heard {len(task.voices)} '
+                    f"{'voice' if len(task.voices) == 1 else 'voices'}, none from: {who}.",
+            advice=f'Invite {who} to the decision on "{task.title}" before it closes.',
+            scope=("task", task.task_id), task_ids=(task.task_id,),
+            member_ids=tuple(sorted(task.voices))))
+    return tuple(findings)
+
+
+# 2. Exemption from compliance --------------------------------------------------------
+
+@dataclass(frozen=True)
+class DueTask:
+    """A due-dated task, its initiator, and when (if ever) it was completed."""
+
+    task_id: int
+    initiator_id: int
+    due_on: date
+    completed_on: date | None
+    live: bool  # open or active now
+
+
+def is_overdue(task: DueTask, today: date) -> bool:
+    if task.completed_on is not None:
+        return task.completed_on > task.due_on
+    return task.live and task.due_on < today
+
+
+def assess_exemption(member_tiers: Mapping[int, str], tasks: Iterable[DueTask], now: datetime,
+                     thresholds: Thresholds) -> Indicator:
+    """Overdue rate of due-dated tasks by the initiator's tier.
+
+    The tasks are those live now or completed in the window; cancelled ones are left out.
+    """
+    window = window_ending(now, thresholds.power_window_days)
+    today = now.date()
+    tasks = [t for t in tasks if t.live or (t.completed_on is not None
+                                             and t.completed_on > window.start.date())]
+    rates = group_rates(member_tiers, ((t.initiator_id, is_overdue(t, today)) for t in tasks),
+                        thresholds.power_min_cell)
+    high, low = rates.get("high"), rates.get("low")
+    findings = []
+    if (high and low and high.reportable and low.reportable
+            and high.total >= thresholds.exemption_min_tasks
+            and low.total >= thresholds.exemption_min_tasks
+            and at_least(high.rate, thresholds.exemption_min_rate)
+            and at_least(high.rate, thresholds.exemption_rate_ratio * low.rate)):
+        overdue = tuple(sorted(t.task_id for t in tasks
+                               if member_tiers.get(t.initiator_id) == "high"
+                               and is_overdue(t, today)))
+        pattern = (f"High-tier organisations let {high.hits} of their {high.total} due-dated "
+                   f"tasks run late ({high.rate:.0%}); low-tier organisations {low.hits} of "
+                   f"{low.total} ({low.rate:.0%}).")
+        findings.append(PowerFinding(
+            kind=EXEMPTION,
+            severity="high" if at_least(high.rate, 2 * thresholds.exemption_rate_ratio
+                                        * low.rate) and high.rate >= 0.5 else "medium",
+            window=window,
+            values={"high": _rate_values(high), "low": _rate_values(low)},
+            thresholds={k: getattr(thresholds, k) for k in (
+                "exemption_rate_ratio", "exemption_min_rate", "exemption_min_tasks",
+                "power_min_cell", "power_window_days")},
+            pattern=pattern,
+            advice="The indicator suggests the powerful partners are held to their "
+                   "commitments less than others. Review the overdue tasks with their "
+                   "initiators in the open: agree a new date or hand the task over.",
+            task_ids=overdue))
+    return Indicator(EXEMPTION, window, {TIER: tuple(rates.values())}, tuple(findings))
+
+
+def _rate_values(rate: Rate) -> dict:
+    return {"members": rate.members, "hits": rate.hits, "total": rate.total, "rate": rate.rate}
+
+
+# 3. Restrictive practice -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Decision:
+    """A join request decided: who asked, when, declined or not."""
+
+    requester_id: int
+    at: datetime
+    declined: bool
+
+
+def assess_restrictive(member_tiers: Mapping[int, str], decisions: Iterable[Decision],
+                       approval_tasks: Iterable[tuple[int, bool]], now: datetime,
+                       thresholds: Thresholds) -> Indicator:
+    """Decline rate by requester tier; `approval_tasks` is (initiator, approval-only) per
+    task started in the window, reported as the share of approval-only tasks by tier."""
+    window = window_ending(now, thresholds.power_window_days)
+    rates = group_rates(member_tiers, ((d.requester_id, d.declined) for d in decisions
+                                       if d.at in window), thresholds.power_min_cell)
+    approval = group_rates(member_tiers, approval_tasks, thresholds.power_min_cell)
+    high, low = rates.get("high"), rates.get("low")
+    findings = []
+    if (high and low and high.reportable and low.reportable
+            and high.total >= thresholds.restrictive_min_requests
+            and low.total >= thresholds.restrictive_min_requests
+            and at_least(low.rate, thresholds.restrictive_min_rate)
+            and at_least(low.rate, thresholds.restrictive_rate_ratio * high.rate)):
+        pattern = (f"Join requests from low-tier organisations were declined {low.hits} of "
+                   f"{low.total} times ({low.rate:.0%}); from high-tier ones {high.hits} of "
+                   f"{high.total} ({high.rate:.0%}).")
+        findings.append(PowerFinding(
+            kind=RESTRICTIVE, severity="medium", window=window,
+            values={"high": _rate_values(high), "low": _rate_values(low),
+                    "approval_only": {g: _rate_values(r) for g, r in approval.items()}},
+            thresholds={k: getattr(thresholds, k) for k in (
+                "restrictive_rate_ratio", "restrictive_min_rate", "restrictive_min_requests",
+                "power_min_cell", "power_window_days")},
+            pattern=pattern,
+            advice="The indicator suggests the ways of joining work hold back the less "
+                   "powerful partners. Open more tasks to anyone with the knowledge, and give "
+                   "a reason with every declined request."))
+    return Indicator(RESTRICTIVE, window, {TIER: tuple(rates.values()),
+                                           "approval_only": tuple(approval.values())},
+                     tuple(findings))
+
+
+# 4. Cost burden ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Hours:
+    member_id: int
+    on: date
+    hours: float
+
+
+def assess_cost_burden(member_tiers: Mapping[int, str], hours: Iterable[Hours],
+                       initiations: Iterable[tuple[int, datetime]], now: datetime,
+                       thresholds: Thresholds) -> Indicator:
+    """Share of logged hours over member share; `initiations` is (initiator, created_at)."""
+    window = window_ending(now, thresholds.power_window_days)
+    logged: Counter[int] = Counter()
+    for h in hours:
+        if h.on in window:
+            logged[h.member_id] += h.hours
+    started = Counter(member for member, at in initiations if at in window)
+    hour_table = group_shares(member_tiers, logged, thresholds.power_min_cell, TIERS)
+    start_table = group_shares(member_tiers, started, thresholds.power_min_cell, TIERS)
+    low = next((r for r in hour_table if r.group == "low"), None)
+    low_start = next((r for r in start_table if r.group == "low"), None)
+    findings = []
+    if (low is not None and low_start is not None and low.reportable and low.ratio is not None
+            and at_least(low.ratio, thresholds.cost_min_ratio)
+            and below(low_start.share, low.member_share)):
+        pattern = (f"Low-tier organisations ({low.members} members, {low.member_share:.0%}) "
+                   f"logged {low.share:.0%} of the hours ({format_number(low.amount)} of "
+                   f"{format_number(sum(r.amount for r in hour_table))}) but started "
+                   f"{low_start.share:.0%} of the tasks in {format_number(window.days)} days.")
+        findings.append(PowerFinding(
+            kind=COST_BURDEN, severity="high" if at_least(low.ratio, 2 * thresholds.cost_min_ratio)
+            else "medium", window=window,
+            values={"hours_ratio": low.ratio, "hours_share": low.share,
+                    "member_share": low.member_share, "hours": low.amount,
+                    "initiation_share": low_start.share, "members": low.members},
+            thresholds={k: getattr(thresholds, k) for k in (
+                "cost_min_ratio", "power_min_cell", "power_window_days")},
+            pattern=pattern,
+            advice=f"Rebalance: low-tier organisations logged {low.share:.0%} of hours with "
+                   f"{low.member_share:.0%} of members while starting few tasks. Ask the "
+                   f"better-resourced partners to take on a fair part of the work they "
+                   f"start, and fund the time of those who carry it."))
+    return Indicator(COST_BURDEN, window, {TIER: hour_table, "initiations": start_table},
+                     tuple(findings))
