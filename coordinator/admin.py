@@ -4,6 +4,7 @@ from flask import Blueprint, flash, g, redirect, render_template, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from .domain.power import SECTOR_LABELS
 from .emails import send_invitation_email
 from .errors import CoordinatorError
 from .extensions import db
@@ -21,9 +22,14 @@ bp = Blueprint("admin", __name__, url_prefix="/p/<slug>/admin")
 @role_required("admin")
 def settings():
     form = PartnershipForm(obj=g.partnership)
+    present = set(db.session.scalars(select(Organisation.sector).where(
+        Organisation.partnership_id == g.partnership.id)))
+    form.critical_sectors.choices = options(
+        (key, label) for key, label in SECTOR_LABELS.items() if key in present)
     if form.validate_on_submit():
         g.partnership.name = form.name.data.strip()
         g.partnership.description = form.description.data or ""
+        g.partnership.critical_sectors = sorted(form.critical_sectors.data) or None
         db.session.commit()
         flash("Settings saved.", "success")
         return redirect(url_for("admin.settings"))

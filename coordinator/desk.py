@@ -6,6 +6,8 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from .domain import alert_state as states
+from .domain.contingency import FACTOR_KEYS, FACTORS, read_profile
+from .domain.power import SECTOR_LABELS, TIERS
 from .domain.thresholds import DEFAULT_THRESHOLDS, FIELDS
 from .errors import CoordinatorError
 from .extensions import db
@@ -14,7 +16,7 @@ from .forms.fields import attach_error
 from .forms.tasks import EmptyForm
 from .models import Alert, utcnow
 from .queue import request_recompute
-from .services import alerts, balance_history, thresholds
+from .services import alerts, balance_history, contingency, power_view, thresholds
 from .tenancy import get_scoped_or_404, role_required
 
 bp = Blueprint("desk", __name__, url_prefix="/p/<slug>/desk")
@@ -93,6 +95,43 @@ def health():
                            limits=thresholds.current(g.partnership))
 
 
+@bp.get("/power")
+@role_required("coordinator")
+def power():
+    return render_template("desk/power.html",
+                           views=power_view.power_page(g.partnership, utcnow()),
+                           limits=thresholds.current(g.partnership), group_name=_group_name)
+
+
+def _group_name(group: str) -> str:
+    return SECTOR_LABELS.get(group, group.capitalize() + " tier" if group in TIERS else group)
+
+
+@bp.route("/contingency", methods=["GET", "POST"])
+@role_required("coordinator")
+def contingency_profile():
+    form = EmptyForm()
+    raw, errors = {}, {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        raw = {key: request.form.get(key, "") for key in FACTOR_KEYS}
+        row, errors = contingency.save(g.partnership, g.member, raw,
+                                       request.form.get("note", ""))
+        if not errors:
+            db.session.commit()
+            _reevaluate()
+            flash("Contingency profile saved.", "success")
+            return redirect(url_for("desk.contingency_profile"))
+        db.session.rollback()
+    latest = contingency.latest(g.partnership.id)
+    return render_template(
+        "desk/contingency.html", form=form, factors=FACTORS, raw=raw, errors=errors,
+        latest=latest, reading=read_profile(latest.scores) if latest else None,
+        tightened=thresholds.effective(g.partnership)[1],
+        history=contingency.history(g.partnership.id)), (422 if errors else 200)
+
+
 @bp.route("/thresholds", methods=["GET", "POST"])
 @role_required("coordinator")
 def settings():
@@ -113,6 +152,7 @@ def settings():
     return render_template("desk/settings.html", fields=FIELDS, form=form, raw=raw,
                            errors=errors, current=thresholds.current(g.partnership),
                            defaults=DEFAULT_THRESHOLDS,
+                           tightened=thresholds.effective(g.partnership)[1],
                            history=thresholds.history(g.partnership.id)), (422 if errors else 200)
 
 

@@ -226,7 +226,8 @@ def _task_input(form: TaskForm) -> tasks.TaskInput:
         title=form.title.data, description=form.description.data or "", tags=form.tags.data,
         capacity=form.capacity.data, due_on=form.due_on.data,
         effort_hours=float(form.effort_hours.data) if form.effort_hours.data else None,
-        join_policy=form.join_policy.data, working_group_id=group_id)
+        join_policy=form.join_policy.data, working_group_id=group_id,
+        is_decision=form.is_decision.data)
 
 
 def _groups() -> list[WorkingGroup]:

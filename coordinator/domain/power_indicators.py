@@ -124,6 +124,7 @@ class PowerFinding:
     scope: tuple[str, int] = ("partnership", 0)
     member_ids: tuple[int, ...] = ()
     task_ids: tuple[int, ...] = ()
+    cluster_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,7 @@ def assess_decision_voice(tasks: Iterable[DecisionTask], member_orgs: Mapping[in
         findings.append(PowerFinding(
             kind=DECISION_VOICE, severity="high" if len(missing) > 1 else "medium",
             window=window,
-            values={"missing": missing, "voices": len(task.voices)},
+            values={"title": task.title, "missing": missing, "voices": len(task.voices)},
             thresholds={},
             pattern=f'The decision "{task.title}" has heard {len(task.voices)} '
                     f"{'voice' if len(task.voices) == 1 else 'voices'}, none from: {who}.",
@@ -371,8 +372,8 @@ def assess_cost_burden(member_tiers: Mapping[int, str], hours: Iterable[Hours],
             and at_least(low.ratio, thresholds.cost_min_ratio)
             and below(low_start.share, low.member_share)):
         pattern = (f"Low-tier organisations ({low.members} members, {low.member_share:.0%}) "
-                   f"logged {low.share:.0%} of the hours ({format_number(low.amount)} of "
-                   f"{format_number(sum(r.amount for r in hour_table))}) but started "
+                   f"logged {low.share:.0%} of the hours ({format_number(low.amount, 0)} of "
+                   f"{format_number(sum(r.amount for r in hour_table), 0)}) but started "
                    f"{low_start.share:.0%} of the tasks in {format_number(window.days)} days.")
         findings.append(PowerFinding(
             kind=COST_BURDEN, severity="high" if at_least(low.ratio, 2 * thresholds.cost_min_ratio)

@@ -2,7 +2,14 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..domain.power import POWER_SOURCE_LABELS, SECTOR_LABELS
@@ -15,6 +22,11 @@ SCORE_CHOICES = options([(0, "0 – none"), (1, "1 – some"), (2, "2 – strong
 class PartnershipForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=160)])
     description = TextAreaField("Mission", validators=[Length(max=5000)])
+    # Choices: the sectors of this partnership's organisations, set by the view.
+    critical_sectors = SelectMultipleField(
+        "Critical stakeholder sectors",
+        description="Sectors that must be heard in every decision. Only sectors of this "
+                    "partnership's organisations can be chosen.")
 
 
 class OrganisationForm(FlaskForm):
@@ -26,6 +38,10 @@ class OrganisationForm(FlaskForm):
                                    choices=SCORE_CHOICES)
     discursive_legitimacy = SelectField(POWER_SOURCE_LABELS["discursive_legitimacy"],
                                         coerce=int, choices=SCORE_CHOICES)
+    critical_stakeholder = BooleanField(
+        "Critical stakeholder: must be heard in every decision",
+        description="Coordinators are warned when a task marked as a decision has no voice "
+                    "from this organisation.")
 
 
 class RoleForm(FlaskForm):

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     IntegerField,
@@ -36,6 +37,10 @@ class TaskForm(FlaskForm):
         ("approval", "I approve each request"),
     ]))
     working_group_id = SelectField("Working group", coerce=int, default=0)
+    is_decision = BooleanField(
+        "This task is a decision the partnership takes",
+        description="Coordinators are warned when a critical stakeholder has not been heard "
+                    "in its discussion.")
 
 
 class JoinForm(FlaskForm):

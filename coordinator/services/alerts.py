@@ -19,9 +19,14 @@ KIND_LABELS = {
     "alignophilia_silo": "Alignophilia: silo",
     "joinholism_team": "Joinholism: team",
     "joinholism_partnership": "Joinholism: partnership",
+    "power_exclusion": "Power: exclusion from deliberation",
+    "power_decision_voice": "Power: decision without a critical stakeholder",
+    "power_exemption": "Power: exemption from compliance",
+    "power_restrictive": "Power: restrictive practice",
+    "power_cost_burden": "Power: cost burden",
 }
 SCOPE_LABELS = {"task": "Task team", "group": "Working group", "cluster": "Knowledge cluster",
-                "partnership": "Whole partnership"}
+                "sector": "Sector", "tier": "Power tier", "partnership": "Whole partnership"}
 STATUS_FILTERS = ("current", "open", "acknowledged", "snoozed", "resolved", "all")
 PAGE_SIZE = 50
 
@@ -40,7 +45,7 @@ class DeskFilters:
         severity = args.get("severity", "")
         status = args.get("status", "current")
         scope = args.get("scope", "")
-        return cls(kind if kind in KINDS else "",
+        return cls(kind if kind in KIND_LABELS else "",
                    severity if severity in ("low", "medium", "high") else "",
                    status if status in STATUS_FILTERS else "current",
                    scope if scope in SCOPE_LABELS else "")

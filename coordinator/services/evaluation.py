@@ -14,10 +14,12 @@ from ..domain.alignophilia import TeamSnapshot, assess_team_alignophilia
 from ..domain.balance import KINDS, Finding, cluster_name
 from ..domain.insularity import assess_partnership_alignophilia
 from ..domain.joinholism import assess_partnership_joinholism, assess_team_joinholism
+from ..domain.power_indicators import DECISION_VOICE, POWER_KINDS, group_label
 from ..domain.suggestions import suggest_for_team
-from ..domain.thresholds import Thresholds, load_thresholds
+from ..domain.thresholds import Thresholds
 from ..extensions import db
 from ..models import SEVERITY_RANK, Alert, AlertEntry, Partnership, utcnow
+from . import power_data
 from .balance_data import PartnershipData, load_partnership
 
 # Evidence lists stay readable on a page and small in a row; the count is kept.
@@ -49,7 +51,10 @@ class Outcome:
 
 
 def thresholds_for(partnership: Partnership) -> Thresholds:
-    return load_thresholds(partnership.balance_thresholds)
+    """What the measures use: as set, tightened when the mission is exigent."""
+    from .thresholds import effective
+
+    return effective(partnership)[0]
 
 
 def measure(data: PartnershipData, thresholds: Thresholds) -> dict[ScopeKey, Flagged]:
@@ -90,19 +95,43 @@ def measure(data: PartnershipData, thresholds: Thresholds) -> dict[ScopeKey, Fla
     return flagged
 
 
+def measure_power(partnership: Partnership, now: datetime, thresholds: Thresholds
+                  ) -> dict[ScopeKey, Flagged]:
+    results = power_data.assess(power_data.load_power(partnership, now, thresholds), now,
+                                thresholds)
+    flagged = {}
+    for finding in results.findings:
+        scope_type, scope_id = power_data.scope_of(finding)
+        flagged[(finding.kind, scope_type, scope_id)] = Flagged(finding, _power_label(finding))
+    return flagged
+
+
+def _power_label(finding) -> str:
+    kind, _ = finding.scope
+    if ":" in kind:
+        dimension, group = kind.split(":", 1)
+        return group_label(dimension, group).capitalize() + (
+            " sector" if dimension == "sector" else "")
+    if finding.kind == DECISION_VOICE:
+        return f'Decision "{finding.values["title"]}"'
+    return "Whole partnership"
+
+
 def evaluate_partnership(partnership: Partnership, now: datetime | None = None) -> Outcome:
-    """Measure and upsert the alerts; the caller commits."""
+    """Measure balance and power, and upsert the alerts; the caller commits."""
     now = now or utcnow()
     thresholds = thresholds_for(partnership)
     data = load_partnership(partnership.id, now, thresholds)
-    return apply_findings(partnership.id, measure(data, thresholds), now)
+    flagged = measure(data, thresholds) | measure_power(partnership, now, thresholds)
+    return apply_findings(partnership.id, flagged, now)
 
 
 def apply_findings(partnership_id: int, flagged: dict[ScopeKey, Flagged],
                    now: datetime) -> Outcome:
     outcome = Outcome()
     existing = {a.scope_key: a for a in db.session.scalars(
-        select(Alert).where(Alert.partnership_id == partnership_id, Alert.kind.in_(KINDS)))}
+        select(Alert).where(Alert.partnership_id == partnership_id,
+                            Alert.kind.in_(KINDS + POWER_KINDS)))}
     today = now.date()
     for key in existing.keys() | flagged.keys():
         alert, found = existing.get(key), flagged.get(key)

@@ -24,6 +24,7 @@ class TaskInput:
     effort_hours: float | None
     join_policy: str
     working_group_id: int | None
+    is_decision: bool = False
 
 
 def create_task(author: Membership, data: TaskInput, now: datetime | None = None) -> Task:
@@ -113,4 +114,5 @@ def _apply(task: Task, data: TaskInput) -> None:
     task.effort_hours = data.effort_hours
     task.join_policy = data.join_policy
     task.working_group_id = data.working_group_id
+    task.is_decision = data.is_decision
     task.tags = ensure_tags(task.partnership_id, data.tags)

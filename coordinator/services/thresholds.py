@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..domain.contingency import apply_exigency
 from ..domain.thresholds import (
     DEFAULT_THRESHOLDS,
     Thresholds,
@@ -21,7 +22,18 @@ HISTORY_SHOWN = 50
 
 
 def current(partnership: Partnership) -> Thresholds:
+    """The thresholds as set: design.md's defaults and the coordinators' changes."""
     return load_thresholds(partnership.balance_thresholds)
+
+
+def effective(partnership: Partnership) -> tuple[Thresholds, dict[str, tuple]]:
+    """The thresholds the evaluation uses: as set, tightened by an exigent mission where a
+    coordinator has not set the value by hand; and what was tightened (before, after)."""
+    from .contingency import latest
+
+    profile = latest(partnership.id)
+    return apply_exigency(current(partnership), profile.scores if profile else None,
+                          frozenset(partnership.balance_thresholds or {}))
 
 
 def save(partnership: Partnership, actor: Membership, raw: Mapping[str, object],
