@@ -106,3 +106,21 @@ def test_a_coordinator_can_read_every_demo_alert_and_the_health_page(demo):
         assert page.status_code == 200, alert.scope_label
     health = client.get("/p/demo/desk/health").text
     assert "E-I index" in health and "silo" in health
+
+
+def test_the_planted_power_patterns_have_open_alerts(demo):
+    (burden,) = _open("power_cost_burden")
+    assert burden.values["hours_ratio"] >= 1.5
+    assert burden.values["initiation_share"] < burden.values["member_share"]
+    (exemption,) = _open("power_exemption")
+    assert exemption.values["high"]["rate"] >= 2 * exemption.values["low"]["rate"]
+    assert exemption.task_ids  # the overdue tasks behind it
+
+
+def test_a_coordinator_reads_the_power_page_of_the_demo(demo):
+    client = demo.test_client()
+    client.post("/login", data={"email": "coordinator@demo.polder.example",
+                                "password": "polder-demo-2026"})
+    page = client.get("/p/demo/desk/power").text
+    assert page.count('class="badge severity-high">alert') >= 2  # exemption, cost burden
+    assert "Low-tier organisations" in page

@@ -41,7 +41,7 @@ SECTOR, TIER = "sector", "tier"
 def group_label(dimension: str, group: str) -> str:
     if dimension == TIER:
         return f"{group} tier"
-    return SECTOR_LABELS.get(group, group).lower()
+    return SECTOR_LABELS.get(group, group).lower() + " sector"
 
 
 @dataclass(frozen=True)
@@ -151,11 +151,12 @@ def assess_exclusion(member_groups: Mapping[str, Mapping[int, str]], voices: Ite
                      now: datetime, thresholds: Thresholds) -> Indicator:
     window = window_ending(now, thresholds.power_window_days)
     counts = Counter(v.member_id for v in voices if v.at in window)
-    total = sum(counts.values())
     tables, findings = {}, []
     for dimension, groups in member_groups.items():
         table = group_shares(groups, counts, thresholds.power_min_cell)
         tables[dimension] = table
+        # Voices of members without a sector or tier count on neither side.
+        total = sum(row.amount for row in table)
         if total < thresholds.exclusion_min_events:
             continue
         for row in table:
@@ -171,8 +172,8 @@ def _exclusion_finding(dimension: str, row: GroupShare, total: int, window: Wind
                        thresholds: Thresholds) -> PowerFinding:
     name = group_label(dimension, row.group)
     pattern = (f"The {name} ({row.member_share:.0%} of members) had {row.share:.0%} of the "
-               f"voice in deliberation ({format_number(row.amount)} of {total} comments and "
-               f"meeting attendances in {format_number(window.days)} days): "
+               f"voice in deliberation ({format_number(row.amount)} of {format_number(total)} "
+               f"comments and meeting attendances in {format_number(window.days)} days): "
                f"{row.ratio:.2f} of a fair share.")
     return PowerFinding(
         kind=EXCLUSION, severity="high" if row.ratio < thresholds.exclusion_max_ratio / 2

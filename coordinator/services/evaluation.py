@@ -110,8 +110,7 @@ def _power_label(finding) -> str:
     kind, _ = finding.scope
     if ":" in kind:
         dimension, group = kind.split(":", 1)
-        return group_label(dimension, group).capitalize() + (
-            " sector" if dimension == "sector" else "")
+        return group_label(dimension, group).capitalize()
     if finding.kind == DECISION_VOICE:
         return f'Decision "{finding.values["title"]}"'
     return "Whole partnership"
