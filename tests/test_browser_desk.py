@@ -103,3 +103,40 @@ def test_coordinator_reads_snoozes_and_resolves_alerts(app):
         site.shoot(page, "member-group-note", phone=True)
         browser.close()
     assert site.foreign == []
+
+
+def test_coordinator_reads_the_power_page_and_scores_the_contingency_profile(app):
+    require_chromium()
+    seeded = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert seeded.exit_code == 0, seeded.output
+    app.config["WTF_CSRF_ENABLED"] = True
+    with sync_playwright() as playwright, live_server(app) as base_url:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        site = Browsing(browser, base_url, first=90)
+        page = site.new_page()
+        _login(page, "coordinator@demo.polder.example")
+        page.get_by_role("link", name="Desk").click()
+        page.get_by_role("link", name="Power", exact=True).click()
+        sections = page.locator("section.power-indicator")
+        expect(sections).to_have_count(4)
+        expect(sections.locator("svg.line-chart")).to_have_count(4)
+        expect(page.locator("section.power-indicator", has_text="Cost burden")
+               .locator(".badge")).to_have_text("alert")
+        expect(page.get_by_text("Low-tier organisations (")).to_be_visible()
+        site.shoot(page, "power", phone=True)
+
+        page.get_by_role("link", name="Contingency profile").click()
+        page.get_by_role("button", name="Save the profile").click()
+        expect(page.locator(".error-summary")).to_contain_text("Choose a score from 1 to 5.")
+        for key, score in (("environment", 4), ("urgency", 5), ("voluntariness", 5),
+                           ("experience", 2), ("diffusion", 2), ("cost_benefit", 4)):
+            page.locator(f"#c-{key}-{score}").check()
+        page.get_by_role("button", name="Save the profile").click()
+        expect(page.locator(".flash")).to_have_text("Contingency profile saved.")
+        expect(page.get_by_text("The mission is exigent")).to_be_visible()
+        site.shoot(page, "contingency")
+        page.get_by_role("link", name="Thresholds", exact=True).click()
+        expect(page.get_by_text("The mission is scored as exigent")).to_be_visible()
+        site.shoot(page, "thresholds-exigent")
+        browser.close()
+    assert site.foreign == []
