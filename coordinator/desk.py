@@ -150,7 +150,7 @@ def settings():
             return redirect(url_for("desk.settings"))
         db.session.rollback()
     return render_template("desk/settings.html", fields=FIELDS, form=form, raw=raw,
-                           errors=errors, current=thresholds.current(g.partnership),
+                           errors=errors, current=thresholds.effective(g.partnership)[0],
                            defaults=DEFAULT_THRESHOLDS,
                            tightened=thresholds.effective(g.partnership)[1],
                            history=thresholds.history(g.partnership.id)), (422 if errors else 200)

@@ -124,3 +124,27 @@ def test_a_coordinator_reads_the_power_page_of_the_demo(demo):
     page = client.get("/p/demo/desk/power").text
     assert page.count('class="badge severity-high">alert') >= 2  # exemption, cost burden
     assert "Low-tier organisations" in page
+
+
+@pytest.mark.parametrize("kind", ["alignophilia_team", "joinholism_team"])
+def test_a_team_chart_loads_only_its_team_and_matches_the_partnership_view(demo, kind):
+    from coordinator.domain import balance_series as series
+    from coordinator.models import Partnership
+    from coordinator.services.balance_data import load_partnership, load_team
+    from coordinator.services.evaluation import thresholds_for
+
+    alert = next(a for a in _open(kind) if a.scope_type in ("task", "group"))
+    partnership = db.session.get(Partnership, alert.partnership_id)
+    limits = thresholds_for(partnership)
+    moments = series.weekly_moments(NOW, 12)
+    team, knowledge = load_team(partnership.id, alert.scope_type, alert.scope_id, NOW, limits,
+                                history_days=84)
+    whole = load_partnership(partnership.id, NOW, limits, history_days=84)
+    same = next(t for t in whole.teams
+                if (t.scope_type, t.scope_id) == (alert.scope_type, alert.scope_id))
+    assert sorted(map(repr, team.stints)) == sorted(map(repr, same.stints))
+    assert series.blau_series(team.stints, knowledge, moments, 3) == series.blau_series(
+        same.stints, whole.knowledge, moments, 3)
+    assert series.joint_share_series(team.activities, team.logs, team.completions, moments,
+                                     28) == series.joint_share_series(
+        same.activities, same.logs, same.completions, moments, 28)

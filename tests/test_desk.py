@@ -46,7 +46,9 @@ def desk(make):
         pattern="3 active members, all in one cluster; no member holds \"outreach\".",
         advice="Invite members who hold the missing knowledge.",
         suggestions=[{"member_id": helper.id, "name": "Hana", "active_tasks": 0,
-                      "reasons": ['holds "outreach"', "no live tasks"]}],
+                      "reasons": ['holds "outreach"', "asked to join and was declined",
+                                  "no live tasks"],
+                      "public_reasons": ['holds "outreach"']}],
         member_ids=[member.id], task_ids=[task.id])
     other = make.partnership(slug="other")
     make.member(other, role="coordinator", email="theirs@example.org")
@@ -264,6 +266,8 @@ def test_members_see_a_gentle_note_on_their_task_without_coordinator_notes(
     page = client.get(f"/p/river/tasks/{task.id}").text
     assert "A note on who is on this team" in page
     assert "Hana" in page and f"/p/river/members/{people['helper'].id}" in page
+    assert "holds &#34;outreach&#34;" in page
+    assert "declined" not in page and "no live tasks" not in page  # for coordinators only
     assert NOTE_FROM_COORDINATOR not in page and "Spoke to Lena" not in page
     assert "/desk/" not in page
 

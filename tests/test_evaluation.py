@@ -137,8 +137,9 @@ def entry_count() -> int:
 
 
 def suggestion(member: Membership, name: str, reasons: list[str], active_tasks: int = 0):
+    public = [r for r in reasons if "declined" not in r and "live task" not in r]
     return {"member_id": member.id, "name": name, "reasons": reasons,
-            "active_tasks": active_tasks}
+            "public_reasons": public, "active_tasks": active_tasks}
 
 
 def test_a_homogeneous_team_lacking_outside_knowledge_opens_an_alert(river):

@@ -142,6 +142,13 @@ def test_an_exigent_mission_tightens_joinholism_unless_set_by_hand(client, auth,
     partnership = db.session.get(Partnership, p.id)
     assert thresholds_for(partnership).team_min_joint_share == 0.7  # overridden by hand
     assert thresholds_for(partnership).team_min_joint_hours == 3.0  # still tightened
+    # Keeping a tightened threshold at its default is an override too.
+    client.post("/p/delta/desk/thresholds", data={"team_min_joint_hours": "4"})
+    db.session.expire_all()
+    assert thresholds_for(db.session.get(Partnership, p.id)).team_min_joint_hours == 4.0
+    client.post("/p/delta/desk/thresholds/reset")
+    db.session.expire_all()
+    assert thresholds_for(db.session.get(Partnership, p.id)).team_min_joint_hours == 3.0
     client.post("/p/delta/desk/contingency", data=scores | {"urgency": "2"})
     db.session.expire_all()
     assert thresholds_for(db.session.get(Partnership, p.id)).team_min_joint_hours == 4.0

@@ -34,7 +34,6 @@ def recompute_partnership(partnership_id: int, trigger: str = "change",
             status = "skipped" if result.skipped else "succeeded"
             snapshot_id = result.snapshot.id if result.snapshot else None
             recompute_runs.finish_run(run, status, snapshot_id)
-            recompute_runs.release_lease(partnership_id)
             db.session.commit()  # the snapshot and its run row land together, or neither
         except BaseException as exc:
             db.session.rollback()
@@ -43,7 +42,13 @@ def recompute_partnership(partnership_id: int, trigger: str = "change",
             recompute_runs.release_lease(partnership_id)
             db.session.commit()
             raise
-        alerts = _evaluate(partnership_id, datetime.fromisoformat(now) if now else None)
+        try:
+            # Still under the lease, so two evaluations of one partnership never interleave.
+            alerts = _evaluate(partnership_id, datetime.fromisoformat(now) if now else None)
+        finally:
+            db.session.rollback()
+            recompute_runs.release_lease(partnership_id)
+            db.session.commit()
         _follow_up(partnership_id)
         return {"status": status, "snapshot_id": snapshot_id, "alerts": alerts,
                 "timings": {k: round(v, 3) for k, v in result.timings.items()}}

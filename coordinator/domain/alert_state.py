@@ -10,7 +10,9 @@ The rules, in one place so they can be tested as a table:
   unless a coordinator had resolved it already;
 - a coordinator's "resolved" stands while the measure stays past its threshold: it
   reopens only when the measure recovers and then comes back;
-- a snooze that has run out turns back into "open" at the next evaluation.
+- a snooze that has run out turns back into "open" at the next evaluation;
+- an alert a coordinator reopened after its measure recovered stays open until a
+  coordinator resolves it: they reopened it on purpose, so the evaluation leaves it be.
 """
 
 from __future__ import annotations

@@ -61,6 +61,19 @@ class GroupShare:
         return self.share / self.member_share if self.member_share > 0 else None
 
 
+def reportable_groups(sizes: Mapping[str, int], min_cell: int) -> set[str]:
+    """Groups that may be shown on their own.
+
+    A group under the minimum cell is hidden. When exactly one is hidden, the next
+    smallest is hidden too: otherwise the hidden group's share is 100 % minus the others.
+    """
+    shown = {g for g, n in sizes.items() if n >= min_cell}
+    hidden = [g for g, n in sizes.items() if 0 < n < min_cell]
+    if len(hidden) == 1 and shown:
+        shown.discard(min(shown, key=lambda g: (sizes[g], g)))
+    return shown
+
+
 def group_shares(member_groups: Mapping[int, str], amounts: Mapping[int, float],
                  min_cell: int, groups: Iterable[str] = ()) -> tuple[GroupShare, ...]:
     """Per group: members, member share, amount and amount share; members without a group
@@ -73,10 +86,11 @@ def group_shares(member_groups: Mapping[int, str], amounts: Mapping[int, float],
             totals[group] += amount
     everyone, total = sum(sizes.values()), sum(totals.values())
     names = sorted(set(sizes) | set(groups))
+    shown = reportable_groups(sizes, min_cell)
     return tuple(GroupShare(
         group=g, members=sizes[g], member_share=sizes[g] / everyone if everyone else 0.0,
         amount=totals[g], share=totals[g] / total if total else 0.0,
-        reportable=sizes[g] >= min_cell) for g in names)
+        reportable=g in shown) for g in names)
 
 
 @dataclass(frozen=True)
@@ -106,7 +120,8 @@ def group_rates(member_groups: Mapping[int, str], events: Iterable[tuple[int, bo
             continue
         totals[group] += 1
         hits[group] += bool(hit)
-    return {g: Rate(g, sizes[g], hits[g], totals[g], sizes[g] >= min_cell)
+    shown = reportable_groups(sizes, min_cell)
+    return {g: Rate(g, sizes[g], hits[g], totals[g], g in shown)
             for g in sorted(set(sizes) | set(totals))}
 
 
@@ -211,6 +226,9 @@ def assess_decision_voice(tasks: Iterable[DecisionTask], member_orgs: Mapping[in
     window = window_ending(now, thresholds.power_window_days)
     critical_sectors = sorted(set(critical_sectors))
     findings = []
+    # An organisation nobody belongs to cannot be heard: flagging it would never clear.
+    present = set(member_orgs.values())
+    critical_orgs = {org: name for org, name in critical_orgs.items() if org in present}
     for task in tasks:
         heard_orgs = {member_orgs[m] for m in task.voices if m in member_orgs}
         heard_sectors = {member_sectors[m] for m in task.voices if m in member_sectors}
@@ -245,6 +263,18 @@ class DueTask:
     due_on: date
     completed_on: date | None
     live: bool  # open or active now
+    created_at: datetime | None = None
+
+
+def as_of(task: DueTask, now: datetime) -> DueTask | None:
+    """The task as it stood at `now` (for trends): None before it existed, live until its
+    completion. A task cancelled later is left as it is now: cancelling is not dated."""
+    if task.created_at is not None and task.created_at > now:
+        return None
+    if task.completed_on is not None and task.completed_on > now.date():
+        return DueTask(task.task_id, task.initiator_id, task.due_on, None, True,
+                       task.created_at)
+    return task
 
 
 def is_overdue(task: DueTask, today: date) -> bool:
@@ -261,8 +291,9 @@ def assess_exemption(member_tiers: Mapping[int, str], tasks: Iterable[DueTask], 
     """
     window = window_ending(now, thresholds.power_window_days)
     today = now.date()
-    tasks = [t for t in tasks if t.live or (t.completed_on is not None
-                                             and t.completed_on > window.start.date())]
+    tasks = [t for t in (as_of(t, now) for t in tasks) if t is not None
+             and (t.live or (t.completed_on is not None
+                             and t.completed_on > window.start.date()))]
     rates = group_rates(member_tiers, ((t.initiator_id, is_overdue(t, today)) for t in tasks),
                         thresholds.power_min_cell)
     high, low = rates.get("high"), rates.get("low")

@@ -11,7 +11,7 @@ sectors.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from coordinator.domain.alignophilia import (
     MISSING_TAG,
@@ -33,9 +33,13 @@ class Suggestion:
     name: str
     reasons: tuple[str, ...]
     active_tasks: int
+    # What the team's members may read: what the person brings, not their declined request
+    # or how busy they are (coordinators see those).
+    public_reasons: tuple[str, ...] = field(default=(), compare=False)
 
     def as_dict(self) -> dict[str, object]:
         return {"member_id": self.member_id, "name": self.name, "reasons": list(self.reasons),
+                "public_reasons": list(self.public_reasons),
                 "active_tasks": self.active_tasks}
 
 
@@ -72,11 +76,12 @@ def suggest_for_team(measures: TeamAlignophilia, team_ids: frozenset[int],
             reasons.append("works in " + cluster_name(cluster, knowledge))
         if other_sector:
             reasons.append(f"from the {SECTOR_LABELS.get(sector, sector).lower()} sector")
+        public = tuple(reasons)
         if member in declined:
             reasons.append("asked to join and was declined")
         reasons.append("no live tasks" if busy == 0
                        else f"{busy} live task{'s' if busy != 1 else ''}")
         ranked.append(((member not in declined, busy, -len(brings), names[member], member),
-                       Suggestion(member, names[member], tuple(reasons), busy)))
+                       Suggestion(member, names[member], tuple(reasons), busy, public)))
     ranked.sort(key=lambda pair: pair[0])
     return tuple(s for _, s in ranked[:limit])

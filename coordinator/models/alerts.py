@@ -43,6 +43,8 @@ class Alert(db.Model):
                         name="scope_type"),
         CheckConstraint("severity IN ('low', 'medium', 'high')", name="severity"),
         Index("ix_alerts_desk", "partnership_id", "status", "severity_rank", "opened_at"),
+        # The note on a task or group page looks its alerts up by scope.
+        Index("ix_alerts_scope", "partnership_id", "scope_type", "scope_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,10 +9,10 @@ measures anything; `services/evaluation.py` does that with the domain functions.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from ..domain.alignophilia import DeclinedRequest
 from ..domain.balance import PartnershipKnowledge, index_knowledge
@@ -292,3 +292,85 @@ def _work(partnership_id: int, since: datetime, now: datetime, tasks: dict[int, 
                     groups[task_group[task.scope_id]].completions.append(done)
     return activities, logs, completions
 
+
+
+def load_team(partnership_id: int, scope_type: str, scope_id: int, now: datetime,
+              thresholds: Thresholds, history_days: int = 0
+              ) -> tuple[TeamData | None, PartnershipKnowledge]:
+    """One task team or working group, with the knowledge of its members only: what an
+    alert page's chart needs, without loading the partnership."""
+    stint_since, activity_since = horizons(now, thresholds, history_days)
+    is_task = scope_type == "task"
+    task_filter = Task.id == scope_id if is_task else Task.working_group_id == scope_id
+    task_rows = db.session.execute(select(Task.id, Task.status, Task.completed_at).where(
+        Task.partnership_id == partnership_id, task_filter)).all()
+    if is_task and not task_rows:
+        return None, index_knowledge({}, {}, {})
+    team = TeamData(scope_type, scope_id, "", live=True,
+                    task_ids=tuple(sorted(r.id for r in task_rows)))
+    team.completions = [Completion(r.id, r.completed_at) for r in task_rows
+                        if r.status == "done" and r.completed_at is not None
+                        and r.completed_at > activity_since]
+    key = (scope_type, scope_id)
+    if is_task:
+        current = db.session.execute(select(Participation.membership_id, Participation.joined_at)
+                                     .where(Participation.task_id == scope_id)).all()
+        events = select(Event.kind, Event.subject_id, Event.occurred_at).where(
+            Event.task_id == scope_id, Event.kind.in_(("joined", "left")))
+    else:
+        current = db.session.execute(
+            select(GroupMember.membership_id, GroupMember.joined_at)
+            .join(WorkingGroup, WorkingGroup.id == GroupMember.working_group_id)
+            .where(WorkingGroup.partnership_id == partnership_id,
+                   GroupMember.working_group_id == scope_id)).all()
+        events = select(Event.kind, Event.subject_id, Event.occurred_at).where(
+            Event.working_group_id == scope_id, Event.kind.in_(("group_joined", "group_left")))
+    team.stints = [Stint(key, m, at) for m, at in current]
+    team.members = frozenset(m for m, _ in current)
+    opened: dict[int, datetime] = {}
+    for kind, member, at in db.session.execute(
+            events.where(Event.partnership_id == partnership_id, Event.occurred_at > stint_since)
+            .order_by(Event.occurred_at, Event.id)):
+        if member is None:
+            continue
+        if TEAM_EVENTS[kind][1] == JOIN:
+            opened[member] = at
+        else:
+            team.stints.append(Stint(key, member, opened.pop(member, stint_since), at))
+    activity_filter = (JointActivity.task_id == scope_id if is_task else or_(
+        JointActivity.working_group_id == scope_id,
+        JointActivity.task_id.in_(team.task_ids or (-1,))))
+    rows = db.session.execute(
+        select(JointActivity.id, JointActivity.occurred_at, JointActivity.duration_minutes,
+               JointActivity.kind)
+        .where(JointActivity.partnership_id == partnership_id, activity_filter,
+               JointActivity.occurred_at > activity_since,
+               JointActivity.occurred_at <= now)).all()
+    attendees: dict[int, set[int]] = defaultdict(set)
+    for activity_id, member in db.session.execute(
+            select(activity_attendees.c.activity_id, activity_attendees.c.membership_id)
+            .where(activity_attendees.c.activity_id.in_([r.id for r in rows] or [-1]))):
+        attendees[activity_id].add(member)
+    team.activities = [Activity(r.occurred_at, r.duration_minutes,
+                                frozenset(attendees.get(r.id, ())), r.kind) for r in rows]
+    team.logs = [WorkLog(day, hours) for day, hours in db.session.execute(
+        select(WorkLogRow.worked_on, WorkLogRow.hours)
+        .where(WorkLogRow.partnership_id == partnership_id,
+               WorkLogRow.task_id.in_(team.task_ids or (-1,)),
+               WorkLogRow.worked_on > activity_since.date()))]
+    return team, _members_knowledge(partnership_id, {s.member_id for s in team.stints})
+
+
+def _members_knowledge(partnership_id: int, members: set[int]) -> PartnershipKnowledge:
+    """Clusters of a few members, with the snapshot's cluster count (Blau's K)."""
+    snapshot = latest_snapshot(partnership_id)
+    if snapshot is None or not members:
+        return index_knowledge({}, {}, {})
+    clusters = dict(db.session.execute(
+        select(ClusterAssignment.membership_id, Cluster.stable_id)
+        .join(Cluster, Cluster.id == ClusterAssignment.cluster_id)
+        .where(ClusterAssignment.snapshot_id == snapshot.id,
+               ClusterAssignment.membership_id.in_(members))).all())
+    count = db.session.scalar(select(func.count()).select_from(Cluster).where(
+        Cluster.snapshot_id == snapshot.id)) or 0
+    return replace(index_knowledge(clusters, {}, {}), cluster_count=count)

@@ -22,7 +22,7 @@ from ..domain.insularity import ClusterTies, assess_partnership_alignophilia
 from ..domain.joinholism import assess_partnership_joinholism
 from ..domain.joint_work import JointWork
 from ..models import Alert, Partnership
-from .balance_data import PartnershipData, TeamData, load_partnership
+from .balance_data import PartnershipData, load_partnership, load_team
 from .evaluation import thresholds_for
 
 WEEKS = 12
@@ -45,22 +45,18 @@ def _load(partnership: Partnership, now: datetime) -> tuple[PartnershipData, lis
     return data, series.weekly_moments(now, WEEKS)
 
 
-def _team(data: PartnershipData, alert: Alert) -> TeamData | None:
-    return next((t for t in data.teams
-                 if (t.scope_type, t.scope_id) == (alert.scope_type, alert.scope_id)), None)
-
-
 def alert_chart(alert: Alert, partnership: Partnership, now: datetime) -> MeasureChart | None:
     """The alert's measure week by week, with the threshold it is judged against."""
     thresholds = thresholds_for(partnership)
-    data, moments = _load(partnership, now)
+    moments = series.weekly_moments(now, WEEKS)
     labels = _labels(moments)
     if alert.kind in (ALIGNOPHILIA_TEAM, JOINHOLISM_TEAM):
-        team = _team(data, alert)
+        team, knowledge = load_team(partnership.id, alert.scope_type, alert.scope_id, now,
+                                    thresholds, history_days=WEEKS * 7)
         if team is None:
             return None
         if alert.kind == ALIGNOPHILIA_TEAM:
-            values = series.blau_series(team.stints, data.knowledge, moments,
+            values = series.blau_series(team.stints, knowledge, moments,
                                         thresholds.team_min_members)
             return MeasureChart(
                 "Knowledge diversity of the team (normalised Blau)",
@@ -74,6 +70,9 @@ def alert_chart(alert: Alert, partnership: Partnership, now: datetime) -> Measur
             f"Meeting person-hours as a share of all hours. The alert needs "
             f"{thresholds.team_min_joint_share:g} or more with no task completed.",
             line_chart(values, labels, thresholds.team_min_joint_share, 0.0, 1.0))
+    if alert.kind not in (ALIGNOPHILIA_PARTNERSHIP, ALIGNOPHILIA_SILO, JOINHOLISM_PARTNERSHIP):
+        return None  # power alerts: their charts are on the power page
+    data, moments = _load(partnership, now)
     window = thresholds.partnership_window_days
     if alert.kind == ALIGNOPHILIA_PARTNERSHIP:
         return ei_chart(data, moments, thresholds.partnership_max_ei, window)
@@ -85,9 +84,7 @@ def alert_chart(alert: Alert, partnership: Partnership, now: datetime) -> Measur
             f"Ties are members who shared a team in the {window} days up to each week. "
             f"A silo has less than {thresholds.silo_max_outside_share:.0%} outside.",
             line_chart(values, labels, thresholds.silo_max_outside_share, 0.0, 1.0))
-    if alert.kind == JOINHOLISM_PARTNERSHIP:
-        return joint_chart(data, moments, thresholds.partnership_min_joint_share, window)
-    return None
+    return joint_chart(data, moments, thresholds.partnership_min_joint_share, window)
 
 
 def ei_chart(data: PartnershipData, moments: list[datetime], threshold: float,

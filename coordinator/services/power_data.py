@@ -111,7 +111,7 @@ def load_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
                       for t in tasks if t.id in set(decision_ids)]
     due_tasks = [pi.DueTask(t.id, t.initiator_id, t.due_on,
                             t.completed_at.date() if t.completed_at and t.status == "done"
-                            else None, t.status in LIVE)
+                            else None, t.status in LIVE, t.created_at)
                  for t in tasks if t.due_on is not None and t.status != "cancelled"]
     decisions = [pi.Decision(m, at, status == "declined") for m, at, status in db.session.execute(
         select(JoinRequest.membership_id, JoinRequest.decided_at, JoinRequest.status)

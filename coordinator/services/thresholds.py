@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..domain.contingency import apply_exigency
+from ..domain.contingency import EXIGENT_THRESHOLDS, apply_exigency
 from ..domain.thresholds import (
     DEFAULT_THRESHOLDS,
     Thresholds,
@@ -39,31 +39,39 @@ def effective(partnership: Partnership) -> tuple[Thresholds, dict[str, tuple]]:
 def save(partnership: Partnership, actor: Membership, raw: Mapping[str, object],
          note: str = "", now: datetime | None = None) -> tuple[ThresholdChange | None,
                                                                 dict[str, str]]:
-    """Validate and store; (the change recorded or None when nothing changed, errors).
+    """Validate against the thresholds in force and store what changed, or nothing.
 
-    With any error nothing is stored, so a half-valid form changes nothing.
+    With any error nothing is stored, so a half-valid form changes nothing. A value typed
+    over one the exigent mission tightened is kept as set by hand, even at its default.
     """
-    old = current(partnership)
+    old, tightened = effective(partnership)
     values, errors = validate_thresholds(raw, base=old)
     if errors:
         return None, errors
-    return _store(partnership, actor, old, Thresholds(**values), note, now), {}
+    new = Thresholds(**values)
+    changes = threshold_changes(old, new)
+    if not changes:
+        return None, {}
+    stored = dict(partnership.balance_thresholds or {})
+    stored.update({name: after for name, (_, after) in changes.items()})
+    stored = {name: value for name, value in stored.items()
+              if value != getattr(DEFAULT_THRESHOLDS, name) or name in EXIGENT_THRESHOLDS}
+    return _record(partnership, actor, stored, changes, note, now), {}
 
 
 def reset(partnership: Partnership, actor: Membership,
           now: datetime | None = None) -> ThresholdChange | None:
-    return _store(partnership, actor, current(partnership), DEFAULT_THRESHOLDS,
-                  "Reset to defaults", now)
-
-
-def _store(partnership: Partnership, actor: Membership, old: Thresholds, new: Thresholds,
-           note: str, now: datetime | None) -> ThresholdChange | None:
-    changes = threshold_changes(old, new)
-    if not changes:
+    """Back to the defaults (an exigent mission tightens them again)."""
+    old = current(partnership)
+    changes = threshold_changes(old, DEFAULT_THRESHOLDS)
+    if not changes and not partnership.balance_thresholds:
         return None
-    overrides = {k: v for k, v in new.as_dict().items()
-                 if v != getattr(DEFAULT_THRESHOLDS, k)}
-    partnership.balance_thresholds = overrides or None
+    return _record(partnership, actor, {}, changes, "Reset to defaults", now)
+
+
+def _record(partnership: Partnership, actor: Membership, stored: dict,
+            changes: dict[str, tuple], note: str, now: datetime | None) -> ThresholdChange:
+    partnership.balance_thresholds = stored or None
     change = ThresholdChange(partnership_id=partnership.id, actor_id=actor.id,
                              at=now or utcnow(), note=note[:200],
                              changes={k: list(pair) for k, pair in changes.items()})

@@ -55,6 +55,7 @@ def upgrade():
     )
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.create_index('ix_alerts_desk', ['partnership_id', 'status', 'severity_rank', 'opened_at'], unique=False)
+        batch_op.create_index('ix_alerts_scope', ['partnership_id', 'scope_type', 'scope_id'], unique=False)
 
     op.create_table('alert_entries',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -107,6 +108,7 @@ def downgrade():
 
     op.drop_table('alert_entries')
     with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.drop_index('ix_alerts_scope')
         batch_op.drop_index('ix_alerts_desk')
 
     op.drop_table('alerts')

@@ -38,6 +38,7 @@ from coordinator.domain.power_indicators import (
     group_rates,
     group_shares,
     is_overdue,
+    reportable_groups,
 )
 from coordinator.domain.thresholds import Thresholds
 
@@ -95,7 +96,8 @@ def table(indicator, dimension: str) -> dict[str, GroupShare | Rate]:
 # group and is left out of both sides; "high" is asked for but has nobody.
 #   grouped members 9: low 5/9, medium 4/9
 #   amounts: low 2 + 4 = 6, medium 10 + 4 = 14, total 20 (member 99's 50 left out)
-#   low    share 6/20 = 0.3, ratio 0.3 / (5/9) = 0.54, reportable (5 ≥ 5)
+#   low    share 6/20 = 0.3, ratio 0.3 / (5/9) = 0.54; 5 ≥ 5, but hidden with medium: the
+#          only hidden group's share would be 100 % minus low's
 #   medium share 14/20 = 0.7, ratio 0.7 / (4/9) = 1.575, not reportable (4 < 5)
 #   high   0 members, share 0, ratio None, not reportable
 NINE = {1: "low", 2: "low", 3: "low", 4: "low", 5: "low",
@@ -106,7 +108,7 @@ NINE = {1: "low", 2: "low", 3: "low", 4: "low", 5: "low",
     ("group", "members", "member_share", "amount", "share", "ratio", "reportable"),
     [
         ("high", 0, 0.0, 0, 0.0, None, False),
-        ("low", 5, 5 / 9, 6, 0.3, 0.54, True),
+        ("low", 5, 5 / 9, 6, 0.3, 0.54, False),
         ("medium", 4, 4 / 9, 14, 0.7, 1.575, False),
     ],
 )
@@ -118,6 +120,17 @@ def test_group_shares(group, members, member_share, amount, share, ratio, report
     assert row.member_share == pytest.approx(member_share)
     assert row.share == pytest.approx(share)
     assert row.ratio == (None if ratio is None else pytest.approx(ratio))
+
+
+@pytest.mark.parametrize(("sizes", "shown"), [
+    ({"low": 5, "medium": 10, "high": 6}, {"low", "medium", "high"}),
+    ({"low": 4, "medium": 10, "high": 6}, {"medium"}),  # one hidden: the next smallest too
+    ({"low": 4, "medium": 3, "high": 6}, {"high"}),  # two hidden: they cover each other
+    ({"low": 0, "medium": 10, "high": 6}, {"medium", "high"}),  # nobody to single out
+    ({"low": 4}, set()),
+])
+def test_reportable_groups_hide_a_lone_small_group_behind_the_next_smallest(sizes, shown):
+    assert reportable_groups(sizes, 5) == shown
 
 
 def test_group_shares_without_members_or_amounts():

@@ -115,7 +115,8 @@ def test_as_dict():
     first = suggest(measures())[0]
     assert first.as_dict() == {
         "member_id": 16, "name": "Kim",
-        "reasons": [IN_2, "asked to join and was declined", "2 live tasks"], "active_tasks": 2}
+        "reasons": [IN_2, "asked to join and was declined", "2 live tasks"],
+        "public_reasons": [IN_2], "active_tasks": 2}
 
 
 @pytest.mark.parametrize(
