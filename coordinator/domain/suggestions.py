@@ -10,6 +10,8 @@ sectors.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -43,32 +45,60 @@ class Suggestion:
                 "active_tasks": self.active_tasks}
 
 
+class CandidatePool:
+    """Each tag's holders with spare capacity, by number of live tasks, in name order.
+
+    Built once per evaluation and per tag on first use, so a partnership with a thousand
+    homogeneous teams does not scan every holder of a popular tag a thousand times.
+    """
+
+    def __init__(self, knowledge: PartnershipKnowledge, active_tasks: Mapping[int, int],
+                 names: Mapping[int, str]) -> None:
+        self.knowledge, self.active_tasks, self.names = knowledge, active_tasks, names
+        self._levels: dict[str, list[tuple[list[tuple[str, int]], frozenset[int]]]] = {}
+
+    def level(self, tag: str, busy: int) -> tuple[list[tuple[str, int]], frozenset[int]]:
+        """Holders of `tag` with exactly `busy` live tasks: (name, member) sorted, and a set."""
+        if tag not in self._levels:
+            rows: list[list[tuple[str, int]]] = [[] for _ in range(BUSY_AT)]
+            for member in self.knowledge.tag_holders.get(tag, frozenset()):
+                busy_now = self.active_tasks.get(member, 0)
+                if busy_now < BUSY_AT and member in self.names:
+                    rows[busy_now].append((self.names[member], member))
+            self._levels[tag] = [(sorted(r), frozenset(m for _, m in r)) for r in rows]
+        return self._levels[tag][busy]
+
+
+# Holders looked at per team and level before giving up: bounds the work when most
+# holders of the wanted tags sit in the team's own cluster and sector.
+MAX_SCANNED = 5000
+
+
 def suggest_for_team(measures: TeamAlignophilia, team_ids: frozenset[int],
                      knowledge: PartnershipKnowledge, member_tags: Mapping[int, frozenset[str]],
                      active_tasks: Mapping[int, int], names: Mapping[int, str],
                      required_tags: frozenset[str] = frozenset(),
-                     limit: int = MAX_SUGGESTIONS) -> tuple[Suggestion, ...]:
-    """Up to `limit` people to invite, each with why they fit."""
+                     limit: int = MAX_SUGGESTIONS,
+                     pool: CandidatePool | None = None) -> tuple[Suggestion, ...]:
+    """Up to `limit` people to invite, each with why they fit.
+
+    Declined requesters first, then fewest live tasks, most wanted tags, name.
+    """
     wanted = {str(g.subject) for g in measures.gaps if g.kind in (MISSING_TAG, TAG_ELSEWHERE)}
     single = next((str(g.subject) for g in measures.gaps if g.kind == SINGLE_SECTOR), None)
     if not wanted and single is not None:
         wanted = set(required_tags)
+    pool = pool or CandidatePool(knowledge, active_tasks, names)
     declined = set(measures.declined_requesters)
-    holders: set[int] = set(declined)
-    for tag in wanted:
-        holders |= knowledge.tag_holders.get(tag, frozenset())
-    ranked = []
-    for member in holders - team_ids:
-        busy = active_tasks.get(member, 0)
-        if busy >= BUSY_AT or member not in names:
-            continue
+
+    def suggestion(member: int, busy: int) -> Suggestion | None:
         brings = sorted(wanted & member_tags.get(member, frozenset()))
         cluster = knowledge.member_clusters.get(member)
         sector = knowledge.member_sectors.get(member)
         other_cluster = cluster is not None and cluster != measures.team_cluster
         other_sector = single is not None and sector is not None and sector != single
         if not (other_cluster or other_sector) or not (brings or member in declined):
-            continue
+            return None
         reasons = []
         if brings:
             reasons.append("holds " + joined_phrases([f'"{t}"' for t in brings]))
@@ -81,7 +111,36 @@ def suggest_for_team(measures: TeamAlignophilia, team_ids: frozenset[int],
             reasons.append("asked to join and was declined")
         reasons.append("no live tasks" if busy == 0
                        else f"{busy} live task{'s' if busy != 1 else ''}")
-        ranked.append(((member not in declined, busy, -len(brings), names[member], member),
-                       Suggestion(member, names[member], tuple(reasons), busy, public)))
-    ranked.sort(key=lambda pair: pair[0])
-    return tuple(s for _, s in ranked[:limit])
+        return Suggestion(member, names[member], tuple(reasons), busy, public)
+
+    chosen: list[Suggestion] = []
+    for busy, _name, member in sorted(
+            (active_tasks.get(m, 0), names[m], m) for m in declined - team_ids
+            if m in names and active_tasks.get(m, 0) < BUSY_AT):
+        found = suggestion(member, busy)
+        if found is not None:
+            chosen.append(found)
+    seen = set(declined) | set(team_ids)
+    tags = sorted(wanted)
+    for busy in range(BUSY_AT):
+        if len(chosen) >= limit:
+            break
+        levels = [pool.level(tag, busy) for tag in tags]
+        # Holders of several wanted tags come first: pairwise intersections stay small.
+        several: dict[int, int] = {}
+        for i, (_, first) in enumerate(levels):
+            for _, second in levels[i + 1:]:
+                for member in first & second:
+                    several[member] = sum(member in held for _, held in levels)
+        ordered = sorted(several, key=lambda m: (-several[m], names[m], m))
+        singles = (m for _, m in heapq.merge(*(rows for rows, _ in levels)))
+        for scanned, member in enumerate(itertools.chain(ordered, singles)):
+            if len(chosen) >= limit or scanned >= MAX_SCANNED:
+                break
+            if member in seen:
+                continue
+            seen.add(member)
+            found = suggestion(member, busy)
+            if found is not None:
+                chosen.append(found)
+    return tuple(chosen[:limit])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
@@ -86,6 +86,10 @@ class PartnershipData:
     logs: list[WorkLog]
     completions: list[Completion]
     stints: list[Stint]
+    # (member, day, hours) of the work logs, and since when activity was loaded: the power
+    # indicators reuse them instead of reading the same rows again.
+    member_hours: list[tuple[int, date, float]] = field(default_factory=list)
+    activity_since: datetime | None = None
 
 
 def horizons(now: datetime, thresholds: Thresholds, history_days: int = 0
@@ -135,14 +139,15 @@ def load_partnership(partnership_id: int, now: datetime, thresholds: Thresholds,
     active_tasks = _required_tags_and_load(partnership_id, tasks)
     stints = _stints(partnership_id, stint_since, tasks, groups)
     _declined(partnership_id, stint_since, tasks)
-    activities, logs, completions = _work(partnership_id, activity_since, now, tasks, groups)
+    activities, logs, completions, member_hours = _work(partnership_id, activity_since, now,
+                                                        tasks, groups)
     for group in groups.values():
         group.required_tags = frozenset().union(
             *(tasks[t].required_tags for t in group.task_ids if tasks[t].live))
         group.declined = [r for t in group.task_ids for r in tasks[t].declined]
     teams = [t for t in tasks.values() if t.live or t.activities] + list(groups.values())
     return PartnershipData(now, knowledge, member_tags, names, active_tasks, teams,
-                           activities, logs, completions, stints)
+                           activities, logs, completions, stints, member_hours, activity_since)
 
 
 def _teams(partnership_id: int) -> tuple[dict[int, TeamData], dict[int, TeamData]]:
@@ -246,7 +251,8 @@ def _declined(partnership_id: int, since: datetime, tasks: dict[int, TeamData]) 
 
 def _work(partnership_id: int, since: datetime, now: datetime, tasks: dict[int, TeamData],
           groups: dict[int, TeamData]
-          ) -> tuple[list[Activity], list[WorkLog], list[Completion]]:
+          ) -> tuple[list[Activity], list[WorkLog], list[Completion],
+                     list[tuple[int, date, float]]]:
     """Activities, work logs and completions since `since`, filed under their teams."""
     task_group = {t: g.scope_id for g in groups.values() for t in g.task_ids}
     attendees: dict[int, set[int]] = defaultdict(set)
@@ -272,13 +278,15 @@ def _work(partnership_id: int, since: datetime, now: datetime, tasks: dict[int, 
         group = groups.get(group_id) if group_id is not None else None
         if group is not None:
             group.activities.append(activity)
-    logs = []
-    for task_id, worked_on, hours in db.session.execute(
-            select(WorkLogRow.task_id, WorkLogRow.worked_on, WorkLogRow.hours)
+    logs, member_hours = [], []
+    for task_id, member_id, worked_on, hours in db.session.execute(
+            select(WorkLogRow.task_id, WorkLogRow.membership_id, WorkLogRow.worked_on,
+                   WorkLogRow.hours)
             .where(WorkLogRow.partnership_id == partnership_id,
                    WorkLogRow.worked_on > since.date())):
         log = WorkLog(worked_on, hours)
         logs.append(log)
+        member_hours.append((member_id, worked_on, hours))
         if task_id in tasks:
             tasks[task_id].logs.append(log)
         if task_id in task_group:
@@ -290,7 +298,7 @@ def _work(partnership_id: int, since: datetime, now: datetime, tasks: dict[int, 
                 completions.append(done)
                 if task.scope_id in task_group:
                     groups[task_group[task.scope_id]].completions.append(done)
-    return activities, logs, completions
+    return activities, logs, completions, member_hours
 
 
 

@@ -15,7 +15,7 @@ from ..domain.balance import KINDS, Finding, cluster_name
 from ..domain.insularity import assess_partnership_alignophilia
 from ..domain.joinholism import assess_partnership_joinholism, assess_team_joinholism
 from ..domain.power_indicators import DECISION_VOICE, POWER_KINDS, group_label
-from ..domain.suggestions import suggest_for_team
+from ..domain.suggestions import CandidatePool, suggest_for_team
 from ..domain.thresholds import Thresholds
 from ..extensions import db
 from ..models import SEVERITY_RANK, Alert, AlertEntry, Partnership, utcnow
@@ -61,6 +61,7 @@ def measure(data: PartnershipData, thresholds: Thresholds) -> dict[ScopeKey, Fla
     """Every finding of the partnership, by (kind, scope): pure, apart from reading `data`."""
     now, knowledge = data.now, data.knowledge
     flagged: dict[ScopeKey, Flagged] = {}
+    pool = CandidatePool(knowledge, data.active_tasks, data.names)
     for team in data.teams:
         label = (f'Task "{team.label}"' if team.scope_type == "task"
                  else f'Working group "{team.label}"')
@@ -70,7 +71,8 @@ def measure(data: PartnershipData, thresholds: Thresholds) -> dict[ScopeKey, Fla
             result = assess_team_alignophilia(snapshot, knowledge, now, thresholds)
             if result.finding is not None:
                 people = suggest_for_team(result, team.members, knowledge, data.member_tags,
-                                          data.active_tasks, data.names, team.required_tags)
+                                          data.active_tasks, data.names, team.required_tags,
+                                          pool=pool)
                 flagged[(result.finding.kind, team.scope_type, team.scope_id)] = Flagged(
                     result.finding, label, [p.as_dict() for p in people])
         if team.activities:
@@ -95,10 +97,10 @@ def measure(data: PartnershipData, thresholds: Thresholds) -> dict[ScopeKey, Fla
     return flagged
 
 
-def measure_power(partnership: Partnership, now: datetime, thresholds: Thresholds
-                  ) -> dict[ScopeKey, Flagged]:
-    results = power_data.assess(power_data.load_power(partnership, now, thresholds), now,
-                                thresholds)
+def measure_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
+                  shared: PartnershipData | None = None) -> dict[ScopeKey, Flagged]:
+    data = power_data.load_power(partnership, now, thresholds, shared=shared)
+    results = power_data.assess(data, now, thresholds)
     flagged = {}
     for finding in results.findings:
         scope_type, scope_id = power_data.scope_of(finding)
@@ -121,7 +123,7 @@ def evaluate_partnership(partnership: Partnership, now: datetime | None = None) 
     now = now or utcnow()
     thresholds = thresholds_for(partnership)
     data = load_partnership(partnership.id, now, thresholds)
-    flagged = measure(data, thresholds) | measure_power(partnership, now, thresholds)
+    flagged = measure(data, thresholds) | measure_power(partnership, now, thresholds, data)
     return apply_findings(partnership.id, flagged, now)
 
 

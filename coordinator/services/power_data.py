@@ -23,6 +23,7 @@ from ..models import (
     WorkLog,
     activity_attendees,
 )
+from .balance_data import PartnershipData
 
 LIVE = ("open", "active")
 
@@ -66,9 +67,13 @@ def scope_of(finding: pi.PowerFinding) -> tuple[str, int]:
 
 
 def load_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
-               history_days: int = 0) -> PowerData:
+               history_days: int = 0, shared: PartnershipData | None = None) -> PowerData:
+    """`shared`: the balance evaluation's data, whose activities and work logs are reused
+    when they reach back far enough."""
     pid = partnership.id
     since = now - timedelta(days=thresholds.power_window_days + history_days + 1)
+    if shared is not None and (shared.activity_since is None or shared.activity_since > since):
+        shared = None
     orgs = {org.id: org for org in db.session.scalars(
         select(Organisation).where(Organisation.partnership_id == pid))}
     member_orgs = dict(db.session.execute(
@@ -83,14 +88,14 @@ def load_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
         select(Comment.membership_id, Comment.created_at).join(Task, Task.id == Comment.task_id)
         .where(Task.partnership_id == pid, Comment.created_at > since))]
     task_voices: dict[int, set[int]] = defaultdict(set)
-    for member, at, task_id in db.session.execute(
-            select(activity_attendees.c.membership_id, JointActivity.occurred_at,
-                   JointActivity.task_id)
-            .join(JointActivity, JointActivity.id == activity_attendees.c.activity_id)
-            .where(JointActivity.partnership_id == pid, JointActivity.occurred_at > since)):
-        voices.append(pi.Voice(member, at))
-        if task_id is not None:
-            task_voices[task_id].add(member)
+    if shared is not None:
+        voices += [pi.Voice(m, a.at) for a in shared.activities for m in a.attendee_ids]
+    else:
+        for member, at in db.session.execute(
+                select(activity_attendees.c.membership_id, JointActivity.occurred_at)
+                .join(JointActivity, JointActivity.id == activity_attendees.c.activity_id)
+                .where(JointActivity.partnership_id == pid, JointActivity.occurred_at > since)):
+            voices.append(pi.Voice(member, at))
 
     tasks = db.session.execute(
         select(Task.id, Task.title, Task.initiator_id, Task.status, Task.due_on,
@@ -121,9 +126,10 @@ def load_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
     start = now - timedelta(days=thresholds.power_window_days)
     approval = [(t.initiator_id, t.join_policy == "approval") for t in tasks
                 if start < t.created_at <= now]
-    hours = [pi.Hours(m, day, h) for m, day, h in db.session.execute(
+    hour_rows = shared.member_hours if shared is not None else db.session.execute(
         select(WorkLog.membership_id, WorkLog.worked_on, WorkLog.hours)
-        .where(WorkLog.partnership_id == pid, WorkLog.worked_on > since.date()))]
+        .where(WorkLog.partnership_id == pid, WorkLog.worked_on > since.date()))
+    hours = [pi.Hours(m, day, h) for m, day, h in hour_rows]
     return PowerData(
         groups=groups, member_orgs=member_orgs, voices=voices, decision_tasks=decision_tasks,
         critical_orgs={oid: o.name for oid, o in orgs.items() if o.critical_stakeholder},
