@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from ..domain import alert_state as states
 from ..domain.alignophilia import TeamSnapshot, assess_team_alignophilia
@@ -134,7 +134,9 @@ def apply_findings(partnership_id: int, flagged: dict[ScopeKey, Flagged],
         select(Alert).where(Alert.partnership_id == partnership_id,
                             Alert.kind.in_(KINDS + POWER_KINDS)))}
     today = now.date()
-    for key in existing.keys() | flagged.keys():
+    history: list[tuple[Alert, tuple[states.Step, ...]]] = []
+    # Sorted, so alerts are created (and numbered) in the same order on every database.
+    for key in sorted(existing.keys() | flagged.keys()):
         alert, found = existing.get(key), flagged.get(key)
         current = None if alert is None else states.AlertState(
             alert.status, alert.active, alert.severity, alert.snoozed_until)
@@ -159,14 +161,17 @@ def apply_findings(partnership_id: int, flagged: dict[ScopeKey, Flagged],
                 alert.resolved_at = None
             alert.evaluated_at = now
         if steps:
-            db.session.flush()
-        for step in steps:
-            db.session.add(AlertEntry(alert_id=alert.id, partnership_id=partnership_id, at=now,
-                                      action=step.action, note=step.note, data=step.data or {}))
-            outcome.counts[step.action] += 1
+            history.append((alert, steps))
         if new.status != "resolved":
             outcome.open_by_kind[key[0]] += 1
-    db.session.flush()
+    db.session.flush()  # one flush gives every new alert its id
+    entries = [{"alert_id": alert.id, "partnership_id": partnership_id, "at": now,
+                "action": step.action, "actor_id": None, "note": step.note,
+                "data": step.data or {}}
+               for alert, steps in history for step in steps]
+    if entries:
+        db.session.execute(insert(AlertEntry), entries)
+    outcome.counts.update(entry["action"] for entry in entries)
     return outcome
 
 
