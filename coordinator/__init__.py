@@ -37,9 +37,22 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import activity, admin, auth, desk, groups, insight, main, members, tasks, teams
+    from . import (
+        activity,
+        admin,
+        auth,
+        desk,
+        digests,
+        groups,
+        insight,
+        main,
+        members,
+        tasks,
+        teams,
+    )
 
-    for module in (main, auth, tasks, teams, activity, members, groups, insight, desk, admin):
+    for module in (main, auth, tasks, teams, activity, members, groups, insight, desk, admin,
+                   digests):
         app.register_blueprint(module.bp)
 
 

@@ -88,4 +88,66 @@ def recompute_command(slug: str, now_text: str | None) -> None:
     click.echo(f"Balance {outcome.get('alerts', 'alerts: not evaluated (another run was busy)')}")
 
 
-COMMANDS = (worker_command, scheduler_command, recompute_command)
+
+
+@click.command("send-digests")
+@click.option("--now", "now_text", metavar="ISO-TIME", default=None,
+              help="Plan and send as at this moment (default: now, UTC).")
+@click.option("--dry-run", is_flag=True, help="Show what would be planned and sent; change "
+                                              "nothing.")
+@with_appcontext
+def send_digests_command(now_text: str | None, dry_run: bool) -> None:
+    """Plan the digests that are due and send them here, now; print what happened per kind."""
+    from collections import Counter, defaultdict
+
+    from workers.digests import TryAgainLater, digest_for, send
+
+    from .models import DigestDelivery, Membership, utcnow
+    from .services.digest_planner import plan
+
+    now = utcnow()
+    if now_text is not None:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError:
+            raise click.BadParameter("use ISO 8601 with a UTC offset, e.g. "
+                                     "2026-11-23T07:00:00+00:00", param_hint="--now") from None
+        if now.tzinfo is None:
+            raise click.BadParameter("give a UTC offset, e.g. +00:00", param_hint="--now")
+    planned = plan(now)
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for kind, n in planned.planned.items():
+        counts[kind]["planned"] = n
+    if dry_run:
+        rows = db.session.scalars(select(DigestDelivery).where(
+            DigestDelivery.status == "pending", DigestDelivery.due_at <= now)).all()
+        sources: dict = {}
+        for row in rows:
+            content = digest_for(row, db.session.get(Membership, row.membership_id), now,
+                                 sources)
+            counts[row.kind]["would skip" if content.empty else "would send"] += 1
+        db.session.rollback()
+    else:
+        db.session.commit()
+        ids = list(db.session.scalars(select(DigestDelivery.id).where(
+            DigestDelivery.status.in_(("pending", "rendering")),
+            DigestDelivery.due_at <= now).order_by(DigestDelivery.id)))
+        kinds = dict(db.session.execute(select(DigestDelivery.id, DigestDelivery.kind).where(
+            DigestDelivery.id.in_(ids))).all()) if ids else {}
+        sources = {}
+        with click.progressbar(ids, label="Sending digests", file=None,
+                               show_pos=True) as bar:
+            for delivery_id in bar:
+                try:
+                    outcome = send(delivery_id, now, sources).status
+                except TryAgainLater:
+                    outcome = "failed, will retry"
+                counts[kinds[delivery_id]][outcome] += 1
+    for kind in sorted(counts):
+        parts = ", ".join(f"{what} {n}" for what, n in sorted(counts[kind].items()))
+        click.echo(f"{kind}: {parts}")
+    if not counts:
+        click.echo("Nothing due.")
+
+
+COMMANDS = (worker_command, scheduler_command, recompute_command, send_digests_command)

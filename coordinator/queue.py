@@ -20,6 +20,7 @@ from .services.dirty import take_committed
 log = logging.getLogger(__name__)
 
 JOB_TIMEOUT = 600
+DIGEST_RETRY_INTERVALS = [60, 300, 900]  # an SMTP server saying "not now" means minutes
 QUEUES = ("default",)
 
 
@@ -96,6 +97,32 @@ def request_recompute(partnership_id: int, trigger: str = "change", *,
     except RedisError:
         log.warning("Redis unavailable: recompute of partnership %s left to the hourly sweep",
                     partnership_id)
+        return "deferred"
+    return "scheduled"
+
+
+def enqueue_digest(delivery_id: int) -> str:
+    """Queue the sending of one planned digest; its job id makes a second enqueue a no-op."""
+    from rq import Retry
+
+    from workers.digests import send_digest
+
+    queue = current_app.extensions.get("rq")
+    if queue is None:
+        _run_in_process(send_digest, (delivery_id,), {}, defer=False)
+        return "in-process"
+    from redis.exceptions import RedisError
+    from rq.exceptions import DuplicateJobError
+
+    job = queue.create_job(send_digest, args=(delivery_id,), job_id=f"digest-{delivery_id}",
+                           timeout=120, result_ttl=3600, failure_ttl=7 * 24 * 3600,
+                           retry=Retry(max=3, interval=DIGEST_RETRY_INTERVALS))
+    try:
+        queue.enqueue_job(job, unique=True)
+    except DuplicateJobError:
+        return "coalesced"
+    except RedisError:
+        log.warning("Redis unavailable: digest %s waits for the next planner run", delivery_id)
         return "deferred"
     return "scheduled"
 

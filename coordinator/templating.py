@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from flask import Flask, g, request, url_for
+from flask import Flask, g, has_request_context, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -24,7 +24,8 @@ def init_templating(app: Flask) -> None:
 
 def _page_context() -> dict:
     partnerships = []
-    if current_user.is_authenticated:
+    # Emails render in jobs too, where there is no request and so no user.
+    if has_request_context() and current_user.is_authenticated:
         partnerships = db.session.execute(
             select(Partnership.slug, Partnership.name)
             .join(Membership, Membership.partnership_id == Partnership.id)

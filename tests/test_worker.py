@@ -159,11 +159,12 @@ def test_scheduler_enqueues_each_slot_once_across_processes(queued_app, redis_ur
     first = tick(queue, now)
     second = tick(queue, now + timedelta(minutes=30))  # a second scheduler, same hour
     third = tick(queue, now + timedelta(hours=1))
-    assert first == [f"{SCHEDULE[0].name}-20261123T1000",
-                     f"{SCHEDULE[1].name}-20261123T0000"]  # the daily balance evaluation
-    assert second == []
-    assert third == [f"{SCHEDULE[0].name}-20261123T1100"]
-    assert sorted(queue.get_job_ids()) == sorted(first + third)
+    sweep, daily, digests = (entry.name for entry in SCHEDULE)
+    assert first == [f"{sweep}-20261123T1000", f"{daily}-20261123T0000",
+                     f"{digests}-20261123T1015"]
+    assert second == [f"{digests}-20261123T1045"]  # a quarter-hour slot of its own
+    assert third == [f"{sweep}-20261123T1100", f"{digests}-20261123T1115"]
+    assert sorted(queue.get_job_ids()) == sorted(first + second + third)
 
 
 def test_scheduler_command_once(queued_app, redis_url):

@@ -11,6 +11,12 @@ from .alerts import (
     ImmutableRecordError,
     ThresholdChange,
 )
+from .digests import (
+    DELIVERY_STATUSES,
+    DIGEST_KINDS,
+    DigestDelivery,
+    DigestPreference,
+)
 from .insight import (
     RUN_STATUSES,
     Cluster,
@@ -44,6 +50,7 @@ from .tasks import (
 from .types import utcnow
 
 __all__ = [
+    "DELIVERY_STATUSES", "DIGEST_KINDS", "DigestDelivery", "DigestPreference",
     "ALERT_STATUSES", "SCOPE_TYPES", "SEVERITY_RANK", "Alert", "AlertEntry", "ContingencyProfile",
     "ImmutableRecordError", "ThresholdChange",
     "RUN_STATUSES", "Cluster", "ClusterAssignment", "ClusterSnapshot", "ClusterTie",

@@ -1,0 +1,116 @@
+"""Digest settings, previews, the outbox for admins, and one-click unsubscribe."""
+
+from datetime import datetime
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from .digest_mail import UNSUBSCRIBE, UNSUBSCRIBE_MAX_AGE
+from .domain.digest_periods import OFF, period_key
+from .errors import CoordinatorError
+from .extensions import csrf, db
+from .forms.digests import DigestSettingsForm
+from .forms.fields import attach_error
+from .models import DigestDelivery, Membership, utcnow
+from .services import digest_prefs
+from .services.digest_content import PERIOD, coordinator_digest, member_digest
+from .tenancy import get_scoped_or_404, member_required, role_required
+from .tokens import read_token
+
+bp = Blueprint("digests", __name__)
+
+OUTBOX_SHOWN = 100
+
+
+@bp.route("/p/<slug>/digest", methods=["GET", "POST"])
+@member_required
+def settings():
+    prefs = digest_prefs.preference(g.member)
+    form = DigestSettingsForm(obj=prefs)
+    if form.validate_on_submit():
+        data = digest_prefs.PreferenceInput(
+            frequency=form.frequency.data, timezone=form.timezone.data.strip(),
+            send_hour=form.send_hour.data,
+            toggles={name: getattr(form, name).data for name in digest_prefs.TOGGLES})
+        try:
+            digest_prefs.save(g.member, data)
+        except CoordinatorError as error:
+            db.session.rollback()
+            if not attach_error(form, error):
+                raise
+        else:
+            db.session.commit()
+            flash("Digest settings saved.", "success")
+            return redirect(url_for("digests.settings"))
+    return render_template("digests/settings.html", form=form,
+                           status=422 if form.errors else 200), (422 if form.errors else 200)
+
+
+@bp.get("/p/<slug>/digest/preview")
+@member_required
+def preview():
+    return _preview(g.member)
+
+
+@bp.get("/p/<slug>/admin/members/<int:member_id>/digest")
+@role_required("admin")
+def admin_preview(member_id: int):
+    return _preview(get_scoped_or_404(Membership, member_id))
+
+
+def _preview(member: Membership):
+    """The digests `member` would receive now, whatever their settings say."""
+    now = utcnow()
+    prefs = digest_prefs.preference(member)
+    frequency = prefs.frequency if prefs.frequency != OFF else "weekly"
+    transient = DigestDelivery(membership_id=member.id, kind="member", frequency=frequency,
+                               period_key=period_key(frequency, now, prefs.timezone),
+                               due_at=now)
+    since = _last_sent(member, "member") or now - PERIOD[frequency]
+    content = member_digest(member, since, now)
+    alerts = None
+    if member.has_role("coordinator"):
+        alerts = coordinator_digest(member, _last_sent(member, "coordinator") or since)
+    return render_template("digests/preview.html", member=member, digest=content,
+                           alerts=alerts, delivery=transient, prefs=prefs, since=since)
+
+
+def _last_sent(member: Membership, kind: str) -> datetime | None:
+    return db.session.scalar(select(func.max(DigestDelivery.due_at)).where(
+        DigestDelivery.membership_id == member.id, DigestDelivery.kind == kind,
+        DigestDelivery.status == "sent"))
+
+
+@bp.get("/p/<slug>/admin/outbox")
+@role_required("admin")
+def outbox():
+    counts = dict(db.session.execute(
+        select(DigestDelivery.status, func.count())
+        .where(DigestDelivery.partnership_id == g.partnership.id)
+        .group_by(DigestDelivery.status)).all())
+    status = request.args.get("status", "")
+    query = select(DigestDelivery).where(DigestDelivery.partnership_id == g.partnership.id)
+    if status:
+        query = query.where(DigestDelivery.status == status)
+    rows = db.session.scalars(query.order_by(DigestDelivery.id.desc()).limit(OUTBOX_SHOWN))
+    return render_template("digests/outbox.html", counts=counts, rows=list(rows),
+                           status=status)
+
+
+@bp.route("/u/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058: the one-click POST carries no cookie and no CSRF token
+def unsubscribe(token: str):
+    payload = read_token(UNSUBSCRIBE, token, UNSUBSCRIBE_MAX_AGE)
+    member = db.session.get(Membership, payload["m"]) if payload else None
+    if member is None or payload.get("k") not in ("member", "coordinator"):
+        return render_template("digests/unsubscribe.html", state="invalid"), 400
+    kind = payload["k"]
+    if request.method == "GET":
+        # Link scanners follow GETs: a GET only asks.
+        return render_template("digests/unsubscribe.html", state="confirm", member=member,
+                               kind=kind, token=token)
+    changed = digest_prefs.unsubscribe(member, kind)
+    db.session.commit()
+    return render_template("digests/unsubscribe.html", state="done", member=member, kind=kind,
+                           changed=changed), 200
+

@@ -1,0 +1,61 @@
+"""Members' digest preferences: read them (defaults when never set), change them, leave."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain.digest_periods import FREQUENCIES, validate_hour, validate_timezone
+from ..errors import InvalidInputError
+from ..extensions import db
+from ..models import DigestPreference, Membership
+
+TOGGLES = ("fit_tasks", "bridge_tasks", "task_news", "due_dates", "alerts")
+
+
+def preference(member: Membership) -> DigestPreference:
+    """The member's row, or an unsaved one holding the defaults."""
+    found = db.session.get(DigestPreference, member.id)
+    if found is not None:
+        return found
+    return DigestPreference(membership_id=member.id, frequency="weekly", timezone="UTC",
+                            send_hour=7, fit_tasks=True, bridge_tasks=True, task_news=True,
+                            due_dates=True, alerts=True)
+
+
+@dataclass
+class PreferenceInput:
+    frequency: str
+    timezone: str
+    send_hour: object
+    toggles: dict[str, bool]
+
+
+def save(member: Membership, data: PreferenceInput) -> DigestPreference:
+    """Check everything first, so a bad field changes nothing."""
+    if data.frequency not in FREQUENCIES:
+        raise InvalidInputError("Choose off, daily or weekly.", field="frequency")
+    problem = validate_timezone(data.timezone)
+    if problem:
+        raise InvalidInputError(problem, field="timezone")
+    hour, problem = validate_hour(data.send_hour)
+    if problem:
+        raise InvalidInputError(problem, field="send_hour")
+    row = preference(member)
+    row.frequency, row.timezone, row.send_hour = data.frequency, data.timezone, hour
+    for name in TOGGLES:
+        setattr(row, name, bool(data.toggles.get(name, False)))
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def unsubscribe(member: Membership, kind: str) -> bool:
+    """Stop this kind of digest; True when something changed."""
+    row = preference(member)
+    if kind == "coordinator":
+        changed, row.alerts = row.alerts, False
+    else:
+        changed, row.frequency = row.frequency != "off", "off"
+    db.session.add(row)
+    db.session.flush()
+    return bool(changed)

@@ -1,0 +1,152 @@
+"""Digest jobs: plan what is due, and send one planned digest at most once
+(reliability.md §4.2). Jobs commit; the services they call only flush.
+
+pending → rendering: claimed by a conditional UPDATE, safe to redo after a crash.
+rendering → skipped: nothing worth saying, or the member left the list.
+rendering → submitting: committed *before* talking to the SMTP server.
+submitting → sent: the server accepted it.
+A 4xx reply or a refused connection puts the row back to pending (RQ retries the job);
+a 5xx refusal marks it failed. A row found in `submitting` by a retry means a crash after
+the server may have taken the message: it becomes `unknown` and is never sent again.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from coordinator.digest_mail import build_digest
+from coordinator.extensions import db
+from coordinator.mail import deliver
+from coordinator.models import DigestDelivery, Membership, utcnow
+from coordinator.services.digest_content import (
+    Source,
+    coordinator_digest,
+    member_digest,
+    since_for,
+)
+from coordinator.services.digest_planner import plan
+from coordinator.services.digest_prefs import preference
+
+from .context import job_context
+
+RETRYABLE = (ConnectionRefusedError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected,
+             TimeoutError)
+
+
+class TryAgainLater(Exception):
+    """The SMTP server said "not now": the row is pending again; RQ retries the job."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    detail: str = ""
+
+
+def _set(delivery_id: int, **values) -> None:
+    db.session.execute(update(DigestDelivery).where(DigestDelivery.id == delivery_id)
+                       .values(**values))
+    db.session.commit()
+
+
+def plan_digests(now: str | None = None) -> dict:
+    """Every 15 minutes: insert what is due, and queue a send job per new row."""
+    from coordinator.queue import enqueue_digest
+
+    with job_context():
+        moment = datetime.fromisoformat(now) if now else utcnow()
+        planned = plan(moment)
+        db.session.commit()
+        for delivery_id in planned.ids:
+            enqueue_digest(delivery_id)
+        return dict(planned.planned)
+
+
+def send_digest(delivery_id: int) -> str:
+    """The RQ job: raises TryAgainLater (so RQ retries) when the server says "not now"."""
+    with job_context():
+        return send(delivery_id).status
+
+
+def send(delivery_id: int, now: datetime | None = None, sources: dict | None = None) -> Outcome:
+    """Commits as it goes: each state is on disk before the next step starts."""
+    now = now or utcnow()
+    claimed = db.session.execute(
+        update(DigestDelivery)
+        .where(DigestDelivery.id == delivery_id,
+               DigestDelivery.status.in_(("pending", "rendering")))
+        .values(status="rendering", attempts=DigestDelivery.attempts + 1)).rowcount
+    db.session.commit()
+    delivery = db.session.get(DigestDelivery, delivery_id)
+    if delivery is None:
+        return Outcome("gone")
+    if not claimed:
+        if delivery.status == "submitting":
+            _set(delivery_id, status="unknown",
+                 last_error="interrupted after handing the message to the SMTP server; "
+                            "not sent again, to never send twice")
+            return Outcome("unknown")
+        return Outcome(delivery.status, "already handled")
+    member = db.session.get(Membership, delivery.membership_id)
+    prefs = preference(member)
+    if (delivery.kind == "member" and prefs.frequency == "off") or (
+            delivery.kind == "coordinator" and not prefs.alerts):
+        _set(delivery_id, status="skipped", last_error="unsubscribed")
+        return Outcome("skipped", "unsubscribed")
+    content = digest_for(delivery, member, now, sources)
+    if content.empty:
+        _set(delivery_id, status="skipped", last_error="nothing worth saying")
+        return Outcome("skipped", "nothing worth saying")
+    message = build_digest(delivery, member, content)
+    summary = _summary(content)
+    _set(delivery_id, status="submitting", submitted_at=now, summary=summary,
+         message_id=message["Message-ID"])
+    try:
+        deliver(message)
+    except smtplib.SMTPResponseException as refused:
+        if 400 <= refused.smtp_code < 500:
+            _back_to_pending(delivery_id, f"{refused.smtp_code} {refused.smtp_error!r}")
+            raise TryAgainLater(str(refused)) from None
+        _set(delivery_id, status="failed", last_error=f"{refused.smtp_code} "
+                                                      f"{refused.smtp_error!r}"[:500])
+        return Outcome("failed", str(refused.smtp_code))
+    except smtplib.SMTPRecipientsRefused as refused:
+        _set(delivery_id, status="failed", last_error=repr(refused.recipients)[:500])
+        return Outcome("failed", "recipient refused")
+    except RETRYABLE as down:
+        _back_to_pending(delivery_id, f"{type(down).__name__}: {down}")
+        raise TryAgainLater(str(down)) from None
+    _set(delivery_id, status="sent", sent_at=utcnow())
+    return Outcome("sent")
+
+
+def _back_to_pending(delivery_id: int, error: str) -> None:
+    _set(delivery_id, status="pending", submitted_at=None, last_error=error[:500])
+
+
+def digest_for(delivery: DigestDelivery, member: Membership, now: datetime,
+               sources: dict | None = None):
+    last_sent = db.session.scalar(
+        select(func.max(DigestDelivery.due_at)).where(
+            DigestDelivery.membership_id == delivery.membership_id,
+            DigestDelivery.kind == delivery.kind, DigestDelivery.status == "sent",
+            DigestDelivery.due_at < delivery.due_at))
+    since = since_for(delivery.due_at, delivery.frequency, last_sent)
+    if delivery.kind == "coordinator":
+        return coordinator_digest(member, since)
+    source = None
+    if sources is not None:
+        source = sources.setdefault(member.partnership_id, Source(member.partnership_id))
+    return member_digest(member, since, now, source)
+
+
+def _summary(content) -> dict:
+    if hasattr(content, "fit"):
+        return {"fit": len(content.fit), "bridge": len(content.bridge),
+                "news": sum(len(n.items) for n in content.news), "due": len(content.due)}
+    return {"new": len(content.new),
+            "open": sum(len(v) for v in content.open_by_severity.values())}
