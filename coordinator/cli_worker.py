@@ -100,7 +100,7 @@ def send_digests_command(now_text: str | None, dry_run: bool) -> None:
     """Plan the digests that are due and send them here, now; print what happened per kind."""
     from collections import Counter, defaultdict
 
-    from workers.digests import TryAgainLater, digest_for, send
+    from workers.digests import TryAgainLater, digest_for, mark_stuck_unknown, send
 
     from .models import DigestDelivery, Membership, utcnow
     from .services.digest_planner import plan
@@ -115,7 +115,10 @@ def send_digests_command(now_text: str | None, dry_run: bool) -> None:
         if now.tzinfo is None:
             raise click.BadParameter("give a UTC offset, e.g. +00:00", param_hint="--now")
     planned = plan(now)
+    stuck = 0 if dry_run else mark_stuck_unknown(now)
     counts: dict[str, Counter] = defaultdict(Counter)
+    if stuck:
+        counts["any"]["marked unknown (interrupted while sending)"] = stuck
     for kind, n in planned.planned.items():
         counts[kind]["planned"] = n
     if dry_run:

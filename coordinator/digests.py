@@ -7,10 +7,8 @@ from sqlalchemy import func, select
 
 from .digest_mail import UNSUBSCRIBE, UNSUBSCRIBE_MAX_AGE
 from .domain.digest_periods import OFF, period_key
-from .errors import CoordinatorError
 from .extensions import csrf, db
 from .forms.digests import DigestSettingsForm
-from .forms.fields import attach_error
 from .models import DigestDelivery, Membership, utcnow
 from .services import digest_prefs
 from .services.digest_content import PERIOD, coordinator_digest, member_digest
@@ -28,22 +26,22 @@ def settings():
     prefs = digest_prefs.preference(g.member)
     form = DigestSettingsForm(obj=prefs)
     if form.validate_on_submit():
+        toggles = {name: getattr(form, name).data for name in digest_prefs.TOGGLES}
+        if not g.member.has_role("coordinator"):
+            toggles["alerts"] = prefs.alerts  # not shown to members: keep it for later
         data = digest_prefs.PreferenceInput(
             frequency=form.frequency.data, timezone=form.timezone.data.strip(),
-            send_hour=form.send_hour.data,
-            toggles={name: getattr(form, name).data for name in digest_prefs.TOGGLES})
-        try:
+            send_hour=form.send_hour.data, toggles=toggles)
+        bad = digest_prefs.problems(data)
+        for field, message in bad.items():
+            getattr(form, field).errors.append(message)
+        if not bad:
             digest_prefs.save(g.member, data)
-        except CoordinatorError as error:
-            db.session.rollback()
-            if not attach_error(form, error):
-                raise
-        else:
             db.session.commit()
             flash("Digest settings saved.", "success")
             return redirect(url_for("digests.settings"))
-    return render_template("digests/settings.html", form=form,
-                           status=422 if form.errors else 200), (422 if form.errors else 200)
+    status = 422 if request.method == "POST" else 200
+    return render_template("digests/settings.html", form=form), status
 
 
 @bp.get("/p/<slug>/digest/preview")
@@ -76,7 +74,7 @@ def _preview(member: Membership):
 
 
 def _last_sent(member: Membership, kind: str) -> datetime | None:
-    return db.session.scalar(select(func.max(DigestDelivery.due_at)).where(
+    return db.session.scalar(select(func.max(DigestDelivery.submitted_at)).where(
         DigestDelivery.membership_id == member.id, DigestDelivery.kind == kind,
         DigestDelivery.status == "sent"))
 

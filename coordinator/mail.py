@@ -29,13 +29,33 @@ def deliver(message: EmailMessage) -> None:
     if not config["MAIL_SERVER"]:
         _write_to_folder(message, Path(config["MAIL_FOLDER"]))
         return
+    with connect() as smtp:
+        smtp.send_message(message)
+
+
+def uses_folder() -> bool:
+    return not current_app.config["MAIL_SERVER"]
+
+
+def connect() -> smtplib.SMTP:
+    """A logged-in SMTP connection. Anything failing here happened before any message was
+    handed over, so the caller may safely try again later."""
+    config = current_app.config
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+    smtp = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
+    try:
         if config["MAIL_USE_STARTTLS"]:
             smtp.starttls(context=ssl.create_default_context())
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def write_to_folder(message: EmailMessage) -> None:
+    _write_to_folder(message, Path(current_app.config["MAIL_FOLDER"]))
 
 
 def _write_to_folder(message: EmailMessage, folder: Path) -> None:

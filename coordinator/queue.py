@@ -101,7 +101,7 @@ def request_recompute(partnership_id: int, trigger: str = "change", *,
     return "scheduled"
 
 
-def enqueue_digest(delivery_id: int) -> str:
+def enqueue_digest(delivery_id: int, attempts: int = 0) -> str:
     """Queue the sending of one planned digest; its job id makes a second enqueue a no-op."""
     from rq import Retry
 
@@ -114,7 +114,9 @@ def enqueue_digest(delivery_id: int) -> str:
     from redis.exceptions import RedisError
     from rq.exceptions import DuplicateJobError
 
-    job = queue.create_job(send_digest, args=(delivery_id,), job_id=f"digest-{delivery_id}",
+    # One job id per attempt: a row back in `pending` after RQ's retries gets a fresh job.
+    job = queue.create_job(send_digest, args=(delivery_id,),
+                           job_id=f"digest-{delivery_id}-a{attempts}",
                            timeout=120, result_ttl=3600, failure_ttl=7 * 24 * 3600,
                            retry=Retry(max=3, interval=DIGEST_RETRY_INTERVALS))
     try:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import smtplib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
+from coordinator import mail
 from coordinator.digest_mail import build_digest
 from coordinator.extensions import db
-from coordinator.mail import deliver
 from coordinator.models import DigestDelivery, Membership, utcnow
 from coordinator.services.digest_content import (
     Source,
@@ -32,9 +32,6 @@ from coordinator.services.digest_planner import plan
 from coordinator.services.digest_prefs import preference
 
 from .context import job_context
-
-RETRYABLE = (ConnectionRefusedError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected,
-             TimeoutError)
 
 
 class TryAgainLater(Exception):
@@ -60,10 +57,29 @@ def plan_digests(now: str | None = None) -> dict:
     with job_context():
         moment = datetime.fromisoformat(now) if now else utcnow()
         planned = plan(moment)
+        stuck = mark_stuck_unknown(moment)
         db.session.commit()
-        for delivery_id in planned.ids:
-            enqueue_digest(delivery_id)
-        return dict(planned.planned)
+        # Rows still pending from earlier ticks (the queue was down, or a server kept
+        # saying "not now" past RQ's retries) go out again; the claim keeps it to once.
+        for delivery_id, attempts in db.session.execute(
+                select(DigestDelivery.id, DigestDelivery.attempts)
+                .where(DigestDelivery.status == "pending", DigestDelivery.due_at <= moment)
+                .order_by(DigestDelivery.id)):
+            enqueue_digest(delivery_id, attempts)
+        return {**planned.planned, **({"marked unknown": stuck} if stuck else {})}
+
+
+STUCK_AFTER = timedelta(minutes=15)
+
+
+def mark_stuck_unknown(now: datetime) -> int:
+    """Rows left `submitting` by a process that died with no retry to come (no Redis)."""
+    return db.session.execute(
+        update(DigestDelivery)
+        .where(DigestDelivery.status == "submitting",
+               DigestDelivery.submitted_at < now - STUCK_AFTER)
+        .values(status="unknown", last_error="interrupted after handing the message to the "
+                                             "SMTP server; not sent again")).rowcount
 
 
 def send_digest(delivery_id: int) -> str:
@@ -105,21 +121,35 @@ def send(delivery_id: int, now: datetime | None = None, sources: dict | None = N
     summary = _summary(content)
     _set(delivery_id, status="submitting", submitted_at=now, summary=summary,
          message_id=message["Message-ID"])
+    if mail.uses_folder():
+        mail.write_to_folder(message)
+        _set(delivery_id, status="sent", sent_at=utcnow())
+        return Outcome("sent")
     try:
-        deliver(message)
-    except smtplib.SMTPResponseException as refused:
-        if 400 <= refused.smtp_code < 500:
-            _back_to_pending(delivery_id, f"{refused.smtp_code} {refused.smtp_error!r}")
-            raise TryAgainLater(str(refused)) from None
-        _set(delivery_id, status="failed", last_error=f"{refused.smtp_code} "
-                                                      f"{refused.smtp_error!r}"[:500])
-        return Outcome("failed", str(refused.smtp_code))
-    except smtplib.SMTPRecipientsRefused as refused:
-        _set(delivery_id, status="failed", last_error=repr(refused.recipients)[:500])
-        return Outcome("failed", "recipient refused")
-    except RETRYABLE as down:
+        smtp = mail.connect()
+    except (OSError, smtplib.SMTPException) as down:
+        # Nothing was handed over yet (refused, unresolvable, TLS or login trouble).
         _back_to_pending(delivery_id, f"{type(down).__name__}: {down}")
         raise TryAgainLater(str(down)) from None
+    with smtp:
+        try:
+            smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as refused:
+            _set(delivery_id, status="failed", last_error=repr(refused.recipients)[:500])
+            return Outcome("failed", "recipient refused")
+        except smtplib.SMTPResponseException as refused:
+            error = f"{refused.smtp_code} {refused.smtp_error!r}"[:500]
+            if 400 <= refused.smtp_code < 500:
+                _back_to_pending(delivery_id, error)
+                raise TryAgainLater(error) from None
+            _set(delivery_id, status="failed", last_error=error)
+            return Outcome("failed", str(refused.smtp_code))
+        except (OSError, smtplib.SMTPException) as lost:
+            # The line dropped mid-conversation: the server may have taken the message.
+            _set(delivery_id, status="unknown",
+                 last_error=f"connection lost while sending ({type(lost).__name__}); "
+                            "not sent again, to never send twice")
+            return Outcome("unknown")
     _set(delivery_id, status="sent", sent_at=utcnow())
     return Outcome("sent")
 
@@ -130,8 +160,10 @@ def _back_to_pending(delivery_id: int, error: str) -> None:
 
 def digest_for(delivery: DigestDelivery, member: Membership, now: datetime,
                sources: dict | None = None):
+    # From when the last digest was put together, not when it was due: what happened in
+    # between was in it already.
     last_sent = db.session.scalar(
-        select(func.max(DigestDelivery.due_at)).where(
+        select(func.max(DigestDelivery.submitted_at)).where(
             DigestDelivery.membership_id == delivery.membership_id,
             DigestDelivery.kind == delivery.kind, DigestDelivery.status == "sent",
             DigestDelivery.due_at < delivery.due_at))

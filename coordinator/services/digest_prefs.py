@@ -30,16 +30,27 @@ class PreferenceInput:
     toggles: dict[str, bool]
 
 
-def save(member: Membership, data: PreferenceInput) -> DigestPreference:
-    """Check everything first, so a bad field changes nothing."""
+def problems(data: PreferenceInput) -> dict[str, str]:
+    """Every bad field with its message, so the form can show them all at once."""
+    found = {}
     if data.frequency not in FREQUENCIES:
-        raise InvalidInputError("Choose off, daily or weekly.", field="frequency")
+        found["frequency"] = "Choose off, daily or weekly."
     problem = validate_timezone(data.timezone)
     if problem:
-        raise InvalidInputError(problem, field="timezone")
-    hour, problem = validate_hour(data.send_hour)
+        found["timezone"] = problem
+    _, problem = validate_hour(data.send_hour)
     if problem:
-        raise InvalidInputError(problem, field="send_hour")
+        found["send_hour"] = problem
+    return found
+
+
+def save(member: Membership, data: PreferenceInput) -> DigestPreference:
+    """Check everything first, so a bad field changes nothing."""
+    found = problems(data)
+    if found:
+        field, message = next(iter(found.items()))
+        raise InvalidInputError(message, field=field)
+    hour, _ = validate_hour(data.send_hour)
     row = preference(member)
     row.frequency, row.timezone, row.send_hour = data.frequency, data.timezone, hour
     for name in TOGGLES:
