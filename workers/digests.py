@@ -91,16 +91,20 @@ def send_digest(delivery_id: int) -> str:
 def send(delivery_id: int, now: datetime | None = None, sources: dict | None = None) -> Outcome:
     """Commits as it goes: each state is on disk before the next step starts."""
     now = now or utcnow()
-    claimed = db.session.execute(
+    # The attempt number this claim wrote is its fencing token: a second sender claiming the
+    # row (a retry racing a re-queue, or the CLI) takes a higher number, and only the
+    # holder of the latest number may move the row on to `submitting`.
+    mine = db.session.execute(
         update(DigestDelivery)
         .where(DigestDelivery.id == delivery_id,
                DigestDelivery.status.in_(("pending", "rendering")))
-        .values(status="rendering", attempts=DigestDelivery.attempts + 1)).rowcount
+        .values(status="rendering", attempts=DigestDelivery.attempts + 1)
+        .returning(DigestDelivery.attempts)).scalar()
     db.session.commit()
     delivery = db.session.get(DigestDelivery, delivery_id)
     if delivery is None:
         return Outcome("gone")
-    if not claimed:
+    if mine is None:
         if delivery.status == "submitting":
             _set(delivery_id, status="unknown",
                  last_error="interrupted after handing the message to the SMTP server; "
@@ -119,8 +123,15 @@ def send(delivery_id: int, now: datetime | None = None, sources: dict | None = N
         return Outcome("skipped", "nothing worth saying")
     message = build_digest(delivery, member, content)
     summary = _summary(content)
-    _set(delivery_id, status="submitting", submitted_at=now, summary=summary,
-         message_id=message["Message-ID"])
+    still_mine = db.session.execute(
+        update(DigestDelivery)
+        .where(DigestDelivery.id == delivery_id, DigestDelivery.status == "rendering",
+               DigestDelivery.attempts == mine)
+        .values(status="submitting", submitted_at=now, summary=summary,
+                message_id=message["Message-ID"])).rowcount
+    db.session.commit()
+    if not still_mine:
+        return Outcome("taken over", "another sender claimed this digest")
     if mail.uses_folder():
         mail.write_to_folder(message)
         _set(delivery_id, status="sent", sent_at=utcnow())
