@@ -1,0 +1,650 @@
+"""Time planning, rendering and delivering every email digest of a big partnership.
+
+    python bench/digests.py [--members 10000] [--database sqlite|postgresql] [--profile]
+
+Seeds a fresh database with Core executemany (not timed; SQLite in a temporary file, or
+PostgreSQL in a throwaway `polder_digests_bench` database on the server of $DATABASE_URL
+when that is PostgreSQL, else the local test server; dropped at the end): members with
+3-5 tags from planted knowledge groups and a knowledge-map snapshot (one cluster per
+group), members/2 tasks with teams (a tenth of them new this week), due dates (some in
+the coming week), a week of activity (joins, leaves, comments, completions, pending join
+requests) on top of three months of older events, digest preferences (most members on
+the default weekly 07:00 UTC; some daily, some off, seven time zones, 06:00-08:00), last
+period's digests already sent for most members, and open balance alerts for the
+coordinators' digest.
+
+Then, in a child process (so its peak RSS is the run's own: /proc VmHWM, since Linux
+carries getrusage's ru_maxrss across exec from the seeding parent), against an aiosmtpd
+sink in this process on 127.0.0.1 that only counts: `plan(now)` plus its commit, then
+`workers.digests.send(delivery_id, now, sources)` for every planned row, one shared
+`sources` dict caching the partnership's data across sends, each digest over its own
+SMTP connection as the worker does. Prints the counts, the time per stage (content
+selection, rendering, SMTP delivery, outbox bookkeeping), messages per second, the peak
+RSS, and whether the total meets the target: ≤ 120 s at 10,000 members.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import itertools
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
+PG_NAME = "polder_digests_bench"
+# A Monday evening: every weekly digest (07:00 local on Monday) and every daily one of
+# today is due in all the zones below, as after a day of planner ticks that never ran.
+NOW = datetime(2026, 11, 23, 20, tzinfo=UTC)
+CHUNK = 10_000
+TARGET_S, TARGET_AT = 120.0, 10_000
+
+TAGS_PER_GROUP, COMMON_TAGS = 40, 200
+ZONES = ("UTC", "Europe/Amsterdam", "Europe/London", "America/New_York",
+         "America/Los_Angeles", "America/Sao_Paulo", "Africa/Nairobi")
+STATUSES = ("open", "active", "done", "cancelled")
+STATUS_CUM = (0.25, 0.75, 0.95, 1.0)
+ALERT_KINDS = ("alignophilia_team", "joinholism_team", "power_decision_voice")
+WEEK = timedelta(days=7)
+
+
+# Seeding ------------------------------------------------------------------------------
+
+
+class World:
+    """The synthetic partnership, kept in memory only as far as linking rows needs."""
+
+    def __init__(self, n: int, seed: int = 17) -> None:
+        self.n, self.rnd = n, random.Random(seed)
+        self.k = 8 if n < 5000 else 20 if n < 50_000 else 30
+        self.n_orgs = max(10, n // 100)
+        weights = [(g + 1) ** -0.5 for g in range(self.k)]
+        self.group = [-1, *self.rnd.choices(range(self.k), weights=weights, k=n)]
+        self.by_group: list[list[int]] = [[] for _ in range(self.k)]
+        for member in range(1, n + 1):
+            self.by_group[self.group[member]].append(member)
+        self.zipf = list(itertools.accumulate(1 / (i + 1) for i in range(TAGS_PER_GROUP)))
+        self.tags = [(), *(self._member_tags(m) for m in range(1, n + 1))]
+        self.counts: Counter = Counter()
+
+    def tag_name(self, tag_id: int) -> str:
+        if tag_id <= self.k * TAGS_PER_GROUP:
+            group, index = divmod(tag_id - 1, TAGS_PER_GROUP)
+            return f"topic{group}-tag{index}"
+        return f"common-tag{tag_id - self.k * TAGS_PER_GROUP - 1}"
+
+    def own_tag(self, group: int) -> int:
+        index = bisect.bisect(self.zipf, self.rnd.random() * self.zipf[-1])
+        return group * TAGS_PER_GROUP + min(index, TAGS_PER_GROUP - 1) + 1
+
+    def common_tag(self) -> int:
+        return self.k * TAGS_PER_GROUP + self.rnd.randrange(COMMON_TAGS) + 1
+
+    def _member_tags(self, member: int) -> tuple[int, ...]:
+        group, rnd = self.group[member], self.rnd
+        wanted, tags = rnd.randint(3, 5), set()
+        for _ in range(30):  # bounded: draws repeat
+            if len(tags) == wanted:
+                break
+            r = rnd.random()
+            if r < 0.8:
+                tags.add(self.own_tag(group))
+            elif r < 0.85:
+                tags.add(self.own_tag((group + rnd.choice((-1, 1))) % self.k))
+            else:
+                tags.add(self.common_tag())
+        return tuple(sorted(tags))
+
+    def at(self, start: datetime, end: datetime) -> datetime:
+        span = max(int((end - start).total_seconds()), 0)
+        return start + timedelta(seconds=self.rnd.randint(0, span))
+
+    def someone(self, group: int, exclude) -> int | None:
+        pool = self.by_group[group] if self.rnd.random() < 0.5 else range(1, self.n + 1)
+        for _ in range(20):
+            member = pool[self.rnd.randrange(len(pool))]
+            if member not in exclude:
+                return member
+        return None
+
+
+def put(world: World, model, rows) -> None:
+    """Insert rows (any iterable of dicts) with executemany, CHUNK at a time; count them."""
+    from sqlalchemy import insert
+
+    from coordinator.extensions import db
+
+    table = getattr(model, "__table__", model)
+    statement, batch = insert(table), []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == CHUNK:
+            db.session.execute(statement, batch)
+            world.counts[table.name] += len(batch)
+            batch = []
+    if batch:
+        db.session.execute(statement, batch)
+        world.counts[table.name] += len(batch)
+
+
+def seed(url: str, n: int) -> tuple[float, dict[str, int]]:
+    from sqlalchemy import text
+
+    from config import TestConfig
+    from coordinator import create_app
+    from coordinator.extensions import db
+
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, LOG_LEVEL="WARNING")
+    started = time.perf_counter()
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        world = World(n)
+        _people(world)
+        _snapshot(world)
+        tasks = _tasks(world)
+        _activity(world, tasks)
+        _preferences(world)
+        _alerts(world, tasks)
+        if db.session.get_bind().dialect.name == "postgresql":
+            for table in ("partnerships", "organisations", "users", "memberships", "tags",
+                          "tasks", "participations", "cluster_snapshots", "clusters",
+                          "events", "comments", "join_requests", "digest_deliveries",
+                          "alerts"):
+                db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', "
+                                        f"'id'), GREATEST(MAX(id), 1)) FROM {table}"))
+        db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("VACUUM ANALYZE"))
+            else:
+                conn.execute(text("ANALYZE"))
+                conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.remove()
+        db.engine.dispose()
+    return time.perf_counter() - started, dict(world.counts)
+
+
+def _people(w: World) -> None:
+    from coordinator.domain.power import SECTORS
+    from coordinator.models import Membership, Organisation, Partnership, Tag, User
+    from coordinator.models import membership_tags as member_tags
+
+    rnd, n = w.rnd, w.n
+    joined = NOW - timedelta(days=700)
+    put(w, Partnership, [{"id": 1, "slug": "bench", "name": "Bench partnership",
+                          "description": "", "created_at": joined}])
+    put(w, Organisation, ({"id": i, "partnership_id": 1, "name": f"Organisation {i}",
+                           "sector": SECTORS[i % len(SECTORS)], "formal_authority": i % 3,
+                           "resource_control": i // 3 % 3, "discursive_legitimacy": i // 9 % 3,
+                           "critical_stakeholder": False}
+                          for i in range(1, w.n_orgs + 1)))
+    put(w, Tag, ({"id": t, "partnership_id": 1, "name": w.tag_name(t)}
+                 for t in range(1, w.k * TAGS_PER_GROUP + COMMON_TAGS + 1)))
+    put(w, User, ({"id": m, "email": f"m{m}@bench.example", "name": f"Member {m}",
+                   "password_hash": None, "created_at": joined, "last_login_at": None}
+                  for m in range(1, n + 1)))
+    put(w, Membership, ({"id": m, "partnership_id": 1, "user_id": m,
+                         "organisation_id": None if rnd.random() < 0.02
+                         else rnd.randint(1, w.n_orgs),
+                         "role": "coordinator" if m % 1000 == 1 else "member", "bio": "",
+                         "joined_at": joined} for m in range(1, n + 1)))
+    put(w, member_tags, ({"membership_id": m, "tag_id": t}
+                         for m in range(1, n + 1) for t in w.tags[m]))
+
+
+def _snapshot(w: World) -> None:
+    from coordinator.models import Cluster, ClusterAssignment, ClusterSnapshot
+
+    put(w, ClusterSnapshot, [{"id": 1, "partnership_id": 1, "created_at": NOW - WEEK / 7,
+                              "data_version": None, "params": {"method": "planted"},
+                              "quality": {"clusters": w.k}}])
+    put(w, Cluster, ({"id": g + 1, "snapshot_id": 1, "partnership_id": 1, "stable_id": g + 1,
+                      "label": ", ".join(f"topic{g}-tag{i}" for i in range(3)),
+                      "size": len(w.by_group[g]),
+                      "top_tags": [f"topic{g}-tag{i}" for i in range(5)],
+                      "x": float(g), "y": 0.0, "r": 1.0} for g in range(w.k)))
+    put(w, ClusterAssignment, ({"snapshot_id": 1, "membership_id": m,
+                                "cluster_id": None if w.rnd.random() < 0.03 else w.group[m] + 1,
+                                "neighbours": []} for m in range(1, w.n + 1)))
+
+
+def _tasks(w: World) -> list[dict]:
+    """members/2 tasks over 200 days, a tenth of them new this week, with teams."""
+    from coordinator.models import Participation, Task, task_tags
+
+    rnd, tasks = w.rnd, []
+    for task_id in range(1, w.n // 2 + 1):
+        new = rnd.random() < 0.1
+        start = (w.at(NOW - WEEK, NOW - timedelta(hours=1)) if new
+                 else NOW - timedelta(seconds=rnd.randint(8 * 86400, 200 * 86400)))
+        status = STATUSES[bisect.bisect(STATUS_CUM, rnd.random())]
+        if new and status in ("done", "cancelled"):
+            status = "active"
+        initiator = rnd.randint(1, w.n)
+        topic = w.group[initiator]
+        team = [initiator]
+        wanted = {"open": 0, "active": rnd.randint(1, 5), "done": rnd.randint(1, 5),
+                  "cancelled": rnd.randint(0, 3)}[status]
+        for _ in range(wanted):
+            member = w.someone(topic, team)
+            if member is not None:
+                team.append(member)
+        if status == "active" and len(team) == 1:
+            status = "open"
+        tags = {w.own_tag(topic) if rnd.random() < 0.8 else w.common_tag()
+                for _ in range(rnd.randint(1, 3))}
+        end = NOW if status in ("open", "active") else w.at(start + timedelta(hours=12), NOW)
+        due = None
+        if status in ("open", "active") and rnd.random() < 0.5:
+            due = (NOW + timedelta(days=rnd.randint(-10, 40))).date()
+        tasks.append({"id": task_id, "start": start, "end": end, "status": status,
+                      "team": team, "tags": sorted(tags), "due": due,
+                      "joined": [start] + [w.at(start, end) for _ in team[1:]],
+                      "policy": "approval" if rnd.random() < 0.2 else "open"})
+    put(w, Task, ({
+        "id": t["id"], "partnership_id": 1, "initiator_id": t["team"][0],
+        "working_group_id": None, "title": f"Task {t['id']}: survey the {t['id'] % 7}th reach",
+        "description": "", "description_html": "",
+        "capacity": max(1, len(t["team"]) - 1 + w.rnd.randint(0, 3)
+                        + (t["status"] == "open")),
+        "filled": len(t["team"]) - 1, "due_on": t["due"], "effort_hours": None,
+        "join_policy": t["policy"], "is_decision": False, "status": t["status"],
+        "outcome": "", "created_at": t["start"], "updated_at": t["end"],
+        "completed_at": t["end"] if t["status"] == "done" else None} for t in tasks))
+    put(w, task_tags, ({"task_id": t["id"], "tag_id": tag} for t in tasks for tag in t["tags"]))
+    put(w, Participation, ({"task_id": t["id"], "membership_id": member,
+                            "role": "initiator" if i == 0 else "contributor", "note": "",
+                            "joined_at": t["joined"][i]}
+                           for t in tasks for i, member in enumerate(t["team"])))
+    return tasks
+
+
+def _event(kind: str, member: int, task_id: int, at: datetime) -> dict:
+    return {"partnership_id": 1, "kind": kind, "actor_id": member, "subject_id": member,
+            "task_id": task_id, "working_group_id": None, "data": {}, "occurred_at": at}
+
+
+def _activity(w: World, tasks: list[dict]) -> None:
+    """Task events (creation, joins, completions), leaves and comments; the last week busy,
+    three months of older comments underneath; pending join requests on approval tasks."""
+    from coordinator.models import Comment, Event, JoinRequest
+
+    rnd, events, comments, requests = w.rnd, [], [], []
+    for t in tasks:
+        events.append(_event("task_created", t["team"][0], t["id"], t["start"]))
+        events.extend(_event("joined", m, t["id"], at)
+                      for m, at in zip(t["team"][1:], t["joined"][1:], strict=True))
+        if t["status"] in ("done", "cancelled"):
+            kind = "task_completed" if t["status"] == "done" else "task_cancelled"
+            events.append(_event(kind, t["team"][0], t["id"], t["end"]))
+    live = [t for t in tasks if t["status"] in ("open", "active") and len(t["team"]) > 1]
+    for _ in range(w.n // 10):  # people who joined and left again this week
+        t = live[rnd.randrange(len(live))]
+        member = w.someone(w.group[t["team"][0]], t["team"])
+        if member is not None:
+            joined = w.at(NOW - WEEK, NOW - timedelta(hours=2))
+            events.append(_event("joined", member, t["id"], joined))
+            events.append(_event("left", member, t["id"], w.at(joined, NOW)))
+    for comment_id in range(1, 4 * w.n + 1):  # a quarter of them this week
+        t = live[rnd.randrange(len(live))]
+        member = t["team"][rnd.randrange(len(t["team"]))]
+        at = (w.at(NOW - WEEK, NOW) if comment_id % 4 == 0
+              else w.at(max(t["start"], NOW - timedelta(days=90)), NOW - WEEK))
+        comments.append({"id": comment_id, "task_id": t["id"], "membership_id": member,
+                         "body": "Agreed, see the notes.",
+                         "body_html": "<p>Agreed, see the notes.</p>", "created_at": at})
+        events.append(_event("commented", member, t["id"], at))
+    approval = [t for t in live if t["policy"] == "approval"]
+    for _ in range(w.n // 20):
+        t = approval[rnd.randrange(len(approval))]
+        member = w.someone(w.group[t["team"][0]], t["team"])
+        if member is not None:
+            requests.append({"task_id": t["id"], "membership_id": member, "note": "",
+                             "status": "pending", "reason": "",
+                             "created_at": w.at(NOW - WEEK, NOW), "decided_at": None,
+                             "decided_by_id": None})
+    put(w, Event, events)
+    put(w, Comment, comments)
+    put(w, JoinRequest, requests)
+
+
+def _preferences(w: World) -> None:
+    """Most members on the defaults (no row); the rest choose. Last period was sent."""
+    from coordinator.domain.digest_periods import period_key, send_moment
+    from coordinator.models import DigestDelivery, DigestPreference
+
+    rnd, prefs, history = w.rnd, [], []
+    for m in range(1, w.n + 1):
+        r = rnd.random()
+        if r < 0.7:
+            frequency, zone, hour = "weekly", "UTC", 7
+        else:
+            frequency = "daily" if r < 0.85 else "off" if r < 0.9 else "weekly"
+            zone, hour = rnd.choice(ZONES), rnd.choice((6, 7, 8))
+            prefs.append({"membership_id": m, "frequency": frequency, "timezone": zone,
+                          "send_hour": hour, "fit_tasks": True, "bridge_tasks": rnd.random() > 0.1,
+                          "task_news": True, "due_dates": True, "alerts": True,
+                          "updated_at": NOW - timedelta(days=60)})
+        kinds = [] if frequency == "off" else [("member", frequency)]
+        if m % 1000 == 1:
+            kinds.append(("coordinator", frequency if frequency != "off" else "weekly"))
+        for kind, how_often in kinds:
+            if rnd.random() < 0.2:  # newer members: their first digest is this one
+                continue
+            key = period_key(how_often, NOW - (WEEK if how_often == "weekly" else WEEK / 7),
+                             zone)
+            due = send_moment(how_often, key, zone, hour)
+            history.append({
+                "partnership_id": 1, "membership_id": m, "kind": kind, "frequency": how_often,
+                "period_key": key, "due_at": due, "status": "sent", "attempts": 1,
+                "created_at": due, "submitted_at": due, "sent_at": due,
+                "message_id": f"<digest-{m}-{kind}-{key}@bench.example>", "last_error": "",
+                "summary": {}})
+    put(w, DigestPreference, prefs)
+    put(w, DigestDelivery, history)
+
+
+def _alerts(w: World, tasks: list[dict]) -> None:
+    from coordinator.models import SEVERITY_RANK, Alert
+
+    rnd = w.rnd
+    live = [t for t in tasks if t["status"] == "active"]
+    rows = []
+    for a, t in enumerate(rnd.sample(live, min(15, len(live))), start=1):
+        severity = ("low", "medium", "high")[a % 3]
+        opened = w.at(NOW - timedelta(days=30), NOW) if a % 2 else w.at(NOW - WEEK, NOW)
+        rows.append({"id": a, "partnership_id": 1, "kind": ALERT_KINDS[a % 3],
+                     "scope_type": "task", "scope_id": t["id"],
+                     "scope_label": f"Task {t['id']}", "severity": severity,
+                     "severity_rank": SEVERITY_RANK[severity], "status": "open",
+                     "active": True, "snoozed_until": None, "values": {}, "thresholds": {},
+                     "window_start": NOW - timedelta(days=90), "window_end": NOW,
+                     "member_ids": t["team"], "task_ids": [t["id"]], "cluster_ids": [],
+                     "pattern": "The team holds one knowledge cluster.", "advice": "",
+                     "suggestions": [], "opened_at": opened, "evaluated_at": NOW,
+                     "changed_at": opened, "resolved_at": None})
+    put(w, Alert, rows)
+
+
+# Measuring (in the child process) -----------------------------------------------------
+
+
+def run(url: str, port: int, profile: bool) -> dict:
+    """plan(NOW) + commit, then send every planned row; the time of each stage."""
+    import resource
+    import smtplib
+
+    from sqlalchemy import select
+
+    import workers.digests as digests
+    from config import TestConfig
+    from coordinator import create_app
+    from coordinator.extensions import db
+    from coordinator.models import DigestDelivery
+    from coordinator.services.digest_planner import plan
+
+    stages: Counter = Counter()
+
+    def timed(name: str, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                stages[name] += time.perf_counter() - started
+        return wrapper
+
+    # send() looks these up in its module when called.
+    for name, stage in (("digest_for", "select"), ("build_digest", "render")):
+        setattr(digests, name, timed(stage, getattr(digests, name)))
+    # SMTP time wherever the sending code opens, uses and closes its connection:
+    # connecting (with EHLO on first use), send_message, and QUIT on leaving `with`.
+    for name in ("__init__", "send_message", "__exit__"):
+        setattr(smtplib.SMTP, name, timed("deliver", getattr(smtplib.SMTP, name)))
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, LOG_LEVEL="WARNING",
+                     MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
+                     MAIL_FROM="Polder <digests@polder.example>",
+                     BASE_URL="https://polder.example")
+    profiler = None
+    if profile:
+        import cProfile
+        profiler = cProfile.Profile()
+    with app.app_context():
+        db.session.execute(select(1))  # connect before the clock starts
+        base_mb = _vm_mb("VmRSS")
+        if profiler:
+            profiler.enable()
+        started = time.perf_counter()
+        planned = plan(NOW)
+        db.session.commit()
+        planned_at = time.perf_counter()
+        kinds = dict(db.session.execute(select(DigestDelivery.id, DigestDelivery.kind).where(
+            DigestDelivery.id.in_(planned.ids))).all()) if planned.ids else {}
+        db.session.commit()
+        listed_at = time.perf_counter()
+        outcomes: Counter = Counter()
+        sources: dict = {}
+        for delivery_id in planned.ids:
+            outcome = digests.send(delivery_id, NOW, sources)
+            outcomes[f"{kinds[delivery_id]} {outcome.status}"] += 1
+        ended = time.perf_counter()
+        if profiler:
+            profiler.disable()
+            _print_profile(profiler)
+        peak_mb = _vm_mb("VmHWM")
+        maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        db.session.remove()
+        db.engine.dispose()
+    send_s = ended - listed_at
+    return {"planned": dict(planned.planned), "outcomes": dict(outcomes),
+            "plan_s": planned_at - started, "list_s": listed_at - planned_at,
+            "send_s": send_s, "total_s": ended - started,
+            "select_s": stages["select"], "render_s": stages["render"],
+            "deliver_s": stages["deliver"],
+            "outbox_s": send_s - stages["select"] - stages["render"] - stages["deliver"],
+            "base_mb": base_mb, "peak_mb": peak_mb, "maxrss_mb": maxrss_mb,
+            "parent_mb": float(os.environ.get("BENCH_PARENT_RSS_MB", "0"))}
+
+
+def _vm_mb(field: str) -> float:
+    """VmRSS (now) or VmHWM (peak) of this process, from /proc, in MB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _print_profile(profiler) -> None:
+    import io
+    import pstats
+
+    for order in ("cumulative", "tottime"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(15)
+        lines = out.getvalue().splitlines()
+        start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
+        print(f"cProfile, top 15 by {order}:")
+        print("\n".join(line for line in lines[start:] if line.strip()))
+
+
+# The SMTP sink (in this process, so it neither shares the child's CPU time nor its RSS)
+
+
+MESSAGE_ID = re.compile(rb"^Message-ID:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+
+
+class Sink:
+    """Accepts everything and counts; Message-IDs (one per member, list and period) are
+    kept to spot a digest delivered twice."""
+
+    def __init__(self) -> None:
+        self.messages = 0
+        self.bytes = 0
+        self.recipients: set[str] = set()
+        self.message_ids: Counter = Counter()
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        found = MESSAGE_ID.search(envelope.content)
+        with self.lock:
+            self.messages += 1
+            self.bytes += len(envelope.content)
+            self.recipients.update(envelope.rcpt_tos)
+            self.message_ids[found.group(1) if found else b""] += 1
+        return "250 Message accepted for delivery"
+
+
+def start_sink():
+    import logging
+
+    from aiosmtpd.controller import Controller
+
+    from tests.smtp import free_port
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    return controller, sink
+
+
+# Orchestration ------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--members", type=int, default=TARGET_AT)
+    parser.add_argument("--database", "--db", choices=["sqlite", "postgresql", "postgres"],
+                        default="sqlite")
+    parser.add_argument("--profile", action="store_true",
+                        help="print a cProfile top 15 of plan + send (slows it down)")
+    parser.add_argument("--child", nargs=2, metavar=("URL", "PORT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run(args.child[0], int(args.child[1]), args.profile)))
+        return
+    kind = "sqlite" if args.database == "sqlite" else "postgresql"
+    n = args.members
+    print(f"database: {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}; {n:,} members; "
+          f"now = {NOW.isoformat()}; {os.cpu_count()} cores, 1-minute load "
+          f"{os.getloadavg()[0]:.1f}{'; under cProfile (slower)' if args.profile else ''}")
+    controller, sink = start_sink()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            url = _database(kind, folder)
+            try:
+                seeded, counts = seed(url, n)
+                print(f"seeded in {seeded:.1f} s (not timed): " + ", ".join(
+                    f"{name} {counts[name]:,}" for name in (
+                        "memberships", "membership_tags", "tasks", "participations",
+                        "events", "comments", "join_requests", "digest_preferences",
+                        "digest_deliveries", "alerts") if name in counts))
+                child = subprocess.run(
+                    [sys.executable, __file__, "--child", url, str(controller.port),
+                     *(["--profile"] if args.profile else [])],
+                    capture_output=True, text=True, cwd=ROOT,
+                    env={**os.environ, "PYTHONWARNINGS": "ignore",
+                         "BENCH_PARENT_RSS_MB": f"{_vm_mb('VmRSS'):.0f}"}, timeout=3600)
+            finally:
+                if kind == "postgresql":
+                    _drop_pg()
+    finally:
+        controller.stop()
+    if child.returncode != 0:
+        sys.exit(f"the run failed:\n{child.stderr[-4000:]}")
+    lines = child.stdout.strip().splitlines()
+    if lines[:-1]:
+        print("\n".join(lines[:-1]))
+    _report(json.loads(lines[-1]), sink, n)
+
+
+def _report(f: dict, sink: Sink, n: int) -> None:
+    outcomes = Counter(f["outcomes"])
+    sent = sum(v for k, v in outcomes.items() if k.endswith(" sent"))
+    skipped = sum(v for k, v in outcomes.items() if k.endswith(" skipped"))
+    other = sum(outcomes.values()) - sent - skipped
+    planned = sum(f["planned"].values())
+    print(f"planned {planned:,} (" + ", ".join(f"{k} {v:,}" for k, v in
+                                               sorted(f["planned"].items())) + ")"
+          f"; sent {sent:,}; skipped {skipped:,} (nothing worth saying or unsubscribed)"
+          f"; other {other:,}")
+    print("by kind and outcome: " + ", ".join(f"{k} {v:,}" for k, v in sorted(outcomes.items())))
+    print(f"plan(now) + commit       {f['plan_s']:8.2f} s")
+    print(f"list planned kinds       {f['list_s']:8.2f} s")
+    print(f"send {planned:,} rows          {f['send_s']:8.2f} s, of which:")
+    print(f"  select content         {f['select_s']:8.2f} s  (digest_for: queries + selection)")
+    print(f"  render                 {f['render_s']:8.2f} s  (build_digest: templates, MIME)")
+    print(f"  deliver over SMTP      {f['deliver_s']:8.2f} s  (connect, send, quit: one "
+          f"connection per message)")
+    print(f"  outbox bookkeeping     {f['outbox_s']:8.2f} s  (claims, status commits, loads)")
+    print(f"total                    {f['total_s']:8.2f} s")
+    rate = sent / f["send_s"] if f["send_s"] else 0.0
+    print(f"messages/second: {rate:.1f} sent over the send stage "
+          f"({sent / f['total_s'] if f['total_s'] else 0.0:.1f} over the total)")
+    print(f"peak RSS: {f['peak_mb']:.0f} MB (VmHWM of the child process that planned and "
+          f"sent; {f['base_mb']:.0f} MB after start-up and connecting)")
+    print(f"  (getrusage ru_maxrss: {f['maxrss_mb']:.0f} MB; Linux carries it over exec "
+          f"from the spawning parent, {f['parent_mb']:.0f} MB RSS at spawn, so it can "
+          f"overstate the child's own peak)")
+    duplicates = sum(c - 1 for c in sink.message_ids.values() if c > 1)
+    print(f"SMTP sink: {sink.messages:,} messages, {sink.bytes / 1e6:.1f} MB, "
+          f"{len(sink.recipients):,} recipients, {len(sink.message_ids):,} distinct "
+          f"Message-IDs, {duplicates} duplicates"
+          f"{'' if sink.messages == sent else f' (MISMATCH: {sent:,} marked sent)'}")
+    if n == TARGET_AT:
+        met = f["total_s"] <= TARGET_S
+        print(f"target at {TARGET_AT:,} members: {f['total_s']:.1f} s "
+              f"(≤ {TARGET_S:.0f} s: {'met' if met else 'MISSED'})")
+
+
+def _server_url() -> str:
+    from config import database_url
+
+    env = os.environ.get("DATABASE_URL", "")
+    return database_url(env if env.startswith(("postgres://", "postgresql")) else PG_SERVER)
+
+
+def _database(kind: str, folder: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{folder}/bench.db"
+    server = _server_url()
+    base, _, name = server.rpartition("/")
+    if name.split("?")[0] == PG_NAME:
+        sys.exit(f"DATABASE_URL names {PG_NAME}, the database this bench drops; "
+                 "point it at another database on the server")
+    _admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)', f'CREATE DATABASE "{PG_NAME}"')
+    return f"{base}/{PG_NAME}"
+
+
+def _drop_pg() -> None:
+    _admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+
+
+def _admin(*statements: str) -> None:
+    """Run statements on the server's own database (never dropped), in autocommit."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(_server_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
