@@ -100,7 +100,13 @@ def send_digests_command(now_text: str | None, dry_run: bool) -> None:
     """Plan the digests that are due and send them here, now; print what happened per kind."""
     from collections import Counter, defaultdict
 
-    from workers.digests import TryAgainLater, digest_for, mark_stuck_unknown, send
+    from workers.digests import (
+        TryAgainLater,
+        close_batch,
+        digest_for,
+        mark_stuck_unknown,
+        send,
+    )
 
     from .models import DigestDelivery, Membership, utcnow
     from .services.digest_planner import plan
@@ -138,14 +144,17 @@ def send_digests_command(now_text: str | None, dry_run: bool) -> None:
         kinds = dict(db.session.execute(select(DigestDelivery.id, DigestDelivery.kind).where(
             DigestDelivery.id.in_(ids))).all()) if ids else {}
         sources = {}
-        with click.progressbar(ids, label="Sending digests", file=None,
-                               show_pos=True) as bar:
-            for delivery_id in bar:
-                try:
-                    outcome = send(delivery_id, now, sources).status
-                except TryAgainLater:
-                    outcome = "failed, will retry"
-                counts[kinds[delivery_id]][outcome] += 1
+        try:
+            with click.progressbar(ids, label="Sending digests", file=None,
+                                   show_pos=True) as bar:
+                for delivery_id in bar:
+                    try:
+                        outcome = send(delivery_id, now, sources).status
+                    except TryAgainLater:
+                        outcome = "failed, will retry"
+                    counts[kinds[delivery_id]][outcome] += 1
+        finally:
+            close_batch(sources)
     for kind in sorted(counts):
         parts = ", ".join(f"{what} {n}" for what, n in sorted(counts[kind].items()))
         click.echo(f"{kind}: {parts}")

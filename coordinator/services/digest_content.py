@@ -48,6 +48,18 @@ class Source:
         self._tags: dict[int, frozenset[str]] | None = None
         self._clusters: dict[int, int] | None = None
         self._sectors: dict[int, str] | None = None
+        self._by_tag: dict[str, list[dg.OpenTask]] | None = None
+
+    def tasks_with_any(self, tags: frozenset[str]) -> list[dg.OpenTask]:
+        """Open tasks needing at least one of `tags`: the only ones that can fit or bridge
+        (both need a tag in common), found without scanning every open task per member."""
+        if self._by_tag is None:
+            self._by_tag = defaultdict(list)
+            for task in self.open_tasks():
+                for tag in task.tags:
+                    self._by_tag[tag].append(task)
+        found = {t.task_id: t for tag in tags for t in self._by_tag.get(tag, ())}
+        return list(found.values())
 
     def member_tags(self) -> dict[int, frozenset[str]]:
         if self._tags is None:
@@ -119,7 +131,8 @@ def member_digest(member: Membership, since: datetime | None, now: datetime,
     mine = [task_id for (task_id,) in db.session.execute(
         select(Participation.task_id).where(Participation.membership_id == member.id))]
     today = now.astimezone(ZoneInfo(prefs.timezone)).date()  # due dates are local days
-    return dg.member_digest(reader, source.open_tasks(), _news(member, mine, since, now),
+    return dg.member_digest(reader, source.tasks_with_any(reader.tags),
+                            _news(member, mine, since, now),
                             _due(mine), since, now, today=today)
 
 
