@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from .digest_mail import UNSUBSCRIBE, UNSUBSCRIBE_MAX_AGE
 from .domain.digest_periods import OFF, period_key
@@ -90,7 +91,9 @@ def outbox():
     query = select(DigestDelivery).where(DigestDelivery.partnership_id == g.partnership.id)
     if status:
         query = query.where(DigestDelivery.status == status)
-    rows = db.session.scalars(query.order_by(DigestDelivery.id.desc()).limit(OUTBOX_SHOWN))
+    rows = db.session.scalars(query.order_by(DigestDelivery.id.desc()).limit(OUTBOX_SHOWN)
+                              .options(joinedload(DigestDelivery.membership)
+                                       .joinedload(Membership.user)))
     return render_template("digests/outbox.html", counts=counts, rows=list(rows),
                            status=status)
 
