@@ -38,10 +38,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
+from bench import seeding  # noqa: E402  (needs the project root on sys.path)
+
 PG_NAME = "polder_alerts_bench"
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
-CHUNK = 10_000
 PLANTED = 10  # teams of each planted pattern
 TARGET_S, TARGET_MB, TARGET_AT = 30.0, 2048.0, 100_000
 # What evaluate_partnership calls, in order: function in services/evaluation → column.
@@ -175,23 +175,7 @@ def seed(url: str, n: int) -> tuple[float, dict[str, int], dict[str, list[int]]]
 
 
 def put(world: World, model, rows) -> None:
-    """Insert rows (any iterable of dicts) with executemany, CHUNK at a time; count them."""
-    from sqlalchemy import insert
-
-    from coordinator.extensions import db
-
-    table = getattr(model, "__table__", model)
-    statement, batch, total = insert(table), [], 0
-    for row in rows:
-        batch.append(row)
-        if len(batch) == CHUNK:
-            db.session.execute(statement, batch)
-            total += len(batch)
-            batch = []
-    if batch:
-        db.session.execute(statement, batch)
-        total += len(batch)
-    world.counts[table.name] = world.counts.get(table.name, 0) + total
+    seeding.put(world.counts, model, rows)
 
 
 def _settle() -> None:
@@ -667,7 +651,7 @@ def main() -> None:
     results = []
     for n in args.members:
         with tempfile.TemporaryDirectory() as folder:
-            url = _database(kind, folder)
+            url = seeding.throwaway_database(kind, folder, PG_NAME)
             try:
                 seeded, counts, planted = seed(url, n)
                 child = subprocess.run(
@@ -677,7 +661,7 @@ def main() -> None:
                     env={**os.environ, "PYTHONWARNINGS": "ignore"}, timeout=3600)
             finally:
                 if kind == "postgresql":
-                    _drop_pg()
+                    seeding.drop_database(PG_NAME)
         if child.returncode != 0:
             sys.exit(f"evaluation at {n:,} members failed:\n{child.stderr[-4000:]}")
         lines = child.stdout.strip().splitlines()
@@ -725,40 +709,6 @@ def _verdict(results: list[dict]) -> None:
             print(f"target at {f['n']:,} members: {total:.1f} s (≤ {TARGET_S:.0f} s: "
                   f"{'met' if total <= TARGET_S else 'MISSED'}), peak {peak:.0f} MB "
                   f"(≤ {TARGET_MB:.0f} MB: {'met' if peak <= TARGET_MB else 'MISSED'})")
-
-
-def _server_url() -> str:
-    from config import database_url
-
-    env = os.environ.get("DATABASE_URL", "")
-    return database_url(env if env.startswith(("postgres://", "postgresql")) else PG_SERVER)
-
-
-def _database(kind: str, folder: str) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{folder}/bench.db"
-    server = _server_url()
-    base, _, name = server.rpartition("/")
-    if name.split("?")[0] == PG_NAME:
-        sys.exit(f"DATABASE_URL names {PG_NAME}, the database this bench drops; "
-                 "point it at another database on the server")
-    _admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)', f'CREATE DATABASE "{PG_NAME}"')
-    return f"{base}/{PG_NAME}"
-
-
-def _drop_pg() -> None:
-    _admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-
-
-def _admin(*statements: str) -> None:
-    """Run statements on the server's own database (never dropped), in autocommit."""
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(_server_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        for statement in statements:
-            conn.execute(text(statement))
-    admin.dispose()
 
 
 if __name__ == "__main__":

@@ -44,12 +44,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
+from bench import seeding  # noqa: E402  (needs the project root on sys.path)
+
 PG_NAME = "polder_digests_bench"
 # A Monday evening: every weekly digest (07:00 local on Monday) and every daily one of
 # today is due in all the zones below, as after a day of planner ticks that never ran.
 NOW = datetime(2026, 11, 23, 20, tzinfo=UTC)
-CHUNK = 10_000
 TARGET_S, TARGET_AT = 120.0, 10_000
 
 TAGS_PER_GROUP, COMMON_TAGS = 40, 200
@@ -122,22 +122,7 @@ class World:
 
 
 def put(world: World, model, rows) -> None:
-    """Insert rows (any iterable of dicts) with executemany, CHUNK at a time; count them."""
-    from sqlalchemy import insert
-
-    from coordinator.extensions import db
-
-    table = getattr(model, "__table__", model)
-    statement, batch = insert(table), []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == CHUNK:
-            db.session.execute(statement, batch)
-            world.counts[table.name] += len(batch)
-            batch = []
-    if batch:
-        db.session.execute(statement, batch)
-        world.counts[table.name] += len(batch)
+    seeding.put(world.counts, model, rows)
 
 
 def seed(url: str, n: int) -> tuple[float, dict[str, int]]:
@@ -547,7 +532,7 @@ def main() -> None:
     controller, sink = start_sink()
     try:
         with tempfile.TemporaryDirectory() as folder:
-            url = _database(kind, folder)
+            url = seeding.throwaway_database(kind, folder, PG_NAME)
             try:
                 seeded, counts = seed(url, n)
                 print(f"seeded in {seeded:.1f} s (not timed): " + ", ".join(
@@ -563,7 +548,7 @@ def main() -> None:
                          "BENCH_PARENT_RSS_MB": f"{_vm_mb('VmRSS'):.0f}"}, timeout=3600)
             finally:
                 if kind == "postgresql":
-                    _drop_pg()
+                    seeding.drop_database(PG_NAME)
     finally:
         controller.stop()
     if child.returncode != 0:
@@ -611,40 +596,6 @@ def _report(f: dict, sink: Sink, n: int) -> None:
         met = f["total_s"] <= TARGET_S
         print(f"target at {TARGET_AT:,} members: {f['total_s']:.1f} s "
               f"(≤ {TARGET_S:.0f} s: {'met' if met else 'MISSED'})")
-
-
-def _server_url() -> str:
-    from config import database_url
-
-    env = os.environ.get("DATABASE_URL", "")
-    return database_url(env if env.startswith(("postgres://", "postgresql")) else PG_SERVER)
-
-
-def _database(kind: str, folder: str) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{folder}/bench.db"
-    server = _server_url()
-    base, _, name = server.rpartition("/")
-    if name.split("?")[0] == PG_NAME:
-        sys.exit(f"DATABASE_URL names {PG_NAME}, the database this bench drops; "
-                 "point it at another database on the server")
-    _admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)', f'CREATE DATABASE "{PG_NAME}"')
-    return f"{base}/{PG_NAME}"
-
-
-def _drop_pg() -> None:
-    _admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-
-
-def _admin(*statements: str) -> None:
-    """Run statements on the server's own database (never dropped), in autocommit."""
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(_server_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        for statement in statements:
-            conn.execute(text(statement))
-    admin.dispose()
 
 
 if __name__ == "__main__":
