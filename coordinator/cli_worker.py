@@ -21,6 +21,18 @@ def _queue():
     return make_queue(url, timeout=30)
 
 
+def _moment(text: str) -> datetime:
+    """An aware moment from --now; jobs compare it with stored UTC times, so no guessing."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter("use ISO 8601 with a UTC offset, e.g. "
+                                 "2026-11-23T07:00:00+00:00", param_hint="--now") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter("give a UTC offset, e.g. +00:00", param_hint="--now")
+    return moment
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
@@ -62,13 +74,7 @@ def recompute_command(slug: str, now_text: str | None) -> None:
     if partnership is None:
         raise click.ClickException(f"no partnership with slug “{slug}”")
     if now_text is not None:
-        try:
-            parsed = datetime.fromisoformat(now_text)
-        except ValueError:
-            raise click.BadParameter("use ISO 8601 with a UTC offset, e.g. "
-                                     "2026-11-23T12:00:00+00:00", param_hint="--now") from None
-        if parsed.tzinfo is None:
-            raise click.BadParameter("give a UTC offset, e.g. +00:00", param_hint="--now")
+        _moment(now_text)  # refuse a bad --now before any work starts
     started = time.perf_counter()
     outcome = recompute_partnership(partnership.id, trigger="cli", force=True, now=now_text)
     seconds = time.perf_counter() - started
@@ -111,15 +117,7 @@ def send_digests_command(now_text: str | None, dry_run: bool) -> None:
     from .models import DigestDelivery, Membership, utcnow
     from .services.digest_planner import plan
 
-    now = utcnow()
-    if now_text is not None:
-        try:
-            now = datetime.fromisoformat(now_text)
-        except ValueError:
-            raise click.BadParameter("use ISO 8601 with a UTC offset, e.g. "
-                                     "2026-11-23T07:00:00+00:00", param_hint="--now") from None
-        if now.tzinfo is None:
-            raise click.BadParameter("give a UTC offset, e.g. +00:00", param_hint="--now")
+    now = utcnow() if now_text is None else _moment(now_text)
     planned = plan(now)
     stuck = 0 if dry_run else mark_stuck_unknown(now)
     counts: dict[str, Counter] = defaultdict(Counter)
