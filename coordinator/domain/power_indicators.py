@@ -26,6 +26,16 @@ from datetime import date, datetime
 
 from coordinator.domain.balance import Window, at_least, below, format_number, window_ending
 from coordinator.domain.power import SECTOR_LABELS, TIERS
+from coordinator.domain.power_shares import (  # noqa: F401  (re-exported for callers)
+    SECTOR,
+    TIER,
+    GroupShare,
+    Rate,
+    group_label,
+    group_rates,
+    group_shares,
+    reportable_groups,
+)
 from coordinator.domain.thresholds import Thresholds
 
 EXCLUSION = "power_exclusion"
@@ -34,96 +44,6 @@ EXEMPTION = "power_exemption"
 RESTRICTIVE = "power_restrictive"
 COST_BURDEN = "power_cost_burden"
 POWER_KINDS = (EXCLUSION, DECISION_VOICE, EXEMPTION, RESTRICTIVE, COST_BURDEN)
-
-SECTOR, TIER = "sector", "tier"
-
-
-def group_label(dimension: str, group: str) -> str:
-    if dimension == TIER:
-        return f"{group} tier"
-    return SECTOR_LABELS.get(group, group).lower() + " sector"
-
-
-@dataclass(frozen=True)
-class GroupShare:
-    """One group's part of a quantity against its part of the members."""
-
-    group: str
-    members: int
-    member_share: float
-    amount: float  # the group's count (voice events, hours, ...)
-    share: float  # the group's share of the total amount
-    reportable: bool  # members ≥ the minimum cell
-
-    @property
-    def ratio(self) -> float | None:
-        """share / member share (1 = proportional); None for an empty group."""
-        return self.share / self.member_share if self.member_share > 0 else None
-
-
-def reportable_groups(sizes: Mapping[str, int], min_cell: int) -> set[str]:
-    """Groups that may be shown on their own.
-
-    A group under the minimum cell is hidden. When exactly one is hidden, the next
-    smallest is hidden too: otherwise the hidden group's share is 100 % minus the others.
-    """
-    shown = {g for g, n in sizes.items() if n >= min_cell}
-    hidden = [g for g, n in sizes.items() if 0 < n < min_cell]
-    if len(hidden) == 1 and shown:
-        shown.discard(min(shown, key=lambda g: (sizes[g], g)))
-    return shown
-
-
-def group_shares(member_groups: Mapping[int, str], amounts: Mapping[int, float],
-                 min_cell: int, groups: Iterable[str] = ()) -> tuple[GroupShare, ...]:
-    """Per group: members, member share, amount and amount share; members without a group
-    are left out of both sides. `groups` lists groups to show even when empty."""
-    sizes = Counter(member_groups.values())
-    totals: Counter[str] = Counter()
-    for member, amount in amounts.items():
-        group = member_groups.get(member)
-        if group is not None:
-            totals[group] += amount
-    everyone, total = sum(sizes.values()), sum(totals.values())
-    names = sorted(set(sizes) | set(groups))
-    shown = reportable_groups(sizes, min_cell)
-    return tuple(GroupShare(
-        group=g, members=sizes[g], member_share=sizes[g] / everyone if everyone else 0.0,
-        amount=totals[g], share=totals[g] / total if total else 0.0,
-        reportable=g in shown) for g in names)
-
-
-@dataclass(frozen=True)
-class Rate:
-    """A per-group rate (overdue / due-dated, declined / decided)."""
-
-    group: str
-    members: int
-    hits: int
-    total: int
-    reportable: bool
-
-    @property
-    def rate(self) -> float | None:
-        return self.hits / self.total if self.total else None
-
-
-def group_rates(member_groups: Mapping[int, str], events: Iterable[tuple[int, bool]],
-                min_cell: int) -> dict[str, Rate]:
-    """Per group: how many of its members' events were hits (e.g. overdue, declined)."""
-    sizes = Counter(member_groups.values())
-    hits: Counter[str] = Counter()
-    totals: Counter[str] = Counter()
-    for member, hit in events:
-        group = member_groups.get(member)
-        if group is None:
-            continue
-        totals[group] += 1
-        hits[group] += bool(hit)
-    shown = reportable_groups(sizes, min_cell)
-    return {g: Rate(g, sizes[g], hits[g], totals[g], g in shown)
-            for g in sorted(set(sizes) | set(totals))}
-
 
 @dataclass(frozen=True)
 class PowerFinding:
@@ -196,9 +116,9 @@ def _exclusion_finding(dimension: str, row: GroupShare, total: int, window: Wind
         values={"dimension": dimension, "group": row.group, "members": row.members,
                 "member_share": row.member_share, "voice": row.amount, "voice_share": row.share,
                 "ratio": row.ratio, "voice_total": total},
-        thresholds={k: getattr(thresholds, k) for k in (
+        thresholds=thresholds.pick(
             "exclusion_min_member_share", "exclusion_max_ratio", "exclusion_min_events",
-            "power_min_cell", "power_window_days")},
+            "power_min_cell", "power_window_days"),
         pattern=pattern,
         advice=f"The indicator suggests the views of the {name} are missing from "
                f"deliberation. Ask its members before decisions close: invite them to the "
@@ -315,9 +235,9 @@ def assess_exemption(member_tiers: Mapping[int, str], tasks: Iterable[DueTask], 
                                         * low.rate) and high.rate >= 0.5 else "medium",
             window=window,
             values={"high": _rate_values(high), "low": _rate_values(low)},
-            thresholds={k: getattr(thresholds, k) for k in (
+            thresholds=thresholds.pick(
                 "exemption_rate_ratio", "exemption_min_rate", "exemption_min_tasks",
-                "power_min_cell", "power_window_days")},
+                "power_min_cell", "power_window_days"),
             pattern=pattern,
             advice="The indicator suggests the powerful partners are held to their "
                    "commitments less than others. Review the overdue tasks with their "
@@ -364,9 +284,9 @@ def assess_restrictive(member_tiers: Mapping[int, str], decisions: Iterable[Deci
             kind=RESTRICTIVE, severity="medium", window=window,
             values={"high": _rate_values(high), "low": _rate_values(low),
                     "approval_only": {g: _rate_values(r) for g, r in approval.items()}},
-            thresholds={k: getattr(thresholds, k) for k in (
+            thresholds=thresholds.pick(
                 "restrictive_rate_ratio", "restrictive_min_rate", "restrictive_min_requests",
-                "power_min_cell", "power_window_days")},
+                "power_min_cell", "power_window_days"),
             pattern=pattern,
             advice="The indicator suggests the ways of joining work hold back the less "
                    "powerful partners. Open more tasks to anyone with the knowledge, and give "
@@ -413,8 +333,8 @@ def assess_cost_burden(member_tiers: Mapping[int, str], hours: Iterable[Hours],
             values={"hours_ratio": low.ratio, "hours_share": low.share,
                     "member_share": low.member_share, "hours": low.amount,
                     "initiation_share": low_start.share, "members": low.members},
-            thresholds={k: getattr(thresholds, k) for k in (
-                "cost_min_ratio", "power_min_cell", "power_window_days")},
+            thresholds=thresholds.pick(
+                "cost_min_ratio", "power_min_cell", "power_window_days"),
             pattern=pattern,
             advice=f"Rebalance: low-tier organisations logged {low.share:.0%} of hours with "
                    f"{low.member_share:.0%} of members while starting few tasks. Ask the "
