@@ -1,6 +1,5 @@
 """Digest settings, previews, the outbox for admins, and one-click unsubscribe."""
 
-from datetime import datetime
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
@@ -12,7 +11,12 @@ from .extensions import csrf, db
 from .forms.digests import DigestSettingsForm
 from .models import DigestDelivery, Membership, utcnow
 from .services import digest_prefs
-from .services.digest_content import PERIOD, coordinator_digest, member_digest
+from .services.digest_content import (
+    coordinator_digest,
+    last_sent,
+    member_digest,
+    since_for,
+)
 from .tenancy import get_scoped_or_404, member_required, role_required
 from .tokens import read_token
 
@@ -65,19 +69,13 @@ def _preview(member: Membership):
     transient = DigestDelivery(membership_id=member.id, kind="member", frequency=frequency,
                                period_key=period_key(frequency, now, prefs.timezone),
                                due_at=now)
-    since = _last_sent(member, "member") or now - PERIOD[frequency]
+    since = since_for(now, frequency, last_sent(member.id, "member"))
     content = member_digest(member, since, now)
     alerts = None
     if member.has_role("coordinator"):
-        alerts = coordinator_digest(member, _last_sent(member, "coordinator") or since)
+        alerts = coordinator_digest(member, last_sent(member.id, "coordinator") or since)
     return render_template("digests/preview.html", member=member, digest=content,
                            alerts=alerts, delivery=transient, prefs=prefs, since=since)
-
-
-def _last_sent(member: Membership, kind: str) -> datetime | None:
-    return db.session.scalar(select(func.max(DigestDelivery.submitted_at)).where(
-        DigestDelivery.membership_id == member.id, DigestDelivery.kind == kind,
-        DigestDelivery.status == "sent"))
 
 
 @bp.get("/p/<slug>/admin/outbox")

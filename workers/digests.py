@@ -16,7 +16,7 @@ import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from coordinator import mail
 from coordinator.digest_mail import build_digest
@@ -25,6 +25,7 @@ from coordinator.models import DigestDelivery, Membership, utcnow
 from coordinator.services.digest_content import (
     Source,
     coordinator_digest,
+    last_sent,
     member_digest,
     since_for,
 )
@@ -213,14 +214,8 @@ def _back_to_pending(delivery_id: int, error: str) -> None:
 
 def digest_for(delivery: DigestDelivery, member: Membership, now: datetime,
                sources: dict | None = None):
-    # From when the last digest was put together, not when it was due: what happened in
-    # between was in it already.
-    last_sent = db.session.scalar(
-        select(func.max(DigestDelivery.submitted_at)).where(
-            DigestDelivery.membership_id == delivery.membership_id,
-            DigestDelivery.kind == delivery.kind, DigestDelivery.status == "sent",
-            DigestDelivery.due_at < delivery.due_at))
-    since = since_for(delivery.due_at, delivery.frequency, last_sent)
+    since = since_for(delivery.due_at, delivery.frequency,
+                      last_sent(delivery.membership_id, delivery.kind, delivery.due_at))
     if delivery.kind == "coordinator":
         return coordinator_digest(member, since)
     source = None

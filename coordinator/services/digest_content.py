@@ -7,31 +7,30 @@ sectors) once, so sending thousands of digests does not read them thousands of t
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..domain import digest as dg
+from ..domain.balance import PartnershipKnowledge
 from ..extensions import db
 from ..models import (
     Alert,
-    Cluster,
-    ClusterAssignment,
+    DigestDelivery,
     Event,
     JoinRequest,
     Membership,
-    Organisation,
     Participation,
     Tag,
     Task,
     User,
-    membership_tags,
     task_tags,
 )
 from .alerts import KIND_LABELS
+from .balance_data import load_knowledge
 from .digest_prefs import preference
-from .knowledge import latest_snapshot
 
 LIVE = ("open", "active")
 NEWS_KINDS = {"joined": "joined", "left": "left", "commented": "commented",
@@ -45,9 +44,7 @@ class Source:
     def __init__(self, partnership_id: int) -> None:
         self.partnership_id = partnership_id
         self._open: list[dg.OpenTask] | None = None
-        self._tags: dict[int, frozenset[str]] | None = None
-        self._clusters: dict[int, int] | None = None
-        self._sectors: dict[int, str] | None = None
+        self._loaded: tuple[PartnershipKnowledge, dict[int, frozenset[str]]] | None = None
         self._by_tag: dict[str, list[dg.OpenTask]] | None = None
 
     def tasks_with_any(self, tags: frozenset[str]) -> list[dg.OpenTask]:
@@ -61,33 +58,19 @@ class Source:
         found = {t.task_id: t for tag in tags for t in self._by_tag.get(tag, ())}
         return list(found.values())
 
+    def _knowledge(self) -> tuple[PartnershipKnowledge, dict[int, frozenset[str]]]:
+        if self._loaded is None:
+            self._loaded = load_knowledge(self.partnership_id)
+        return self._loaded
+
     def member_tags(self) -> dict[int, frozenset[str]]:
-        if self._tags is None:
-            tags: dict[int, set[str]] = defaultdict(set)
-            for member, name in db.session.execute(
-                    select(membership_tags.c.membership_id, Tag.name)
-                    .join(Tag, Tag.id == membership_tags.c.tag_id)
-                    .where(Tag.partnership_id == self.partnership_id)):
-                tags[member].add(name)
-            self._tags = {m: frozenset(t) for m, t in tags.items()}
-        return self._tags
+        return self._knowledge()[1]
 
-    def clusters(self) -> dict[int, int]:
-        if self._clusters is None:
-            snapshot = latest_snapshot(self.partnership_id)
-            self._clusters = {} if snapshot is None else dict(db.session.execute(
-                select(ClusterAssignment.membership_id, Cluster.stable_id)
-                .join(Cluster, Cluster.id == ClusterAssignment.cluster_id)
-                .where(ClusterAssignment.snapshot_id == snapshot.id)).all())
-        return self._clusters
+    def clusters(self) -> Mapping[int, int]:
+        return self._knowledge()[0].member_clusters
 
-    def sectors(self) -> dict[int, str]:
-        if self._sectors is None:
-            self._sectors = dict(db.session.execute(
-                select(Membership.id, Organisation.sector)
-                .join(Organisation, Organisation.id == Membership.organisation_id)
-                .where(Membership.partnership_id == self.partnership_id)).all())
-        return self._sectors
+    def sectors(self) -> Mapping[int, str]:
+        return self._knowledge()[0].member_sectors
 
     def open_tasks(self) -> list[dg.OpenTask]:
         """Open and active tasks that still have room, with who is on them."""
@@ -183,6 +166,18 @@ def coordinator_digest(member: Membership, since: datetime | None) -> dg.Coordin
     lines = [dg.AlertLine(a.id, KIND_LABELS.get(a.kind, a.kind), a.scope_label, a.severity,
                           a.opened_at, a.pattern) for a in rows]
     return dg.coordinator_digest(lines, since)
+
+
+def last_sent(member_id: int, kind: str, due_before: datetime | None = None
+              ) -> datetime | None:
+    """When the member's last digest of this kind was put together (not when it was due:
+    what happened in between was in it already)."""
+    query = select(func.max(DigestDelivery.submitted_at)).where(
+        DigestDelivery.membership_id == member_id, DigestDelivery.kind == kind,
+        DigestDelivery.status == "sent")
+    if due_before is not None:
+        query = query.where(DigestDelivery.due_at < due_before)
+    return db.session.scalar(query)
 
 
 def since_for(delivery_due_at: datetime, frequency: str, last_sent: datetime | None
