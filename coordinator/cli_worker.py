@@ -106,15 +106,9 @@ def send_digests_command(now_text: str | None, dry_run: bool) -> None:
     """Plan the digests that are due and send them here, now; print what happened per kind."""
     from collections import Counter, defaultdict
 
-    from workers.digests import (
-        TryAgainLater,
-        close_batch,
-        digest_for,
-        mark_stuck_unknown,
-        send,
-    )
+    from workers.digests import Page, close_batch, digest_for, mark_stuck_unknown, send_batch
 
-    from .models import DigestDelivery, Membership, utcnow
+    from .models import DigestDelivery, utcnow
     from .services.digest_planner import plan
 
     now = utcnow() if now_text is None else _moment(now_text)
@@ -126,13 +120,15 @@ def send_digests_command(now_text: str | None, dry_run: bool) -> None:
     for kind, n in planned.planned.items():
         counts[kind]["planned"] = n
     if dry_run:
-        rows = db.session.scalars(select(DigestDelivery).where(
-            DigestDelivery.status == "pending", DigestDelivery.due_at <= now)).all()
+        ids = list(db.session.scalars(select(DigestDelivery.id).where(
+            DigestDelivery.status == "pending", DigestDelivery.due_at <= now)
+            .order_by(DigestDelivery.id)))
         sources: dict = {}
-        for row in rows:
-            content = digest_for(row, db.session.get(Membership, row.membership_id), now,
-                                 sources)
-            counts[row.kind]["would skip" if content.empty else "would send"] += 1
+        for start in range(0, len(ids), Page.SIZE):
+            page = Page(ids[start:start + Page.SIZE], now, sources)
+            for row in page.deliveries.values():
+                content = digest_for(row, page, now)
+                counts[row.kind]["would skip" if content.empty else "would send"] += 1
         db.session.rollback()
     else:
         db.session.commit()
@@ -143,16 +139,14 @@ def send_digests_command(now_text: str | None, dry_run: bool) -> None:
             DigestDelivery.id.in_(ids))).all()) if ids else {}
         sources = {}
         try:
-            with click.progressbar(ids, label="Sending digests", file=None,
+            with click.progressbar(length=len(ids), label="Sending digests", file=None,
                                    show_pos=True) as bar:
-                for delivery_id in bar:
-                    try:
-                        outcome = send(delivery_id, now, sources).status
-                    except TryAgainLater:
-                        outcome = "failed, will retry"
-                    counts[kinds[delivery_id]][outcome] += 1
+                outcomes = send_batch(ids, now, sources, progress=bar.update)
         finally:
             close_batch(sources)
+        for delivery_id, outcome in outcomes.items():
+            status = "failed, will retry" if outcome.status == "pending" else outcome.status
+            counts[kinds[delivery_id]][status] += 1
     for kind in sorted(counts):
         parts = ", ".join(f"{what} {n}" for what, n in sorted(counts[kind].items()))
         click.echo(f"{kind}: {parts}")

@@ -9,6 +9,7 @@ is done, or at once from the command line, so a bare machine needs no Redis.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -101,30 +102,36 @@ def request_recompute(partnership_id: int, trigger: str = "change", *,
     return "scheduled"
 
 
-def enqueue_digest(delivery_id: int, attempts: int = 0) -> str:
-    """Queue the sending of one planned digest; its job id makes a second enqueue a no-op."""
+def enqueue_digests(rows: list[tuple[int, int]]) -> str:
+    """Queue the sending of planned digests, given as (row id, attempts so far). The job
+    id names exactly these rows at these attempts, so the same rows queued again by the
+    next planner tick, while the job still waits, coalesce into it."""
     from rq import Retry
 
-    from workers.digests import send_digest
+    from workers.digests import send_digests
 
+    ids = [delivery_id for delivery_id, _ in rows]
     queue = current_app.extensions.get("rq")
     if queue is None:
-        _run_in_process(send_digest, (delivery_id,), {}, defer=False)
+        _run_in_process(send_digests, (ids,), {}, defer=False)
         return "in-process"
     from redis.exceptions import RedisError
     from rq.exceptions import DuplicateJobError
 
-    # One job id per attempt: a row back in `pending` after RQ's retries gets a fresh job.
-    job = queue.create_job(send_digest, args=(delivery_id,),
-                           job_id=f"digest-{delivery_id}-a{attempts}",
-                           timeout=120, result_ttl=3600, failure_ttl=7 * 24 * 3600,
+    # A row back in `pending` after RQ's retries has a higher attempt count: a fresh job.
+    # A failed job keeps its id until failure_ttl: kept short, so rows a job failed on
+    # before claiming them (the database was down) are queued again within the hour.
+    fingerprint = hashlib.sha1(repr(sorted(rows)).encode()).hexdigest()[:12]
+    job = queue.create_job(send_digests, args=(ids,),
+                           job_id=f"digests-{ids[0]}-n{len(ids)}-{fingerprint}",
+                           timeout=JOB_TIMEOUT, result_ttl=3600, failure_ttl=3600,
                            retry=Retry(max=3, interval=DIGEST_RETRY_INTERVALS))
     try:
         queue.enqueue_job(job, unique=True)
     except DuplicateJobError:
         return "coalesced"
     except RedisError:
-        log.warning("Redis unavailable: digest %s waits for the next planner run", delivery_id)
+        log.warning("Redis unavailable: %d digest(s) wait for the next planner run", len(ids))
         return "deferred"
     return "scheduled"
 

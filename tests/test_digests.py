@@ -30,7 +30,7 @@ from coordinator.services import tasks as task_service
 from coordinator.services.digest_planner import plan
 from coordinator.tokens import make_token, read_token
 from tests.smtp import Recorder, free_port
-from workers.digests import TryAgainLater, plan_digests, send, send_digest
+from workers.digests import TryAgainLater, plan_digests, send, send_digests
 
 NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)  # Monday of ISO week 2026-W48
 DUE = datetime(2026, 11, 23, 7, tzinfo=UTC)  # the default weekly send moment (UTC, 07:00)
@@ -614,7 +614,8 @@ def test_planner_job_sends_in_process_without_redis(smtp, river):
     assert [to for _, to in smtp.envelopes] == [["ana@example.org"]]
     assert {r.status for r in _rows()} == {"sent", "skipped"}
     assert plan_digests("2026-11-23T08:15:00+00:00") == {}
-    assert send_digest(_row(river.ids.ana).id) == "sent"  # a duplicate job: nothing new
+    # A duplicate job: nothing new.
+    assert send_digests([_row(river.ids.ana).id]) == {"already handled": 1}
     assert len(smtp.messages) == 1
 
 

@@ -158,15 +158,15 @@ def _received(recorder: HoldingRecorder) -> Counter:
 
 
 def _jobs_by_delivery(queue) -> dict[int, str]:
-    """The queued send jobs: delivery id → job id (whatever the id's format)."""
+    """The queued send jobs: delivery id → the id of the job sending it."""
     from rq.job import Job
 
-    return {Job.fetch(job_id, connection=queue.connection).args[0]: job_id
-            for job_id in queue.get_job_ids()}
+    return {delivery_id: job_id for job_id in queue.get_job_ids()
+            for delivery_id in Job.fetch(job_id, connection=queue.connection).args[0]}
 
 
-def _all_jobs(connection) -> dict[str, int]:
-    """Every job Redis holds, queued or not: job id → delivery id."""
+def _all_jobs(connection) -> dict[str, list[int]]:
+    """Every job Redis holds, queued or not: job id → the delivery ids it sends."""
     from rq.job import Job
 
     ids = [key.decode().removeprefix("rq:job:") for key in connection.scan_iter("rq:job:*")]
@@ -189,7 +189,7 @@ def _hold_point(where: str, hooks: Path, recorder: HoldingRecorder):
     else:
         wait_until(recorder.entered.is_set, what="the SMTP server to hold DATA")
     rendered = sorted(hooks.glob("render-*"))
-    assert len(rendered) == 1, rendered  # the worker runs one job at a time
+    assert len(rendered) == 1, rendered  # the job renders one row at a time
     delivery_id = int(rendered[0].name.removeprefix("render-"))
     return delivery_id, int(rendered[0].read_text().split()[0])
 
@@ -289,14 +289,14 @@ def test_a_worker_killed_mid_send_loses_and_duplicates_nothing(
         # Redone from scratch by the retry, and sent once.
         assert (rows[held].status, rows[held].attempts) == ("sent", 2), rows[held].last_error
         assert received[held_email] == 1
-        assert job.return_value() == "sent"
+        assert job.return_value() == {"sent": MEMBERS}
     else:
         # The server may have the message: never again, and admins see it as unknown.
         assert (rows[held].status, rows[held].attempts) == ("unknown", 1)
         assert "not sent again" in rows[held].last_error
         assert rows[held].sent_at is None and rows[held].submitted_at is not None
         assert received[held_email] == (1 if where == "smtp-after-accept" else 0)
-        assert job.return_value() == "unknown"
+        assert job.return_value() == {"unknown": 1, "sent": MEMBERS - 1}
         # Only the first horse rendered it: the retry did not build a second message.
         assert len((hooks / f"render-{held}").read_text().split()) == 1
     message_ids = [message["Message-ID"] for message in recorder.messages]
@@ -386,8 +386,8 @@ def test_a_retry_and_a_requeue_of_one_row_on_two_workers_send_it_once(
             plan_digests((NOW + timedelta(minutes=15)).isoformat())
         held, _ = _hold_point("rendering", hooks, recorder)
         assert held == refused.id and _rows()[held].status == "rendering"
-        (requeued,) = [job_id for job_id, delivery in _all_jobs(connection).items()
-                       if delivery == held and job_id != retry]
+        (requeued,) = [job_id for job_id, deliveries in _all_jobs(connection).items()
+                       if held in deliveries and job_id != retry]
         # RQ's retry falls due while the first worker renders the requeued job.
         workers.append(WorkerProcess(_schema, redis_url, tmp_path / "second", **env))
         scheduled.schedule(Job.fetch(retry, connection=connection), datetime.now(UTC))
@@ -402,3 +402,32 @@ def test_a_retry_and_a_requeue_of_one_row_on_two_workers_send_it_once(
     received = _received(recorder)
     assert set(received) == set(members.values())
     assert received[members[refused.membership_id]] == 1, received  # fails: 2
+
+
+def test_the_planner_queues_batches_of_one_partnership_and_a_tick_later_nothing_new(
+        queued_app, members, make, monkeypatch):
+    from rq.job import Job
+
+    import workers.digests as digests
+
+    other = make.partnership(slug="estuary")
+    for n in range(2):
+        make.member(other, email=f"e{n}@example.org", name=f"Estuary {n}")
+    make.commit()
+    monkeypatch.setattr(digests, "JOB_ROWS", 2)
+    queue = queued_app.extensions["rq"]
+
+    with queued_app.app_context():
+        assert digests.plan_digests(NOW.isoformat()) == {"member": MEMBERS + 2}
+    batches = [Job.fetch(job_id, connection=queue.connection).args[0]
+               for job_id in queue.get_job_ids()]
+    partnership_of = {row.id: row.partnership_id for row in _rows().values()}
+    assert sorted(i for batch in batches for i in batch) == sorted(partnership_of)
+    assert all(len(batch) <= 2 for batch in batches)
+    assert all(len({partnership_of[i] for i in batch}) == 1 for batch in batches)
+    assert len(batches) == 3 + 1  # five rows of delta in 2 + 2 + 1, two of estuary in one
+
+    # The next tick, before any worker ran: the same rows at the same attempts coalesce.
+    with queued_app.app_context():
+        assert digests.plan_digests((NOW + timedelta(minutes=15)).isoformat()) == {}
+    assert len(queue.get_job_ids()) == len(batches)

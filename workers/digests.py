@@ -1,42 +1,62 @@
-"""Digest jobs: plan what is due, and send one planned digest at most once
+"""Digest jobs: plan what is due, and send each planned digest at most once
 (reliability.md §4.2). Jobs commit; the services they call only flush.
+
+A send job takes a batch of one partnership's rows: the partnership's open tasks and
+knowledge map are read once per batch, the rows' members and activity a page at a time,
+and one SMTP connection carries the batch. Each row still goes through its own states:
 
 pending → rendering: claimed by a conditional UPDATE, safe to redo after a crash.
 rendering → skipped: nothing worth saying, or the member left the list.
 rendering → submitting: committed *before* talking to the SMTP server.
 submitting → sent: the server accepted it.
-A 4xx reply or a refused connection puts the row back to pending (RQ retries the job);
-a 5xx refusal marks it failed. A row found in `submitting` by a retry means a crash after
+A 4xx reply puts the row back to pending; a refused connection leaves the rest of the batch
+pending too (RQ retries the job; rows already handled are passed over by their claim); a 5xx
+refusal marks it failed. A row found in `submitting` by a retry means a crash after
 the server may have taken the message: it becomes `unknown` and is never sent again.
 """
 
 from __future__ import annotations
 
 import smtplib
+import time
+from collections import Counter
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import groupby
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from coordinator import mail
 from coordinator.digest_mail import build_digest
 from coordinator.extensions import db
-from coordinator.models import DigestDelivery, Membership, utcnow
+from coordinator.models import DigestDelivery, DigestPreference, Membership, utcnow
 from coordinator.services.digest_content import (
+    Activity,
     Source,
     coordinator_digest,
-    last_sent,
+    last_sent_before,
     member_digest,
     since_for,
 )
 from coordinator.services.digest_planner import plan
-from coordinator.services.digest_prefs import preference
+from coordinator.services.digest_prefs import defaults
 
 from .context import job_context
 
 
 class TryAgainLater(Exception):
-    """The SMTP server said "not now": the row is pending again; RQ retries the job."""
+    """The SMTP server said "not now", or could not be reached (`unreachable`): the row is
+    pending again; RQ retries the job."""
+
+    def __init__(self, reason: str, unreachable: bool = False) -> None:
+        super().__init__(reason)
+        self.unreachable = unreachable
+
+
+ALREADY = "already handled"
 
 
 @dataclass(frozen=True)
@@ -47,13 +67,16 @@ class Outcome:
 
 def _set(delivery_id: int, **values) -> None:
     db.session.execute(update(DigestDelivery).where(DigestDelivery.id == delivery_id)
-                       .values(**values))
+                       .values(**values).execution_options(synchronize_session=False))
     db.session.commit()
 
 
+JOB_ROWS = 500
+
+
 def plan_digests(now: str | None = None) -> dict:
-    """Every 15 minutes: insert what is due, and queue a send job per new row."""
-    from coordinator.queue import enqueue_digest
+    """Every 15 minutes: insert what is due, and queue send jobs for every pending row."""
+    from coordinator.queue import enqueue_digests
 
     with job_context():
         moment = datetime.fromisoformat(now) if now else utcnow()
@@ -62,11 +85,15 @@ def plan_digests(now: str | None = None) -> dict:
         db.session.commit()
         # Rows still pending from earlier ticks (the queue was down, or a server kept
         # saying "not now" past RQ's retries) go out again; the claim keeps it to once.
-        for delivery_id, attempts in db.session.execute(
-                select(DigestDelivery.id, DigestDelivery.attempts)
-                .where(DigestDelivery.status == "pending", DigestDelivery.due_at <= moment)
-                .order_by(DigestDelivery.id)):
-            enqueue_digest(delivery_id, attempts)
+        # A job per partnership and JOB_ROWS rows reads the partnership once per job.
+        pending = db.session.execute(
+            select(DigestDelivery.partnership_id, DigestDelivery.id, DigestDelivery.attempts)
+            .where(DigestDelivery.status == "pending", DigestDelivery.due_at <= moment)
+            .order_by(DigestDelivery.partnership_id, DigestDelivery.id)).all()
+        for _, rows in groupby(pending, key=lambda row: row.partnership_id):
+            rows = [(row.id, row.attempts) for row in rows]
+            for start in range(0, len(rows), JOB_ROWS):
+                enqueue_digests(rows[start:start + JOB_ROWS])
         return {**planned.planned, **({"marked unknown": stuck} if stuck else {})}
 
 
@@ -83,15 +110,114 @@ def mark_stuck_unknown(now: datetime) -> int:
                                              "SMTP server; not sent again")).rowcount
 
 
-def send_digest(delivery_id: int) -> str:
-    """The RQ job: raises TryAgainLater (so RQ retries) when the server says "not now"."""
+def send_digests(delivery_ids: list[int]) -> dict[str, int]:
+    """The RQ job: a batch of rows over one SMTP connection, one read of the partnership.
+
+    Raises TryAgainLater (so RQ retries the job) when any row went back to pending; on the
+    retry the rows already handled are passed over by their claim.
+    """
     with job_context():
-        return send(delivery_id).status
+        sources: dict = {}
+        try:
+            outcomes = send_batch(delivery_ids, sources=sources)
+        finally:
+            close_batch(sources)
+        later = [o.detail for o in outcomes.values() if o.status == "pending"]
+        if later:
+            raise TryAgainLater(f"{len(later)} digest(s) to try again: {later[0]}")
+        return dict(Counter(o.detail if o.detail == ALREADY else o.status
+                            for o in outcomes.values()))
+
+
+def send_batch(delivery_ids: list[int], now: datetime | None = None,
+               sources: dict | None = None,
+               progress: Callable[[int], None] | None = None) -> dict[int, Outcome]:
+    """Send rows in order, reading what they need a page at a time. A row the server
+    answered "not now" is `pending` again and the batch goes on; when the server cannot be
+    reached at all the batch stops there and the rest stay `pending`, untouched."""
+    now = now or utcnow()
+    sources = {} if sources is None else sources
+    outcomes: dict[int, Outcome] = {}
+    with _kept_across_commits():
+        for start in range(0, len(delivery_ids), Page.SIZE):
+            ids = delivery_ids[start:start + Page.SIZE]
+            page = Page(ids, now, sources)
+            for delivery_id in ids:
+                try:
+                    outcomes[delivery_id] = _send_one(delivery_id, now, sources, page)
+                except TryAgainLater as later:
+                    outcomes[delivery_id] = Outcome("pending", str(later))
+                    if later.unreachable:
+                        rest = delivery_ids[delivery_ids.index(delivery_id) + 1:]
+                        outcomes.update((i, Outcome("pending", "not tried: " + str(later)))
+                                        for i in rest)
+                        return outcomes
+                if progress:
+                    progress(1)
+    return outcomes
 
 
 def send(delivery_id: int, now: datetime | None = None, sources: dict | None = None) -> Outcome:
-    """Commits as it goes: each state is on disk before the next step starts."""
+    """One row; raises TryAgainLater when the server says "not now" or cannot be reached."""
     now = now or utcnow()
+    with _kept_across_commits():
+        return _send_one(delivery_id, now, sources, Page([delivery_id], now, sources))
+
+
+@contextmanager
+def _kept_across_commits():
+    """Every row commits up to three times; expiring the page's members, users and
+    preferences at each commit would reload them one by one. Row states are never read
+    from these objects: the claim's RETURNING and fresh queries give them."""
+    session = db.session()
+    kept, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = kept
+        session.expire_all()  # as the last commit would have: nobody reads a stale state
+
+
+class Page:
+    """What a page of rows needs, read in a few queries: the rows, their members (with
+    user and partnership), preferences, last digests and the members' task activity."""
+
+    SIZE = 200
+
+    def __init__(self, delivery_ids: list[int], now: datetime, sources: dict | None) -> None:
+        self.deliveries = {d.id: d for d in db.session.scalars(
+            select(DigestDelivery).where(DigestDelivery.id.in_(delivery_ids)))}
+        member_ids = {d.membership_id for d in self.deliveries.values()}
+        self.members = {m.id: m for m in db.session.scalars(
+            select(Membership).options(joinedload(Membership.user),
+                                       joinedload(Membership.partnership))
+            .where(Membership.id.in_(member_ids)))}
+        saved = {p.membership_id: p for p in db.session.scalars(
+            select(DigestPreference).where(DigestPreference.membership_id.in_(member_ids)))}
+        self.prefs = {m: saved.get(m) or defaults(m) for m in self.members}
+        last = last_sent_before(list(self.deliveries))
+        self.since = {d.id: since_for(d.due_at, d.frequency, last.get(d.id))
+                      for d in self.deliveries.values()}
+        readers = [d for d in self.deliveries.values() if d.kind == "member"]
+        self.activity = Activity({d.membership_id for d in readers},
+                                 min((self.since[d.id] for d in readers), default=None), now)
+        self.sources = sources
+
+    def content(self, delivery: DigestDelivery, now: datetime):
+        member = self.members[delivery.membership_id]
+        since = self.since[delivery.id]
+        if delivery.kind == "coordinator":
+            return coordinator_digest(member, since)
+        source = None
+        if self.sources is not None:
+            source = self.sources.setdefault(member.partnership_id,
+                                             Source(member.partnership_id))
+        return member_digest(member, since, now, source, self.activity,
+                             self.prefs[member.id])
+
+
+def _send_one(delivery_id: int, now: datetime, sources: dict | None, page: Page) -> Outcome:
+    """Commits as it goes: each state is on disk before the next step starts."""
     # The attempt number this claim wrote is its fencing token: a second sender claiming the
     # row (a retry racing a re-queue, or the CLI) takes a higher number, and only the
     # holder of the latest number may move the row on to `submitting`.
@@ -100,36 +226,39 @@ def send(delivery_id: int, now: datetime | None = None, sources: dict | None = N
         .where(DigestDelivery.id == delivery_id,
                DigestDelivery.status.in_(("pending", "rendering")))
         .values(status="rendering", attempts=DigestDelivery.attempts + 1)
-        .returning(DigestDelivery.attempts)).scalar()
+        .returning(DigestDelivery.attempts)
+        .execution_options(synchronize_session=False)).scalar()
     db.session.commit()
-    delivery = db.session.get(DigestDelivery, delivery_id)
-    if delivery is None:
-        return Outcome("gone")
     if mine is None:
-        if delivery.status == "submitting":
+        status = db.session.scalar(select(DigestDelivery.status)
+                                   .where(DigestDelivery.id == delivery_id))
+        if status is None:
+            return Outcome("gone")
+        if status == "submitting":
             _set(delivery_id, status="unknown",
                  last_error="interrupted after handing the message to the SMTP server; "
                             "not sent again, to never send twice")
             return Outcome("unknown")
-        return Outcome(delivery.status, "already handled")
-    member = db.session.get(Membership, delivery.membership_id)
-    prefs = preference(member)
+        return Outcome(status, ALREADY)
+    delivery = page.deliveries[delivery_id]
+    prefs = page.prefs[delivery.membership_id]
     if (delivery.kind == "member" and prefs.frequency == "off") or (
             delivery.kind == "coordinator" and not prefs.alerts):
         _set(delivery_id, status="skipped", last_error="unsubscribed")
         return Outcome("skipped", "unsubscribed")
-    content = digest_for(delivery, member, now, sources)
+    content = digest_for(delivery, page, now)
     if content.empty:
         _set(delivery_id, status="skipped", last_error="nothing worth saying")
         return Outcome("skipped", "nothing worth saying")
-    message = build_digest(delivery, member, content)
+    message = build_digest(delivery, page.members[delivery.membership_id], content)
     summary = _summary(content)
     still_mine = db.session.execute(
         update(DigestDelivery)
         .where(DigestDelivery.id == delivery_id, DigestDelivery.status == "rendering",
                DigestDelivery.attempts == mine)
         .values(status="submitting", submitted_at=now, summary=summary,
-                message_id=message["Message-ID"])).rowcount
+                message_id=message["Message-ID"])
+        .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
     if not still_mine:
         return Outcome("taken over", "another sender claimed this digest")
@@ -142,7 +271,7 @@ def send(delivery_id: int, now: datetime | None = None, sources: dict | None = N
     except (OSError, smtplib.SMTPException) as down:
         # Nothing was handed over yet (refused, unresolvable, TLS or login trouble).
         _back_to_pending(delivery_id, f"{type(down).__name__}: {down}")
-        raise TryAgainLater(str(down)) from None
+        raise TryAgainLater(str(down), unreachable=True) from None
     try:
         smtp.send_message(message)
     except smtplib.SMTPRecipientsRefused as refused:
@@ -167,21 +296,26 @@ def send(delivery_id: int, now: datetime | None = None, sources: dict | None = N
         if sources is None:
             _drop_connection(sources, smtp)
     _set(delivery_id, status="sent", sent_at=utcnow())
+    if sources is not None:
+        sources[SMTP_USED_KEY] = time.monotonic()
     return Outcome("sent")
 
 
-# In a batch (`sources` given: the CLI, the benchmark) one SMTP connection carries every
-# message; a single job opens its own and closes it.
-SMTP_KEY = "smtp"
+# In a batch (`sources` given: the job, the CLI, the benchmark) one SMTP connection carries
+# every message; a single send opens its own and closes it.
+SMTP_KEY, SMTP_USED_KEY = "smtp", "smtp used"
+# A connection the server closed while idle would fail the next send after some of it
+# was said, making that digest "unknown" instead of "not sent": after this long idle, a
+# NOOP finds out first. Servers wait at least 5 minutes (RFC 5321 §4.5.3.2.7).
+CHECK_AFTER_IDLE_S = 30.0
 
 
 def _connection(sources: dict | None) -> smtplib.SMTP:
     cached = sources.get(SMTP_KEY) if sources is not None else None
     if cached is not None:
+        idle = time.monotonic() - sources.get(SMTP_USED_KEY, float("-inf"))
         try:
-            # A connection the server closed while idle would fail the send after some of
-            # it was said; finding out first keeps that case "not sent" instead of unknown.
-            if cached.noop()[0] == 250:
+            if idle < CHECK_AFTER_IDLE_S or cached.noop()[0] == 250:
                 return cached
         except (OSError, smtplib.SMTPException):
             pass
@@ -212,16 +346,8 @@ def _back_to_pending(delivery_id: int, error: str) -> None:
     _set(delivery_id, status="pending", submitted_at=None, last_error=error[:500])
 
 
-def digest_for(delivery: DigestDelivery, member: Membership, now: datetime,
-               sources: dict | None = None):
-    since = since_for(delivery.due_at, delivery.frequency,
-                      last_sent(delivery.membership_id, delivery.kind, delivery.due_at))
-    if delivery.kind == "coordinator":
-        return coordinator_digest(member, since)
-    source = None
-    if sources is not None:
-        source = sources.setdefault(member.partnership_id, Source(member.partnership_id))
-    return member_digest(member, since, now, source)
+def digest_for(delivery: DigestDelivery, page: Page, now: datetime):
+    return page.content(delivery, now)
 
 
 def _summary(content) -> dict:

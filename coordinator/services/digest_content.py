@@ -7,11 +7,12 @@ sectors) once, so sending thousands of digests does not read them thousands of t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import aliased
 
 from ..domain import digest as dg
 from ..domain.balance import PartnershipKnowledge
@@ -19,6 +20,7 @@ from ..extensions import db
 from ..models import (
     Alert,
     DigestDelivery,
+    DigestPreference,
     Event,
     JoinRequest,
     Membership,
@@ -104,60 +106,98 @@ class Source:
         return self._open
 
 
+class Activity:
+    """What happened on the tasks of a set of members, read in a few set-wise queries so a
+    batch of digests costs a handful of queries per page instead of several per member:
+    their tasks, the news on them since `since`, requests waiting for them, due dates."""
+
+    def __init__(self, member_ids: Iterable[int], since: datetime | None,
+                 now: datetime) -> None:
+        members = sorted(set(member_ids))
+        self.tasks_of: dict[int, list[int]] = defaultdict(list)
+        self.events: dict[int, list[Row]] = defaultdict(list)
+        self.waiting: dict[int, list[tuple[int, str, str, datetime]]] = defaultdict(list)
+        self.titles: dict[int, str] = {}
+        self.due: dict[int, date] = {}
+        self.names: dict[int, str] = {}
+        if not members:
+            return
+        for member, task_id in db.session.execute(
+                select(Participation.membership_id, Participation.task_id)
+                .where(Participation.membership_id.in_(members))):
+            self.tasks_of[member].append(task_id)
+        task_ids = sorted({t for tasks in self.tasks_of.values() for t in tasks})
+        for chunk in _chunks(task_ids):
+            for task_id, title, status, due_on in db.session.execute(
+                    select(Task.id, Task.title, Task.status, Task.due_on)
+                    .where(Task.id.in_(chunk))):
+                self.titles[task_id] = title
+                if status in LIVE and due_on is not None:
+                    self.due[task_id] = due_on
+            query = (select(Event.task_id, Event.kind, Event.actor_id, Event.subject_id,
+                            Event.occurred_at)
+                     .where(Event.task_id.in_(chunk), Event.kind.in_(NEWS_KINDS),
+                            Event.occurred_at <= now))
+            if since is not None:
+                query = query.where(Event.occurred_at > since)
+            for event in db.session.execute(query):
+                self.events[event.task_id].append(event)
+        for task_id, title, initiator, name, at in db.session.execute(
+                select(JoinRequest.task_id, Task.title, Task.initiator_id, User.name,
+                       JoinRequest.created_at)
+                .join(Task, Task.id == JoinRequest.task_id)
+                .join(Membership, Membership.id == JoinRequest.membership_id)
+                .join(User, User.id == Membership.user_id)
+                .where(Task.initiator_id.in_(members), JoinRequest.status == "pending",
+                       JoinRequest.created_at <= now)):
+            self.waiting[initiator].append((task_id, title, name, at))
+        people = sorted({e.actor_id or e.subject_id for events in self.events.values()
+                         for e in events} - {None})
+        for chunk in _chunks(people):
+            self.names.update(db.session.execute(
+                select(Membership.id, User.name).join(User, User.id == Membership.user_id)
+                .where(Membership.id.in_(chunk))).all())
+
+    def news(self, member_id: int) -> list[dg.NewsItem]:
+        """News for one member, from the earliest `since` of the set: `dg.group_news` keeps
+        what is newer than the member's own last digest."""
+        items = []
+        for task_id in self.tasks_of.get(member_id, ()):
+            for e in self.events.get(task_id, ()):
+                who = e.actor_id or e.subject_id
+                if who != member_id:
+                    items.append(dg.NewsItem(task_id, self.titles[task_id],
+                                             NEWS_KINDS[e.kind], self.names.get(who, ""),
+                                             e.occurred_at))
+        items += [dg.NewsItem(task_id, title, "request", name, at)
+                  for task_id, title, name, at in self.waiting.get(member_id, ())]
+        return items
+
+    def due_tasks(self, member_id: int) -> list[dg.DueTask]:
+        return [dg.DueTask(t, self.titles[t], self.due[t])
+                for t in self.tasks_of.get(member_id, ()) if t in self.due]
+
+
+def _chunks(ids: list[int], size: int = 5000) -> Iterator[list[int]]:
+    """Keeps IN lists under SQLite's bound-parameter limit."""
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
 def member_digest(member: Membership, since: datetime | None, now: datetime,
-                  source: Source | None = None) -> dg.MemberDigest:
+                  source: Source | None = None, activity: Activity | None = None,
+                  prefs: DigestPreference | None = None) -> dg.MemberDigest:
+    """`source`, `activity` and `prefs` come preloaded in a batch; else they are read."""
     source = source or Source(member.partnership_id)
-    prefs = preference(member)
+    activity = activity or Activity([member.id], since, now)
+    prefs = prefs or preference(member)
     reader = dg.Reader(member.id, source.member_tags().get(member.id, frozenset()),
                        source.clusters().get(member.id), source.sectors().get(member.id),
                        prefs.fit_tasks, prefs.bridge_tasks, prefs.task_news, prefs.due_dates)
-    mine = [task_id for (task_id,) in db.session.execute(
-        select(Participation.task_id).where(Participation.membership_id == member.id))]
     today = now.astimezone(ZoneInfo(prefs.timezone)).date()  # due dates are local days
     return dg.member_digest(reader, source.tasks_with_any(reader.tags),
-                            _news(member, mine, since, now),
-                            _due(mine), since, now, today=today)
-
-
-def _news(member: Membership, task_ids: list[int], since: datetime | None,
-          now: datetime) -> list[dg.NewsItem]:
-    if not task_ids:
-        return []
-    titles = dict(db.session.execute(
-        select(Task.id, Task.title).where(Task.id.in_(task_ids))).all())
-    names = {}
-    query = (select(Event.task_id, Event.kind, Event.actor_id, Event.subject_id,
-                    Event.occurred_at)
-             .where(Event.task_id.in_(task_ids), Event.kind.in_(NEWS_KINDS),
-                    Event.occurred_at <= now))
-    if since is not None:
-        query = query.where(Event.occurred_at > since)
-    events = db.session.execute(query).all()
-    people = {e.actor_id or e.subject_id for e in events} - {None}
-    if people:
-        names = dict(db.session.execute(select(Membership.id, User.name)
-                                        .join(User, User.id == Membership.user_id)
-                                        .where(Membership.id.in_(people))).all())
-    items = [dg.NewsItem(e.task_id, titles[e.task_id], NEWS_KINDS[e.kind],
-                         names.get(e.actor_id or e.subject_id, ""), e.occurred_at)
-             for e in events if (e.actor_id or e.subject_id) != member.id]
-    waiting = db.session.execute(
-        select(JoinRequest.task_id, User.name, JoinRequest.created_at)
-        .join(Task, Task.id == JoinRequest.task_id)
-        .join(Membership, Membership.id == JoinRequest.membership_id)
-        .join(User, User.id == Membership.user_id)
-        .where(Task.initiator_id == member.id, JoinRequest.status == "pending",
-               JoinRequest.created_at <= now)).all()
-    items += [dg.NewsItem(t, titles.get(t, ""), "request", name, at) for t, name, at in waiting]
-    return items
-
-
-def _due(task_ids: list[int]) -> list[dg.DueTask]:
-    if not task_ids:
-        return []
-    return [dg.DueTask(i, title, due) for i, title, due in db.session.execute(
-        select(Task.id, Task.title, Task.due_on).where(
-            Task.id.in_(task_ids), Task.status.in_(LIVE), Task.due_on.is_not(None)))]
+                            activity.news(member.id), activity.due_tasks(member.id),
+                            since, now, today=today)
 
 
 def coordinator_digest(member: Membership, since: datetime | None) -> dg.CoordinatorDigest:
@@ -178,6 +218,22 @@ def last_sent(member_id: int, kind: str, due_before: datetime | None = None
     if due_before is not None:
         query = query.where(DigestDelivery.due_at < due_before)
     return db.session.scalar(query)
+
+
+def last_sent_before(delivery_ids: list[int]) -> dict[int, datetime | None]:
+    """`last_sent` for many planned rows in one query: each row's member and kind, before
+    the row's own due time."""
+    earlier = aliased(DigestDelivery)
+    latest = (select(func.max(earlier.submitted_at))
+              .where(earlier.membership_id == DigestDelivery.membership_id,
+                     earlier.kind == DigestDelivery.kind, earlier.status == "sent",
+                     earlier.due_at < DigestDelivery.due_at)
+              .correlate(DigestDelivery).scalar_subquery())
+    found: dict[int, datetime | None] = {}
+    for chunk in _chunks(delivery_ids):
+        found.update(db.session.execute(select(DigestDelivery.id, latest)
+                                        .where(DigestDelivery.id.in_(chunk))).all())
+    return found
 
 
 def since_for(delivery_due_at: datetime, frequency: str, last_sent: datetime | None

@@ -15,9 +15,12 @@ TOGGLES = ("fit_tasks", "bridge_tasks", "task_news", "due_dates", "alerts")
 def preference(member: Membership) -> DigestPreference:
     """The member's row, or an unsaved one holding the defaults."""
     found = db.session.get(DigestPreference, member.id)
-    if found is not None:
-        return found
-    return DigestPreference(membership_id=member.id, frequency="weekly", timezone="UTC",
+    return found if found is not None else defaults(member.id)
+
+
+def defaults(member_id: int) -> DigestPreference:
+    """An unsaved row with what a member who never changed anything gets."""
+    return DigestPreference(membership_id=member_id, frequency="weekly", timezone="UTC",
                             send_hour=7, fit_tasks=True, bridge_tasks=True, task_news=True,
                             due_dates=True, alerts=True)
 

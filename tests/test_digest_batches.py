@@ -1,0 +1,190 @@
+"""Digests sent in batches (issue 6, at scale): what the planner's jobs and
+`flask send-digests` do. A batch reads its rows' members and activity a page at a time,
+keeps one SMTP connection, and must still give each member exactly their own digest.
+
+Clocks are fixed (NOW: Monday 2026-11-23 08:00 UTC, an hour after the default weekly
+digest fell due); mail goes to a real SMTP server in this process (aiosmtpd).
+"""
+
+from __future__ import annotations
+
+import socket
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+import workers.digests as digests
+from coordinator.extensions import db
+from coordinator.models import DigestDelivery
+from coordinator.services import activity, joining
+from coordinator.services import tasks as task_service
+from coordinator.services.digest_planner import plan
+from tests.smtp import Recorder, free_port
+
+NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)
+LAST_WEEK = datetime(2026, 11, 16, 7, tzinfo=UTC)
+
+
+class CountingRecorder(Recorder):
+    """Counts the connections (one EHLO each) and NOOPs it is sent."""
+
+    def __init__(self):
+        super().__init__()
+        self.greetings = 0
+        self.noops = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.greetings += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_NOOP(self, server, session, envelope, arg):
+        self.noops += 1
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(app):
+    recorder = CountingRecorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    yield recorder
+    controller.stop()
+
+
+def _task(initiator, title, at):
+    return task_service.create_task(initiator, task_service.TaskInput(
+        title=title, description="", tags=["hydrology"], capacity=6, due_on=None,
+        effort_hours=None, join_policy="open", working_group_id=None), now=at)
+
+
+@pytest.fixture
+def team(make):
+    """Four people on one task; everyone's digest has news to tell."""
+    partnership = make.partnership(slug="delta", name="Delta Partnership")
+    people = [make.member(partnership, email=f"d{n}@example.org", name=f"Delta {n}",
+                          tags=("hydrology",)) for n in range(4)]
+    task = _task(people[0], "Survey the delta", LAST_WEEK - timedelta(days=3))
+    for person in people[1:]:
+        joining.join_task(task, person, "Hydrologist", now=LAST_WEEK + timedelta(hours=1))
+    make.commit()
+    return partnership, people, task
+
+
+def _rows() -> dict[int, DigestDelivery]:
+    db.session.expire_all()
+    return {row.membership_id: row for row in db.session.scalars(
+        select(DigestDelivery).where(DigestDelivery.period_key == "2026-W48"))}
+
+
+def _planned() -> list[int]:
+    ids = plan(NOW).ids
+    db.session.commit()
+    return ids
+
+
+def _send_all(ids: list[int]) -> dict[int, digests.Outcome]:
+    """As the job does: one batch, then goodbye to the SMTP server."""
+    sources: dict = {}
+    try:
+        return digests.send_batch(ids, NOW, sources)
+    finally:
+        digests.close_batch(sources)
+
+
+def _text_to(recorder, address: str) -> str:
+    (message,) = [m for m in recorder.messages if m["To"].addresses[0].addr_spec == address]
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_one_page_tells_each_member_the_news_since_their_own_last_digest(smtp, team):
+    partnership, people, task = team
+    first, second = people[1], people[2]
+    # Wednesday: `first` got last week's digest put together then; `second` never got one.
+    db.session.add(DigestDelivery(
+        partnership_id=partnership.id, membership_id=first.id, kind="member",
+        frequency="weekly", period_key="2026-W47", due_at=LAST_WEEK,
+        status="sent", submitted_at=LAST_WEEK + timedelta(days=2), attempts=1))
+    activity.add_comment(task, people[3], "Tuesday note", now=LAST_WEEK + timedelta(days=1))
+    activity.add_comment(task, people[3], "Friday note", now=LAST_WEEK + timedelta(days=4))
+    db.session.commit()
+
+    outcomes = _send_all(_planned())
+
+    assert [o.status for o in outcomes.values()] == ["sent"] * 4
+    first_news = _text_to(smtp, first.user.email)
+    second_news = _text_to(smtp, second.user.email)
+    assert first_news.count("Delta 3 commented") == 1  # Friday only: Tuesday was told
+    assert second_news.count("Delta 3 commented") == 2  # a first digest: the whole week
+    assert "Delta 3 commented" not in _text_to(smtp, people[3].user.email)  # their own
+
+
+def test_pages_smaller_than_the_batch_give_the_same_digests(smtp, team, monkeypatch):
+    _, people, task = team
+    activity.add_comment(task, people[0], "Plan ready", now=NOW - timedelta(hours=3))
+    db.session.commit()
+    monkeypatch.setattr(digests.Page, "SIZE", 1)
+
+    outcomes = _send_all(_planned())
+
+    assert [o.status for o in outcomes.values()] == ["sent"] * 4
+    for person in people[1:]:
+        assert "Delta 0 commented" in _text_to(smtp, person.user.email)
+
+
+def test_a_batch_uses_one_connection_and_no_noop_while_it_is_busy(smtp, team):
+    sources: dict = {}
+    outcomes = digests.send_batch(_planned(), NOW, sources)
+    digests.close_batch(sources)
+    assert [o.status for o in outcomes.values()] == ["sent"] * 4
+    assert (smtp.greetings, smtp.noops, len(smtp.messages)) == (1, 0, 4)
+
+
+def test_an_idle_connection_that_died_is_replaced_before_sending(smtp, team, monkeypatch):
+    first, *rest = _planned()
+    sources: dict = {}
+    assert digests.send(first, NOW, sources).status == "sent"
+    # The line goes dead while idle, as when the server hangs up after its timeout.
+    sources[digests.SMTP_KEY].sock.shutdown(socket.SHUT_RDWR)
+    monkeypatch.setattr(digests, "CHECK_AFTER_IDLE_S", 0.0)  # "idle long enough" now
+
+    outcomes = digests.send_batch(rest, NOW, sources)
+    digests.close_batch(sources)
+
+    # Found out by the NOOP, not by a failed send: nothing is left "unknown".
+    assert [o.status for o in outcomes.values()] == ["sent"] * 3
+    assert smtp.greetings == 2 and len(smtp.messages) == 4
+    assert {row.status for row in _rows().values()} == {"sent"}
+
+
+def test_a_refused_connection_stops_the_batch_and_leaves_the_rest_untouched(app, team):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nobody listens
+    ids = _planned()
+
+    outcomes = _send_all(ids)
+
+    assert {o.status for o in outcomes.values()} == {"pending"}
+    rows = {row.id: row for row in _rows().values()}
+    assert "ConnectionRefusedError" in rows[ids[0]].last_error
+    assert [(rows[i].status, rows[i].attempts) for i in ids[1:]] == [("pending", 0)] * 3
+    with pytest.raises(digests.TryAgainLater):  # the job: RQ retries it
+        digests.send_digests(ids)
+
+
+def test_a_451_in_a_batch_retries_that_digest_alone(smtp, team):
+    ids = _planned()
+    smtp.replies.append("451 4.3.0 try later")
+
+    with pytest.raises(digests.TryAgainLater):
+        digests.send_digests(ids)
+    rows = {row.id: row for row in _rows().values()}
+    assert rows[ids[0]].status == "pending"
+    assert {rows[i].status for i in ids[1:]} == {"sent"}
+    assert len(smtp.messages) == 3
+
+    assert digests.send_digests(ids) == {"sent": 1, "already handled": 3}
+    addresses = [m["To"].addresses[0].addr_spec for m in smtp.messages]
+    assert sorted(addresses) == sorted(p.user.email for p in team[1])
