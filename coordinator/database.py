@@ -3,7 +3,7 @@
 import os
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from .extensions import db, migrate
@@ -43,3 +43,17 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def commit_without_waiting_for_disk() -> None:
+    """Commit, letting PostgreSQL answer before the commit record is on disk
+    (`synchronous_commit` off for this transaction only; it resets at commit).
+
+    For states whose loss in a database crash is harmless, as when it leaves a row in an
+    earlier state that is safe to redo or is read as "unknown". The log is written in
+    order, so the next ordinary commit makes this one durable too. SQLite has no
+    per-transaction setting: there it is an ordinary commit.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    db.session.commit()

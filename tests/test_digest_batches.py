@@ -188,3 +188,23 @@ def test_a_451_in_a_batch_retries_that_digest_alone(smtp, team):
     assert digests.send_digests(ids) == {"sent": 1, "already handled": 3}
     addresses = [m["To"].addresses[0].addr_spec for m in smtp.messages]
     assert sorted(addresses) == sorted(p.user.email for p in team[1])
+
+
+def test_a_commit_without_waiting_for_disk_commits_and_relaxes_only_itself(app, team):
+    from sqlalchemy import text
+
+    from coordinator.database import commit_without_waiting_for_disk
+
+    _, people, _ = team
+    db.session.add(DigestDelivery(
+        partnership_id=people[0].partnership_id, membership_id=people[0].id, kind="member",
+        frequency="weekly", period_key="2026-W47", due_at=LAST_WEEK, status="pending"))
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        assert db.session.scalar(text("SHOW synchronous_commit")) == "on"
+    commit_without_waiting_for_disk()
+    db.session.remove()  # a fresh session and connection see it committed
+    assert db.session.scalar(select(DigestDelivery.status).where(
+        DigestDelivery.period_key == "2026-W47")) == "pending"
+    if postgresql:  # SET LOCAL ended with its transaction; the pool's connection is back
+        assert db.session.scalar(text("SHOW synchronous_commit")) == "on"

@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from coordinator import mail
+from coordinator.database import commit_without_waiting_for_disk
 from coordinator.digest_mail import build_digest
 from coordinator.extensions import db
 from coordinator.models import DigestDelivery, DigestPreference, Membership, utcnow
@@ -65,10 +66,23 @@ class Outcome:
     detail: str = ""
 
 
+# The sender's statements on the table itself: a batch runs them tens of thousands of
+# times, and the ORM's bulk-update machinery would cost more than the database does.
+ROWS = DigestDelivery.__table__
+CLAIM = (update(ROWS)
+         .where(ROWS.c.id == bindparam("row"), ROWS.c.status.in_(("pending", "rendering")))
+         .values(status="rendering", attempts=ROWS.c.attempts + 1)
+         .returning(ROWS.c.attempts))
+SUBMIT = (update(ROWS)
+          .where(ROWS.c.id == bindparam("row"), ROWS.c.status == "rendering",
+                 ROWS.c.attempts == bindparam("mine")))
+
+
 def _set(delivery_id: int, **values) -> None:
-    db.session.execute(update(DigestDelivery).where(DigestDelivery.id == delivery_id)
-                       .values(**values).execution_options(synchronize_session=False))
-    db.session.commit()
+    """A state after `submitting`, or one safe to redo: losing it in a database crash
+    leaves the row `submitting` (then `unknown`) or back where it is redone."""
+    db.session.execute(update(ROWS).where(ROWS.c.id == delivery_id).values(**values))
+    commit_without_waiting_for_disk()
 
 
 JOB_ROWS = 500
@@ -221,14 +235,8 @@ def _send_one(delivery_id: int, now: datetime, sources: dict | None, page: Page)
     # The attempt number this claim wrote is its fencing token: a second sender claiming the
     # row (a retry racing a re-queue, or the CLI) takes a higher number, and only the
     # holder of the latest number may move the row on to `submitting`.
-    mine = db.session.execute(
-        update(DigestDelivery)
-        .where(DigestDelivery.id == delivery_id,
-               DigestDelivery.status.in_(("pending", "rendering")))
-        .values(status="rendering", attempts=DigestDelivery.attempts + 1)
-        .returning(DigestDelivery.attempts)
-        .execution_options(synchronize_session=False)).scalar()
-    db.session.commit()
+    mine = db.session.execute(CLAIM, {"row": delivery_id}).scalar()
+    commit_without_waiting_for_disk()  # a lost claim is claimed again
     if mine is None:
         status = db.session.scalar(select(DigestDelivery.status)
                                    .where(DigestDelivery.id == delivery_id))
@@ -252,14 +260,10 @@ def _send_one(delivery_id: int, now: datetime, sources: dict | None, page: Page)
         return Outcome("skipped", "nothing worth saying")
     message = build_digest(delivery, page.members[delivery.membership_id], content)
     summary = _summary(content)
-    still_mine = db.session.execute(
-        update(DigestDelivery)
-        .where(DigestDelivery.id == delivery_id, DigestDelivery.status == "rendering",
-               DigestDelivery.attempts == mine)
-        .values(status="submitting", submitted_at=now, summary=summary,
-                message_id=message["Message-ID"])
-        .execution_options(synchronize_session=False)).rowcount
-    db.session.commit()
+    still_mine = db.session.execute(SUBMIT.values(
+        status="submitting", submitted_at=now, summary=summary,
+        message_id=message["Message-ID"]), {"row": delivery_id, "mine": mine}).rowcount
+    db.session.commit()  # on disk before the server hears of it: the one that must be
     if not still_mine:
         return Outcome("taken over", "another sender claimed this digest")
     if mail.uses_folder():
