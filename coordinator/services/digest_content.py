@@ -1,7 +1,9 @@
 """Load what a digest talks about, and select it with `domain.digest`.
 
 A `Source` reads the partnership-wide parts (open tasks with their teams, clusters,
-sectors) once, so sending thousands of digests does not read them thousands of times.
+sectors) once, so sending thousands of digests does not read them thousands of times; an
+`Activity` reads the members' own parts (their tasks, news, requests, due dates) for a
+page of members at once.
 """
 
 from __future__ import annotations
