@@ -630,6 +630,18 @@ def test_a_digest_that_could_not_be_queued_goes_out_on_the_next_tick(make_app, s
     assert len(smtp.messages) == 1
 
 
+def test_a_digest_left_rendering_by_a_dead_sender_goes_out_on_a_later_tick(smtp, river):
+    plan(datetime(2026, 11, 23, 7, 5, tzinfo=UTC))
+    row = _row(river.ids.ana)
+    row.status, row.attempts = "rendering", 1  # its sender died; RQ gave up retrying
+    db.session.commit()
+    plan_digests("2026-11-23T07:10:00+00:00")  # it may still be rendering: left alone
+    assert _row(river.ids.ana).status == "rendering" and smtp.messages == []
+    plan_digests("2026-11-23T07:30:00+00:00")
+    assert (_row(river.ids.ana).status, _row(river.ids.ana).attempts) == ("sent", 2)
+    assert len(smtp.messages) == 1
+
+
 def test_news_told_in_one_digest_is_not_told_again(smtp, river):
     joining.join_task(river.fit, river.ana, "On it", now=SATURDAY)
     activity.add_comment(river.fit, river.ana, "Early bird", now=DUE + timedelta(minutes=30))

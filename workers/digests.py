@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from coordinator import mail
@@ -86,6 +86,7 @@ def _set(delivery_id: int, **values) -> None:
 
 
 JOB_ROWS = 500
+STUCK_AFTER = timedelta(minutes=15)
 
 
 def plan_digests(now: str | None = None) -> dict:
@@ -98,20 +99,21 @@ def plan_digests(now: str | None = None) -> dict:
         stuck = mark_stuck_unknown(moment)
         db.session.commit()
         # Rows still pending from earlier ticks (the queue was down, or a server kept
-        # saying "not now" past RQ's retries) go out again; the claim keeps it to once.
-        # A job per partnership and JOB_ROWS rows reads the partnership once per job.
+        # saying "not now" past RQ's retries) go out again; so do rows a sender died
+        # rendering once RQ gave up on it, as rendering is safe to redo. The claim keeps
+        # each to once. A job per partnership and JOB_ROWS rows reads the partnership once.
         pending = db.session.execute(
             select(DigestDelivery.partnership_id, DigestDelivery.id, DigestDelivery.attempts)
-            .where(DigestDelivery.status == "pending", DigestDelivery.due_at <= moment)
+            .where(DigestDelivery.due_at <= moment,
+                   or_(DigestDelivery.status == "pending",
+                       (DigestDelivery.status == "rendering")
+                       & (DigestDelivery.due_at <= moment - STUCK_AFTER)))
             .order_by(DigestDelivery.partnership_id, DigestDelivery.id)).all()
         for _, rows in groupby(pending, key=lambda row: row.partnership_id):
             rows = [(row.id, row.attempts) for row in rows]
             for start in range(0, len(rows), JOB_ROWS):
                 enqueue_digests(rows[start:start + JOB_ROWS])
         return {**planned.planned, **({"marked unknown": stuck} if stuck else {})}
-
-
-STUCK_AFTER = timedelta(minutes=15)
 
 
 def mark_stuck_unknown(now: datetime) -> int:
