@@ -9,6 +9,8 @@ digest fell due); mail goes to a real SMTP server in this process (aiosmtpd).
 from __future__ import annotations
 
 import socket
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -208,3 +210,92 @@ def test_a_commit_without_waiting_for_disk_commits_and_relaxes_only_itself(app, 
         DigestDelivery.period_key == "2026-W47")) == "pending"
     if postgresql:  # SET LOCAL ended with its transaction; the pool's connection is back
         assert db.session.scalar(text("SHOW synchronous_commit")) == "on"
+
+
+def test_a_digest_that_cannot_be_put_together_fails_alone(smtp, team, monkeypatch):
+    ids = _planned()
+    build = digests.build_digest
+
+    def broken_for_the_second(delivery, member, content):
+        if delivery.id == ids[1]:
+            raise ValueError("template trouble")
+        return build(delivery, member, content)
+
+    monkeypatch.setattr(digests, "build_digest", broken_for_the_second)
+    outcomes = _send_all(ids)
+
+    assert [outcomes[i].status for i in ids] == ["sent", "failed", "sent", "sent"]
+    rows = {row.id: row for row in _rows().values()}
+    assert rows[ids[1]].status == "failed"
+    assert "ValueError: template trouble" in rows[ids[1]].last_error
+    assert len(smtp.messages) == 3
+
+
+def test_a_period_that_waited_is_not_told_again_by_the_next_one(smtp, team):
+    partnership, people, task = team
+    member = people[1]
+    # Last week's digest never went out (the server kept saying "not now"); both wait.
+    db.session.add(DigestDelivery(
+        partnership_id=partnership.id, membership_id=member.id, kind="member",
+        frequency="weekly", period_key="2026-W47", due_at=LAST_WEEK, status="pending"))
+    activity.add_comment(task, people[3], "While W47 waited", now=LAST_WEEK + timedelta(days=1))
+    db.session.commit()
+    ids = sorted(db.session.scalars(select(DigestDelivery.id).where(
+        DigestDelivery.membership_id == member.id)).all() + _planned())
+
+    outcomes = _send_all(ids)
+
+    told = [m for m in smtp.messages if m["To"].addresses[0].addr_spec == member.user.email]
+    texts = [m.get_body(preferencelist=("plain",)).get_content() for m in told]
+    # W47 tells of the comment; W48, sent in the same page right after, does not again.
+    assert sum(text.count("Delta 3 commented") for text in texts) == 1
+    assert {o.status for o in outcomes.values()} <= {"sent", "skipped"}
+
+
+def test_the_sender_that_heard_the_server_settles_a_row_called_unknown_meanwhile(
+        app, team):
+    first = _planned()[0]
+
+    class CalledUnknownDuringData(CountingRecorder):
+        async def handle_DATA(self, server, session, envelope):
+            # Another sender (a racing job) finds the row `submitting` while this DATA
+            # is under way, and calls it unknown.
+            def race():
+                with app.app_context():
+                    assert digests.send(first, NOW).status == "unknown"
+                    db.session.remove()
+            thread = threading.Thread(target=race)
+            thread.start()
+            thread.join(timeout=30)
+            return await super().handle_DATA(server, session, envelope)
+
+    recorder = CalledUnknownDuringData()
+    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    try:
+        assert digests.send(first, NOW).status == "sent"
+    finally:
+        controller.stop()
+    row = next(r for r in _rows().values() if r.id == first)
+    assert (row.status, row.attempts, len(recorder.messages)) == ("sent", 1, 1)
+
+
+def test_a_batch_past_its_deadline_claims_nothing_more(smtp, team):
+    ids = _planned()
+    sources: dict = {}
+    outcomes = digests.send_batch(ids, NOW, sources, deadline=time.monotonic() - 1)
+    digests.close_batch(sources)
+    assert {o.detail for o in outcomes.values()} == {
+        "not tried: out of time; the job's retry goes on"}
+    assert {(r.status, r.attempts) for r in _rows().values()} == {("pending", 0)}
+
+
+def test_the_planner_gives_up_on_a_row_that_never_finishes_rendering(team):
+    plan(datetime(2026, 11, 23, 7, 5, tzinfo=UTC))
+    row = next(iter(_rows().values()))
+    row.status, row.attempts = "rendering", digests.GIVE_UP_AFTER
+    db.session.commit()
+    assert digests.plan_digests("2026-11-23T08:00:00+00:00")["given up"] == 1
+    row = next(r for r in _rows().values() if r.id == row.id)
+    assert row.status == "failed" and "gave up after 5 attempts" in row.last_error

@@ -17,6 +17,7 @@ the server may have taken the message: it becomes `unknown` and is never sent ag
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import time
 from collections import Counter
@@ -27,6 +28,7 @@ from datetime import datetime, timedelta
 from itertools import groupby
 
 from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from coordinator import mail
@@ -46,6 +48,8 @@ from coordinator.services.digest_planner import plan
 from coordinator.services.digest_prefs import defaults
 
 from .context import job_context
+
+log = logging.getLogger(__name__)
 
 
 class TryAgainLater(Exception):
@@ -78,15 +82,32 @@ SUBMIT = (update(ROWS)
                  ROWS.c.attempts == bindparam("mine")))
 
 
-def _set(delivery_id: int, **values) -> None:
-    """A state after `submitting`, or one safe to redo: losing it in a database crash
-    leaves the row `submitting` (then `unknown`) or back where it is redone."""
-    db.session.execute(update(ROWS).where(ROWS.c.id == delivery_id).values(**values))
-    commit_without_waiting_for_disk()
+CLAIMED = ("rendering",)
+# A sender that handed the message over may still settle the row after another sender,
+# finding it `submitting`, called it unknown: it is the one that heard the server.
+HANDED = ("submitting", "unknown")
+INTERRUPTED = ("interrupted after handing the message to the SMTP server; not sent again, "
+               "to never send twice")
+
+
+def _settle(delivery_id: int, mine: int, states: tuple[str, ...], *, durable: bool = False,
+            **values) -> bool:
+    """Move on a row this sender still holds (its claim's attempt number, in one of
+    `states`); a sender that lost the row changes nothing. Unless `durable`, losing this
+    in a database crash leaves the row where it is redone or read as unknown."""
+    moved = db.session.execute(
+        update(ROWS).where(ROWS.c.id == delivery_id, ROWS.c.attempts == mine,
+                           ROWS.c.status.in_(states)).values(**values)).rowcount
+    if durable:
+        db.session.commit()
+    else:
+        commit_without_waiting_for_disk()
+    return bool(moved)
 
 
 JOB_ROWS = 500
 STUCK_AFTER = timedelta(minutes=15)
+GIVE_UP_AFTER = 5  # claims of one row that never got past rendering
 
 
 def plan_digests(now: str | None = None) -> dict:
@@ -97,6 +118,7 @@ def plan_digests(now: str | None = None) -> dict:
         moment = datetime.fromisoformat(now) if now else utcnow()
         planned = plan(moment)
         stuck = mark_stuck_unknown(moment)
+        given_up = give_up_on_stuck_rendering(moment)
         db.session.commit()
         # Rows still pending from earlier ticks (the queue was down, or a server kept
         # saying "not now" past RQ's retries) go out again; so do rows a sender died
@@ -113,7 +135,19 @@ def plan_digests(now: str | None = None) -> dict:
             rows = [(row.id, row.attempts) for row in rows]
             for start in range(0, len(rows), JOB_ROWS):
                 enqueue_digests(rows[start:start + JOB_ROWS])
-        return {**planned.planned, **({"marked unknown": stuck} if stuck else {})}
+        return {**planned.planned, **({"marked unknown": stuck} if stuck else {}),
+                **({"given up": given_up} if given_up else {})}
+
+
+def give_up_on_stuck_rendering(now: datetime) -> int:
+    """Rows whose sender died while rendering them, again and again (a digest too big for
+    the machine, say): failed, with the reason, instead of being queued forever."""
+    return db.session.execute(
+        update(ROWS)
+        .where(ROWS.c.status == "rendering", ROWS.c.attempts >= GIVE_UP_AFTER,
+               ROWS.c.due_at <= now - STUCK_AFTER)
+        .values(status="failed", last_error=f"gave up after {GIVE_UP_AFTER} attempts that "
+                                            "never finished rendering")).rowcount
 
 
 def mark_stuck_unknown(now: datetime) -> int:
@@ -122,8 +156,7 @@ def mark_stuck_unknown(now: datetime) -> int:
         update(DigestDelivery)
         .where(DigestDelivery.status == "submitting",
                DigestDelivery.submitted_at < now - STUCK_AFTER)
-        .values(status="unknown", last_error="interrupted after handing the message to the "
-                                             "SMTP server; not sent again")).rowcount
+        .values(status="unknown", last_error=INTERRUPTED)).rowcount
 
 
 def send_digests(delivery_ids: list[int]) -> dict[str, int]:
@@ -132,10 +165,14 @@ def send_digests(delivery_ids: list[int]) -> dict[str, int]:
     Raises TryAgainLater (so RQ retries the job) when any row went back to pending; on the
     retry the rows already handled are passed over by their claim.
     """
+    from coordinator.queue import JOB_TIMEOUT
+
+    # Stop claiming rows well before RQ's timeout would kill the job mid-conversation.
+    deadline = time.monotonic() + 0.8 * JOB_TIMEOUT
     with job_context():
         sources: dict = {}
         try:
-            outcomes = send_batch(delivery_ids, sources=sources)
+            outcomes = send_batch(delivery_ids, sources=sources, deadline=deadline)
         finally:
             close_batch(sources)
         later = [o.detail for o in outcomes.values() if o.status == "pending"]
@@ -147,10 +184,12 @@ def send_digests(delivery_ids: list[int]) -> dict[str, int]:
 
 def send_batch(delivery_ids: list[int], now: datetime | None = None,
                sources: dict | None = None,
-               progress: Callable[[int], None] | None = None) -> dict[int, Outcome]:
+               progress: Callable[[int], None] | None = None,
+               deadline: float | None = None) -> dict[int, Outcome]:
     """Send rows in order, reading what they need a page at a time. A row the server
-    answered "not now" is `pending` again and the batch goes on; when the server cannot be
-    reached at all the batch stops there and the rest stay `pending`, untouched."""
+    answered "not now" is `pending` again and the batch goes on. When the server cannot be
+    reached at all, or the `deadline` (time.monotonic()) has passed, the batch stops there
+    and the rest stay `pending`, untouched."""
     now = now or utcnow()
     sources = {} if sources is None else sources
     outcomes: dict[int, Outcome] = {}
@@ -159,15 +198,19 @@ def send_batch(delivery_ids: list[int], now: datetime | None = None,
             ids = delivery_ids[start:start + Page.SIZE]
             page = Page(ids, now, sources)
             for delivery_id in ids:
-                try:
-                    outcomes[delivery_id] = _send_one(delivery_id, now, sources, page)
-                except TryAgainLater as later:
-                    outcomes[delivery_id] = Outcome("pending", str(later))
-                    if later.unreachable:
-                        rest = delivery_ids[delivery_ids.index(delivery_id) + 1:]
-                        outcomes.update((i, Outcome("pending", "not tried: " + str(later)))
-                                        for i in rest)
-                        return outcomes
+                stop = None
+                if deadline is not None and time.monotonic() > deadline:
+                    stop = "out of time; the job's retry goes on"
+                else:
+                    try:
+                        outcomes[delivery_id] = _send_one(delivery_id, now, sources, page)
+                    except TryAgainLater as later:
+                        outcomes[delivery_id] = Outcome("pending", str(later))
+                        stop = str(later) if later.unreachable else None
+                if stop is not None:
+                    outcomes.update((i, Outcome("pending", f"not tried: {stop}"))
+                                    for i in delivery_ids if i not in outcomes)
+                    return outcomes
                 if progress:
                     progress(1)
     return outcomes
@@ -231,80 +274,122 @@ class Page:
         return member_digest(member, since, now, source, self.activity,
                              self.prefs[member.id])
 
+    def sent(self, delivery: DigestDelivery, at: datetime) -> None:
+        """A later row of the same member and kind on this page (a period that waited,
+        as after a day of "not now") tells only what happened after this one."""
+        for other in self.deliveries.values():
+            if (other.membership_id == delivery.membership_id and other.kind == delivery.kind
+                    and other.due_at > delivery.due_at):
+                self.since[other.id] = max(self.since[other.id], at)
+
 
 def _send_one(delivery_id: int, now: datetime, sources: dict | None, page: Page) -> Outcome:
     """Commits as it goes: each state is on disk before the next step starts."""
     # The attempt number this claim wrote is its fencing token: a second sender claiming the
     # row (a retry racing a re-queue, or the CLI) takes a higher number, and only the
-    # holder of the latest number may move the row on to `submitting`.
+    # holder of the latest number may move the row on (`_settle`).
     mine = db.session.execute(CLAIM, {"row": delivery_id}).scalar()
     commit_without_waiting_for_disk()  # a lost claim is claimed again
     if mine is None:
-        status = db.session.scalar(select(DigestDelivery.status)
-                                   .where(DigestDelivery.id == delivery_id))
-        if status is None:
-            return Outcome("gone")
-        if status == "submitting":
-            _set(delivery_id, status="unknown",
-                 last_error="interrupted after handing the message to the SMTP server; "
-                            "not sent again, to never send twice")
-            return Outcome("unknown")
-        return Outcome(status, ALREADY)
+        return _not_claimed(delivery_id)
     delivery = page.deliveries[delivery_id]
     prefs = page.prefs[delivery.membership_id]
     if (delivery.kind == "member" and prefs.frequency == "off") or (
             delivery.kind == "coordinator" and not prefs.alerts):
-        _set(delivery_id, status="skipped", last_error="unsubscribed")
+        _settle(delivery_id, mine, CLAIMED, status="skipped", last_error="unsubscribed")
         return Outcome("skipped", "unsubscribed")
-    content = digest_for(delivery, page, now)
-    if content.empty:
-        _set(delivery_id, status="skipped", last_error="nothing worth saying")
-        return Outcome("skipped", "nothing worth saying")
-    message = build_digest(delivery, page.members[delivery.membership_id], content)
-    summary = _summary(content)
-    still_mine = db.session.execute(SUBMIT.values(
-        status="submitting", submitted_at=now, summary=summary,
-        message_id=message["Message-ID"]), {"row": delivery_id, "mine": mine}).rowcount
-    db.session.commit()  # on disk before the server hears of it: the one that must be
-    if not still_mine:
-        return Outcome("taken over", "another sender claimed this digest")
-    if mail.uses_folder():
-        mail.write_to_folder(message)
-        _set(delivery_id, status="sent", sent_at=utcnow())
-        return Outcome("sent")
     try:
-        smtp = _connection(sources)
-    except (OSError, smtplib.SMTPException) as down:
-        # Nothing was handed over yet (refused, unresolvable, TLS or login trouble).
-        _back_to_pending(delivery_id, f"{type(down).__name__}: {down}")
-        raise TryAgainLater(str(down), unreachable=True) from None
+        content = digest_for(delivery, page, now)
+        message = None if content.empty else build_digest(
+            delivery, page.members[delivery.membership_id], content)
+    except SQLAlchemyError:
+        raise  # the database's trouble, not this digest's: RQ retries the job
+    except Exception as error:
+        # A digest that cannot be put together must not hold up the rest of the batch
+        # retry after retry; admins see why on the outbox page.
+        db.session.rollback()
+        log.exception("digest %s could not be put together", delivery_id)
+        _settle(delivery_id, mine, CLAIMED, status="failed",
+                last_error=f"could not be put together: {type(error).__name__}: {error}"[:500])
+        return Outcome("failed", "could not be put together")
+    if message is None:
+        _settle(delivery_id, mine, CLAIMED, status="skipped", last_error="nothing worth saying")
+        return Outcome("skipped", "nothing worth saying")
+    smtp = None
+    try:
+        if not mail.uses_folder():
+            try:
+                smtp = _connection(sources)
+            except (OSError, smtplib.SMTPException) as down:
+                # Refused, unresolvable, TLS or login trouble: nothing was handed over.
+                _settle(delivery_id, mine, CLAIMED, durable=True, status="pending",
+                        last_error=f"{type(down).__name__}: {down}"[:500])
+                raise TryAgainLater(str(down), unreachable=True) from None
+        still_mine = db.session.execute(SUBMIT.values(
+            status="submitting", submitted_at=now, summary=_summary(content),
+            message_id=message["Message-ID"]), {"row": delivery_id, "mine": mine}).rowcount
+        db.session.commit()  # on disk before the server hears of it: the one that must be
+        if not still_mine:
+            return Outcome("taken over", "another sender claimed this digest")
+        if smtp is None:
+            mail.write_to_folder(message)
+        else:
+            refused = _hand_over(delivery_id, mine, smtp, message, sources)
+            if refused is not None:
+                return refused
+    finally:
+        if smtp is not None and sources is None:
+            _drop_connection(None, smtp)
+    _settle(delivery_id, mine, HANDED, status="sent", sent_at=utcnow())
+    page.sent(delivery, now)
+    if sources is not None:
+        sources[SMTP_USED_KEY] = time.monotonic()
+    return Outcome("sent")
+
+
+def _hand_over(delivery_id: int, mine: int, smtp: smtplib.SMTP, message,
+               sources: dict | None) -> Outcome | None:
+    """SMTP's part: None when the server took the message, else what became of the row."""
     try:
         smtp.send_message(message)
     except smtplib.SMTPRecipientsRefused as refused:
-        _set(delivery_id, status="failed", last_error=repr(refused.recipients)[:500])
+        _settle(delivery_id, mine, HANDED, status="failed",
+                last_error=repr(refused.recipients)[:500])
         return Outcome("failed", "recipient refused")
     except smtplib.SMTPResponseException as refused:
         _drop_connection(sources, smtp)
         error = f"{refused.smtp_code} {refused.smtp_error!r}"[:500]
         if 400 <= refused.smtp_code < 500:
-            _back_to_pending(delivery_id, error)
+            # Durable: lost, the row would read as unknown and never go out.
+            _settle(delivery_id, mine, HANDED, durable=True, status="pending",
+                    submitted_at=None, last_error=error)
             raise TryAgainLater(error) from None
-        _set(delivery_id, status="failed", last_error=error)
+        _settle(delivery_id, mine, HANDED, status="failed", last_error=error)
         return Outcome("failed", str(refused.smtp_code))
     except (OSError, smtplib.SMTPException) as lost:
         # The line dropped mid-conversation: the server may have taken the message.
         _drop_connection(sources, smtp)
-        _set(delivery_id, status="unknown",
-             last_error=f"connection lost while sending ({type(lost).__name__}); "
-                        "not sent again, to never send twice")
+        _settle(delivery_id, mine, HANDED, status="unknown",
+                last_error=f"connection lost while sending ({type(lost).__name__}); "
+                           "not sent again, to never send twice")
         return Outcome("unknown")
-    finally:
-        if sources is None:
-            _drop_connection(sources, smtp)
-    _set(delivery_id, status="sent", sent_at=utcnow())
-    if sources is not None:
-        sources[SMTP_USED_KEY] = time.monotonic()
-    return Outcome("sent")
+    return None
+
+
+def _not_claimed(delivery_id: int) -> Outcome:
+    """Someone else has the row, or had it: say which, and turn a row left `submitting`
+    (its sender died, or is still talking to the server) into `unknown`. A live sender
+    that then hears back from the server still settles it (`HANDED`)."""
+    status = db.session.scalar(select(ROWS.c.status).where(ROWS.c.id == delivery_id))
+    if status is None:
+        return Outcome("gone")
+    if status != "submitting":
+        return Outcome(status, ALREADY)
+    db.session.execute(update(ROWS).where(ROWS.c.id == delivery_id,
+                                          ROWS.c.status == "submitting")
+                       .values(status="unknown", last_error=INTERRUPTED))
+    commit_without_waiting_for_disk()
+    return Outcome("unknown")
 
 
 # In a batch (`sources` given: the job, the CLI, the benchmark) one SMTP connection carries
@@ -312,8 +397,9 @@ def _send_one(delivery_id: int, now: datetime, sources: dict | None, page: Page)
 SMTP_KEY, SMTP_USED_KEY = "smtp", "smtp used"
 # A connection the server closed while idle would fail the next send after some of it
 # was said, making that digest "unknown" instead of "not sent": after this long idle, a
-# NOOP finds out first. Servers wait at least 5 minutes (RFC 5321 §4.5.3.2.7).
-CHECK_AFTER_IDLE_S = 30.0
+# NOOP finds out first. RFC 5321 §4.5.3.2.7 asks servers to wait 5 minutes, but a busy
+# Postfix cuts that to 10 s; within a batch, messages follow each other in milliseconds.
+CHECK_AFTER_IDLE_S = 5.0
 
 
 def _connection(sources: dict | None) -> smtplib.SMTP:
@@ -346,10 +432,6 @@ def _drop_connection(sources: dict | None, smtp: smtplib.SMTP) -> None:
         smtp.quit()
     except (OSError, smtplib.SMTPException):
         smtp.close()
-
-
-def _back_to_pending(delivery_id: int, error: str) -> None:
-    _set(delivery_id, status="pending", submitted_at=None, last_error=error[:500])
 
 
 def digest_for(delivery: DigestDelivery, page: Page, now: datetime):
