@@ -1,6 +1,7 @@
 """Time planning, rendering and delivering every email digest of a big partnership.
 
-    python bench/digests.py [--members 10000] [--database sqlite|postgresql] [--profile]
+    python bench/digests.py [--members 10000] [--database sqlite|postgresql]
+                            [--senders N] [--profile]
 
 Seeds a fresh database with Core executemany (not timed; SQLite in a temporary file, or
 PostgreSQL in a throwaway `polder_digests_bench` database on the server of $DATABASE_URL
@@ -18,9 +19,12 @@ carries getrusage's ru_maxrss across exec from the seeding parent), against an a
 sink in this process on 127.0.0.1 that only counts: `plan(now)` plus its commit, then
 the planned rows in batches of `workers.digests.JOB_ROWS`, each sent as one planner job
 sends it (`send_batch` with a fresh `sources`: the partnership's shared data read once per
-batch, one SMTP connection per batch). Prints the counts, the time per stage (content
-selection, rendering, SMTP delivery, outbox bookkeeping), messages per second, the peak
-RSS, and whether the total meets the target: ≤ 120 s at 10,000 members.
+batch, one SMTP connection per batch). The batches go to `--senders` processes at once,
+as to that many `flask worker`s (default: one per core; with 1, or --profile, they are
+sent in the child itself). Prints the counts, the time per stage (content selection,
+rendering, SMTP delivery, outbox bookkeeping; with several senders, their busy time
+summed), messages per second, the peak RSS, and whether the total meets the target:
+≤ 120 s at 10,000 members.
 """
 
 from __future__ import annotations
@@ -368,21 +372,11 @@ def _alerts(w: World, tasks: list[dict]) -> None:
 # Measuring (in the child process) -----------------------------------------------------
 
 
-def run(url: str, port: int, profile: bool) -> dict:
-    """plan(NOW) + commit, then send every planned row; the time of each stage."""
-    import resource
+def _instrument(stages: Counter) -> None:
+    """Time each stage wherever the sending code calls it, into `stages`."""
     import smtplib
 
-    from sqlalchemy import select
-
     import workers.digests as digests
-    from config import TestConfig
-    from coordinator import create_app
-    from coordinator.extensions import db
-    from coordinator.models import DigestDelivery
-    from coordinator.services.digest_planner import plan
-
-    stages: Counter = Counter()
 
     def timed(name: str, function):
         def wrapper(*args, **kwargs):
@@ -399,17 +393,75 @@ def run(url: str, port: int, profile: bool) -> dict:
         setattr(digests, name, timed(stage, getattr(digests, name)))
     digests.Page.__init__ = timed("select", digests.Page.__init__)
     # SMTP time wherever the sending code opens, uses and closes its connection:
-    # connecting (with EHLO on first use), send_message, and QUIT on leaving `with`.
-    for name in ("__init__", "send_message", "__exit__"):
+    # connecting (with EHLO on first use), send_message, and QUIT.
+    for name in ("__init__", "send_message", "quit"):
         setattr(smtplib.SMTP, name, timed("deliver", getattr(smtplib.SMTP, name)))
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, LOG_LEVEL="WARNING",
-                     MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
-                     MAIL_FROM="Polder <digests@polder.example>",
-                     BASE_URL="https://polder.example")
+
+
+def _app(url: str, port: int):
+    from config import TestConfig
+    from coordinator import create_app
+
+    return create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, LOG_LEVEL="WARNING",
+                      MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
+                      MAIL_FROM="Polder <digests@polder.example>",
+                      BASE_URL="https://polder.example")
+
+
+def _send_one_batch(batch: list[int]) -> dict[int, str]:
+    """What one planner job does: its rows, a fresh `sources` (the partnership's shared
+    data read once), one SMTP connection."""
+    import workers.digests as digests
+
+    sources: dict = {}
+    try:
+        outcomes = digests.send_batch(batch, NOW, sources)
+    finally:
+        digests.close_batch(sources)
+    return {delivery_id: outcome.status for delivery_id, outcome in outcomes.items()}
+
+
+# A sender process stands for one `flask worker` taking the planner's jobs.
+_SENDER: dict = {}
+
+
+def _sender_start(url: str, port: int) -> None:
+    stages: Counter = Counter()
+    _instrument(stages)
+    context = _app(url, port).app_context()
+    context.push()
+    _SENDER.update(stages=stages, context=context)
+
+
+def _sender_batch(batch: list[int]) -> tuple[dict[int, str], dict[str, float], float]:
+    before = Counter(_SENDER["stages"])
+    statuses = _send_one_batch(batch)
+    spent = Counter(_SENDER["stages"])
+    spent.subtract(before)
+    return statuses, dict(spent), _vm_mb("VmHWM")
+
+
+def run(url: str, port: int, profile: bool, senders: int) -> dict:
+    """plan(NOW) + commit, then send every planned row in batches of JOB_ROWS, here or in
+    `senders` processes at once; the time of each stage."""
+    import multiprocessing
+    import resource
+
+    from sqlalchemy import select
+
+    import workers.digests as digests
+    from coordinator.extensions import db
+    from coordinator.models import DigestDelivery
+    from coordinator.services.digest_planner import plan
+
+    stages: Counter = Counter()
+    _instrument(stages)
+    app = _app(url, port)
     profiler = None
     if profile:
         import cProfile
         profiler = cProfile.Profile()
+    sender_peaks = []
     with app.app_context():
         db.session.execute(select(1))  # connect before the clock starts
         base_mb = _vm_mb("VmRSS")
@@ -424,13 +476,20 @@ def run(url: str, port: int, profile: bool) -> dict:
         db.session.commit()
         listed_at = time.perf_counter()
         outcomes: Counter = Counter()
-        # As the planner's jobs do: rows in batches of JOB_ROWS, each reading the
-        # partnership's shared data once and sending over one SMTP connection.
-        for start in range(0, len(planned.ids), digests.JOB_ROWS):
-            batch, sources = planned.ids[start:start + digests.JOB_ROWS], {}
-            for delivery_id, outcome in digests.send_batch(batch, NOW, sources).items():
-                outcomes[f"{kinds[delivery_id]} {outcome.status}"] += 1
-            digests.close_batch(sources)
+        batches = [planned.ids[start:start + digests.JOB_ROWS]
+                   for start in range(0, len(planned.ids), digests.JOB_ROWS)]
+        if senders == 1:
+            for batch in batches:
+                for delivery_id, status in _send_one_batch(batch).items():
+                    outcomes[f"{kinds[delivery_id]} {status}"] += 1
+        else:
+            spawn = multiprocessing.get_context("spawn")
+            with spawn.Pool(senders, initializer=_sender_start, initargs=(url, port)) as pool:
+                for statuses, spent, peak in pool.imap_unordered(_sender_batch, batches):
+                    stages.update(spent)
+                    sender_peaks.append(peak)
+                    for delivery_id, status in statuses.items():
+                        outcomes[f"{kinds[delivery_id]} {status}"] += 1
         ended = time.perf_counter()
         if profiler:
             profiler.disable()
@@ -440,13 +499,17 @@ def run(url: str, port: int, profile: bool) -> dict:
         db.session.remove()
         db.engine.dispose()
     send_s = ended - listed_at
+    # With several senders the stages add up their time in every process: shares of the
+    # work, not of the wall-clock send stage.
+    busy_s = send_s * senders
     return {"planned": dict(planned.planned), "outcomes": dict(outcomes),
             "plan_s": planned_at - started, "list_s": listed_at - planned_at,
-            "send_s": send_s, "total_s": ended - started,
+            "send_s": send_s, "total_s": ended - started, "senders": senders,
             "select_s": stages["select"], "render_s": stages["render"],
             "deliver_s": stages["deliver"],
-            "outbox_s": send_s - stages["select"] - stages["render"] - stages["deliver"],
+            "outbox_s": busy_s - stages["select"] - stages["render"] - stages["deliver"],
             "base_mb": base_mb, "peak_mb": peak_mb, "maxrss_mb": maxrss_mb,
+            "sender_peak_mb": max(sender_peaks, default=0.0),
             "parent_mb": float(os.environ.get("BENCH_PARENT_RSS_MB", "0"))}
 
 
@@ -523,14 +586,19 @@ def main() -> None:
                         default="sqlite")
     parser.add_argument("--profile", action="store_true",
                         help="print a cProfile top 15 of plan + send (slows it down)")
+    parser.add_argument("--senders", type=int, default=os.cpu_count() or 1,
+                        help="sending processes at once, as that many `flask worker`s "
+                             "(default: one per core; --profile uses 1)")
     parser.add_argument("--child", nargs=2, metavar=("URL", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    senders = 1 if args.profile else max(1, args.senders)
     if args.child:
-        print(json.dumps(run(args.child[0], int(args.child[1]), args.profile)))
+        print(json.dumps(run(args.child[0], int(args.child[1]), args.profile, senders)))
         return
     kind = "sqlite" if args.database == "sqlite" else "postgresql"
     n = args.members
     print(f"database: {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}; {n:,} members; "
+          f"{senders} sender process{'es' if senders > 1 else ''}; "
           f"now = {NOW.isoformat()}; {os.cpu_count()} cores, 1-minute load "
           f"{os.getloadavg()[0]:.1f}{'; under cProfile (slower)' if args.profile else ''}")
     controller, sink = start_sink()
@@ -546,7 +614,7 @@ def main() -> None:
                         "digest_deliveries", "alerts") if name in counts))
                 child = subprocess.run(
                     [sys.executable, __file__, "--child", url, str(controller.port),
-                     *(["--profile"] if args.profile else [])],
+                     "--senders", str(senders), *(["--profile"] if args.profile else [])],
                     capture_output=True, text=True, cwd=ROOT,
                     env={**os.environ, "PYTHONWARNINGS": "ignore",
                          "BENCH_PARENT_RSS_MB": f"{_vm_mb('VmRSS'):.0f}"}, timeout=3600)
@@ -576,7 +644,10 @@ def _report(f: dict, sink: Sink, n: int) -> None:
     print("by kind and outcome: " + ", ".join(f"{k} {v:,}" for k, v in sorted(outcomes.items())))
     print(f"plan(now) + commit       {f['plan_s']:8.2f} s")
     print(f"list planned kinds       {f['list_s']:8.2f} s")
-    print(f"send {planned:,} rows          {f['send_s']:8.2f} s, of which:")
+    many = f["senders"] > 1
+    print(f"send {planned:,} rows          {f['send_s']:8.2f} s"
+          + (f" with {f['senders']} senders at once; their busy time, summed:"
+             if many else ", of which:"))
     print(f"  select content         {f['select_s']:8.2f} s  (pages, partnership data, selection)")
     print(f"  render                 {f['render_s']:8.2f} s  (build_digest: templates, MIME)")
     print(f"  deliver over SMTP      {f['deliver_s']:8.2f} s  (connect, send, quit: one "
@@ -586,8 +657,9 @@ def _report(f: dict, sink: Sink, n: int) -> None:
     rate = sent / f["send_s"] if f["send_s"] else 0.0
     print(f"messages/second: {rate:.1f} sent over the send stage "
           f"({sent / f['total_s'] if f['total_s'] else 0.0:.1f} over the total)")
-    print(f"peak RSS: {f['peak_mb']:.0f} MB (VmHWM of the child process that planned and "
-          f"sent; {f['base_mb']:.0f} MB after start-up and connecting)")
+    print(f"peak RSS: {f['peak_mb']:.0f} MB (VmHWM of the child process that planned"
+          + (f"; each sender process peaked at most at {f['sender_peak_mb']:.0f} MB)"
+             if many else f" and sent; {f['base_mb']:.0f} MB after start-up and connecting)"))
     print(f"  (getrusage ru_maxrss: {f['maxrss_mb']:.0f} MB; Linux carries it over exec "
           f"from the spawning parent, {f['parent_mb']:.0f} MB RSS at spawn, so it can "
           f"overstate the child's own peak)")
