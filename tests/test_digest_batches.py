@@ -299,3 +299,26 @@ def test_the_planner_gives_up_on_a_row_that_never_finishes_rendering(team):
     assert digests.plan_digests("2026-11-23T08:00:00+00:00")["given up"] == 1
     row = next(r for r in _rows().values() if r.id == row.id)
     assert row.status == "failed" and "gave up after 5 attempts" in row.last_error
+
+
+def test_a_member_who_unsubscribes_while_a_batch_runs_gets_nothing_more(smtp, team):
+    from coordinator.models import DigestPreference
+
+    _, people, _ = team
+    ids = _planned()
+    last = people[3]
+
+    def unsubscribe_after_the_first(_):
+        # The one-click POST lands while the batch, its page already read, goes on.
+        if len(smtp.messages) == 1:
+            db.session.add(DigestPreference(membership_id=last.id, frequency="off"))
+            db.session.commit()
+
+    sources: dict = {}
+    outcomes = digests.send_batch(ids, NOW, sources, progress=unsubscribe_after_the_first)
+    digests.close_batch(sources)
+
+    statuses = {row.membership_id: outcomes[row.id].status for row in _rows().values()}
+    assert statuses[last.id] == "skipped"
+    assert sorted(v for k, v in statuses.items() if k != last.id) == ["sent"] * 3
+    assert last.user.email not in [m["To"].addresses[0].addr_spec for m in smtp.messages]

@@ -293,9 +293,7 @@ def _send_one(delivery_id: int, now: datetime, sources: dict | None, page: Page)
     if mine is None:
         return _not_claimed(delivery_id)
     delivery = page.deliveries[delivery_id]
-    prefs = page.prefs[delivery.membership_id]
-    if (delivery.kind == "member" and prefs.frequency == "off") or (
-            delivery.kind == "coordinator" and not prefs.alerts):
+    if _left(delivery):
         _settle(delivery_id, mine, CLAIMED, status="skipped", last_error="unsubscribed")
         return Outcome("skipped", "unsubscribed")
     try:
@@ -345,6 +343,21 @@ def _send_one(delivery_id: int, now: datetime, sources: dict | None, page: Page)
     if sources is not None:
         sources[SMTP_USED_KEY] = time.monotonic()
     return Outcome("sent")
+
+
+# Read again for every row, not once per page: a member who has just clicked "unsubscribe"
+# gets nothing more, even from a batch already under way.
+LEFT = select(DigestPreference.frequency, DigestPreference.alerts).where(
+    DigestPreference.membership_id == bindparam("member"))
+
+
+def _left(delivery: DigestDelivery) -> bool:
+    saved = db.session.execute(LEFT, {"member": delivery.membership_id}).first()
+    if saved is None:  # never changed anything: the defaults send both
+        return False
+    if delivery.kind == "coordinator":
+        return not saved.alerts
+    return saved.frequency == "off"
 
 
 def _hand_over(delivery_id: int, mine: int, smtp: smtplib.SMTP, message,
