@@ -377,6 +377,7 @@ def _instrument(stages: Counter) -> None:
     import smtplib
 
     import workers.digests as digests
+    from workers.digest_pages import Page
 
     def timed(name: str, function):
         def wrapper(*args, **kwargs):
@@ -387,11 +388,11 @@ def _instrument(stages: Counter) -> None:
                 stages[name] += time.perf_counter() - started
         return wrapper
 
-    # send_batch() looks these up in its module when called; a Page reads what its rows'
-    # digests need, so reading it counts as content selection.
-    for name, stage in (("digest_for", "select"), ("build_digest", "render")):
-        setattr(digests, name, timed(stage, getattr(digests, name)))
-    digests.Page.__init__ = timed("select", digests.Page.__init__)
+    # send_batch() looks build_digest up in its module when called; a Page reads what its
+    # rows' digests need and selects each one's content, so both count as selection.
+    digests.build_digest = timed("render", digests.build_digest)
+    for name in ("__init__", "content"):
+        setattr(Page, name, timed("select", getattr(Page, name)))
     # SMTP time wherever the sending code opens, uses and closes its connection:
     # connecting (with EHLO on first use), send_message, and QUIT.
     for name in ("__init__", "send_message", "quit"):
@@ -411,13 +412,14 @@ def _app(url: str, port: int):
 def _send_one_batch(batch: list[int]) -> dict[int, str]:
     """What one planner job does: its rows, a fresh `sources` (the partnership's shared
     data read once), one SMTP connection."""
-    import workers.digests as digests
+    from workers.digests import send_batch
+    from workers.smtp_batch import close_batch
 
     sources: dict = {}
     try:
-        outcomes = digests.send_batch(batch, NOW, sources)
+        outcomes = send_batch(batch, NOW, sources)
     finally:
-        digests.close_batch(sources)
+        close_batch(sources)
     return {delivery_id: outcome.status for delivery_id, outcome in outcomes.items()}
 
 

@@ -106,7 +106,9 @@ def send_digests_command(now_text: str | None, dry_run: bool) -> None:
     """Plan the digests that are due and send them here, now; print what happened per kind."""
     from collections import Counter, defaultdict
 
-    from workers.digests import Page, close_batch, digest_for, mark_stuck_unknown, send_batch
+    from workers.digest_pages import Page
+    from workers.digests import mark_stuck_unknown, send_batch
+    from workers.smtp_batch import close_batch
 
     from .models import DigestDelivery, utcnow
     from .services.digest_planner import plan
@@ -127,16 +129,15 @@ def send_digests_command(now_text: str | None, dry_run: bool) -> None:
         for start in range(0, len(ids), Page.SIZE):
             page = Page(ids[start:start + Page.SIZE], now, sources)
             for row in page.deliveries.values():
-                content = digest_for(row, page, now)
+                content = page.content(row, now)
                 counts[row.kind]["would skip" if content.empty else "would send"] += 1
         db.session.rollback()
     else:
         db.session.commit()
-        ids = list(db.session.scalars(select(DigestDelivery.id).where(
-            DigestDelivery.status.in_(("pending", "rendering")),
-            DigestDelivery.due_at <= now).order_by(DigestDelivery.id)))
         kinds = dict(db.session.execute(select(DigestDelivery.id, DigestDelivery.kind).where(
-            DigestDelivery.id.in_(ids))).all()) if ids else {}
+            DigestDelivery.status.in_(("pending", "rendering")),
+            DigestDelivery.due_at <= now).order_by(DigestDelivery.id)).all())
+        ids = list(kinds)
         sources = {}
         try:
             with click.progressbar(length=len(ids), label="Sending digests", file=None,

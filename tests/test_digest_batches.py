@@ -18,12 +18,14 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 import workers.digests as digests
+import workers.smtp_batch as smtp_batch
 from coordinator.extensions import db
 from coordinator.models import DigestDelivery
 from coordinator.services import activity, joining
 from coordinator.services import tasks as task_service
 from coordinator.services.digest_planner import plan
 from tests.smtp import Recorder, free_port
+from workers.digest_pages import Page
 
 NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)
 LAST_WEEK = datetime(2026, 11, 16, 7, tzinfo=UTC)
@@ -94,7 +96,7 @@ def _send_all(ids: list[int]) -> dict[int, digests.Outcome]:
     try:
         return digests.send_batch(ids, NOW, sources)
     finally:
-        digests.close_batch(sources)
+        smtp_batch.close_batch(sources)
 
 
 def _text_to(recorder, address: str) -> str:
@@ -128,7 +130,7 @@ def test_pages_smaller_than_the_batch_give_the_same_digests(smtp, team, monkeypa
     _, people, task = team
     activity.add_comment(task, people[0], "Plan ready", now=NOW - timedelta(hours=3))
     db.session.commit()
-    monkeypatch.setattr(digests.Page, "SIZE", 1)
+    monkeypatch.setattr(Page, "SIZE", 1)
 
     outcomes = _send_all(_planned())
 
@@ -140,7 +142,7 @@ def test_pages_smaller_than_the_batch_give_the_same_digests(smtp, team, monkeypa
 def test_a_batch_uses_one_connection_and_no_noop_while_it_is_busy(smtp, team):
     sources: dict = {}
     outcomes = digests.send_batch(_planned(), NOW, sources)
-    digests.close_batch(sources)
+    smtp_batch.close_batch(sources)
     assert [o.status for o in outcomes.values()] == ["sent"] * 4
     assert (smtp.greetings, smtp.noops, len(smtp.messages)) == (1, 0, 4)
 
@@ -150,11 +152,11 @@ def test_an_idle_connection_that_died_is_replaced_before_sending(smtp, team, mon
     sources: dict = {}
     assert digests.send(first, NOW, sources).status == "sent"
     # The line goes dead while idle, as when the server hangs up after its timeout.
-    sources[digests.SMTP_KEY].sock.shutdown(socket.SHUT_RDWR)
-    monkeypatch.setattr(digests, "CHECK_AFTER_IDLE_S", 0.0)  # "idle long enough" now
+    sources[smtp_batch.SMTP_KEY].sock.shutdown(socket.SHUT_RDWR)
+    monkeypatch.setattr(smtp_batch, "CHECK_AFTER_IDLE_S", 0.0)  # "idle long enough" now
 
     outcomes = digests.send_batch(rest, NOW, sources)
-    digests.close_batch(sources)
+    smtp_batch.close_batch(sources)
 
     # Found out by the NOOP, not by a failed send: nothing is left "unknown".
     assert [o.status for o in outcomes.values()] == ["sent"] * 3
@@ -285,7 +287,7 @@ def test_a_batch_past_its_deadline_claims_nothing_more(smtp, team):
     ids = _planned()
     sources: dict = {}
     outcomes = digests.send_batch(ids, NOW, sources, deadline=time.monotonic() - 1)
-    digests.close_batch(sources)
+    smtp_batch.close_batch(sources)
     assert {o.detail for o in outcomes.values()} == {
         "not tried: out of time; the job's retry goes on"}
     assert {(r.status, r.attempts) for r in _rows().values()} == {("pending", 0)}
@@ -316,7 +318,7 @@ def test_a_member_who_unsubscribes_while_a_batch_runs_gets_nothing_more(smtp, te
 
     sources: dict = {}
     outcomes = digests.send_batch(ids, NOW, sources, progress=unsubscribe_after_the_first)
-    digests.close_batch(sources)
+    smtp_batch.close_batch(sources)
 
     statuses = {row.membership_id: outcomes[row.id].status for row in _rows().values()}
     assert statuses[last.id] == "skipped"

@@ -22,32 +22,23 @@ import smtplib
 import time
 from collections import Counter
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
 
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import joinedload
 
 from coordinator import mail
 from coordinator.database import commit_without_waiting_for_disk
 from coordinator.digest_mail import build_digest
 from coordinator.extensions import db
-from coordinator.models import DigestDelivery, DigestPreference, Membership, utcnow
-from coordinator.services.digest_content import (
-    Activity,
-    Source,
-    coordinator_digest,
-    last_sent_before,
-    member_digest,
-    since_for,
-)
+from coordinator.models import DigestDelivery, DigestPreference, utcnow
 from coordinator.services.digest_planner import plan
-from coordinator.services.digest_prefs import defaults
 
 from .context import job_context
+from .digest_pages import Page, kept_across_commits
+from .smtp_batch import close_batch, connection, drop_connection, mark_used
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +184,7 @@ def send_batch(delivery_ids: list[int], now: datetime | None = None,
     now = now or utcnow()
     sources = {} if sources is None else sources
     outcomes: dict[int, Outcome] = {}
-    with _kept_across_commits():
+    with kept_across_commits():
         for start in range(0, len(delivery_ids), Page.SIZE):
             ids = delivery_ids[start:start + Page.SIZE]
             page = Page(ids, now, sources)
@@ -219,68 +210,8 @@ def send_batch(delivery_ids: list[int], now: datetime | None = None,
 def send(delivery_id: int, now: datetime | None = None, sources: dict | None = None) -> Outcome:
     """One row; raises TryAgainLater when the server says "not now" or cannot be reached."""
     now = now or utcnow()
-    with _kept_across_commits():
+    with kept_across_commits():
         return _send_one(delivery_id, now, sources, Page([delivery_id], now, sources))
-
-
-@contextmanager
-def _kept_across_commits():
-    """Every row commits up to three times; expiring the page's members, users and
-    preferences at each commit would reload them one by one. Row states are never read
-    from these objects: the claim's RETURNING and fresh queries give them."""
-    session = db.session()
-    kept, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        yield
-    finally:
-        session.expire_on_commit = kept
-        session.expire_all()  # as the last commit would have: nobody reads a stale state
-
-
-class Page:
-    """What a page of rows needs, read in a few queries: the rows, their members (with
-    user and partnership), preferences, last digests and the members' task activity."""
-
-    SIZE = 200
-
-    def __init__(self, delivery_ids: list[int], now: datetime, sources: dict | None) -> None:
-        self.deliveries = {d.id: d for d in db.session.scalars(
-            select(DigestDelivery).where(DigestDelivery.id.in_(delivery_ids)))}
-        member_ids = {d.membership_id for d in self.deliveries.values()}
-        self.members = {m.id: m for m in db.session.scalars(
-            select(Membership).options(joinedload(Membership.user),
-                                       joinedload(Membership.partnership))
-            .where(Membership.id.in_(member_ids)))}
-        saved = {p.membership_id: p for p in db.session.scalars(
-            select(DigestPreference).where(DigestPreference.membership_id.in_(member_ids)))}
-        self.prefs = {m: saved.get(m) or defaults(m) for m in self.members}
-        last = last_sent_before(list(self.deliveries))
-        self.since = {d.id: since_for(d.due_at, d.frequency, last.get(d.id))
-                      for d in self.deliveries.values()}
-        readers = [d for d in self.deliveries.values() if d.kind == "member"]
-        self.activity = Activity({d.membership_id for d in readers},
-                                 min((self.since[d.id] for d in readers), default=None), now)
-        self.sources = sources
-
-    def content(self, delivery: DigestDelivery, now: datetime):
-        member = self.members[delivery.membership_id]
-        since = self.since[delivery.id]
-        if delivery.kind == "coordinator":
-            return coordinator_digest(member, since)
-        source = None
-        if self.sources is not None:
-            source = self.sources.setdefault(member.partnership_id,
-                                             Source(member.partnership_id))
-        return member_digest(member, since, now, source, self.activity,
-                             self.prefs[member.id])
-
-    def sent(self, delivery: DigestDelivery, at: datetime) -> None:
-        """A later row of the same member and kind on this page (a period that waited,
-        as after a day of "not now") tells only what happened after this one."""
-        for other in self.deliveries.values():
-            if (other.membership_id == delivery.membership_id and other.kind == delivery.kind
-                    and other.due_at > delivery.due_at):
-                self.since[other.id] = max(self.since[other.id], at)
 
 
 def _send_one(delivery_id: int, now: datetime, sources: dict | None, page: Page) -> Outcome:
@@ -297,7 +228,7 @@ def _send_one(delivery_id: int, now: datetime, sources: dict | None, page: Page)
         _settle(delivery_id, mine, CLAIMED, status="skipped", last_error="unsubscribed")
         return Outcome("skipped", "unsubscribed")
     try:
-        content = digest_for(delivery, page, now)
+        content = page.content(delivery, now)
         message = None if content.empty else build_digest(
             delivery, page.members[delivery.membership_id], content)
     except SQLAlchemyError:
@@ -317,7 +248,7 @@ def _send_one(delivery_id: int, now: datetime, sources: dict | None, page: Page)
     try:
         if not mail.uses_folder():
             try:
-                smtp = _connection(sources)
+                smtp = connection(sources)
             except (OSError, smtplib.SMTPException) as down:
                 # Refused, unresolvable, TLS or login trouble: nothing was handed over.
                 _settle(delivery_id, mine, CLAIMED, durable=True, status="pending",
@@ -337,11 +268,10 @@ def _send_one(delivery_id: int, now: datetime, sources: dict | None, page: Page)
                 return refused
     finally:
         if smtp is not None and sources is None:
-            _drop_connection(None, smtp)
+            drop_connection(None, smtp)
     _settle(delivery_id, mine, HANDED, status="sent", sent_at=utcnow())
     page.sent(delivery, now)
-    if sources is not None:
-        sources[SMTP_USED_KEY] = time.monotonic()
+    mark_used(sources)
     return Outcome("sent")
 
 
@@ -370,7 +300,7 @@ def _hand_over(delivery_id: int, mine: int, smtp: smtplib.SMTP, message,
                 last_error=repr(refused.recipients)[:500])
         return Outcome("failed", "recipient refused")
     except smtplib.SMTPResponseException as refused:
-        _drop_connection(sources, smtp)
+        drop_connection(sources, smtp)
         error = f"{refused.smtp_code} {refused.smtp_error!r}"[:500]
         if 400 <= refused.smtp_code < 500:
             # Durable: lost, the row would read as unknown and never go out.
@@ -381,7 +311,7 @@ def _hand_over(delivery_id: int, mine: int, smtp: smtplib.SMTP, message,
         return Outcome("failed", str(refused.smtp_code))
     except (OSError, smtplib.SMTPException) as lost:
         # The line dropped mid-conversation: the server may have taken the message.
-        _drop_connection(sources, smtp)
+        drop_connection(sources, smtp)
         _settle(delivery_id, mine, HANDED, status="unknown",
                 last_error=f"connection lost while sending ({type(lost).__name__}); "
                            "not sent again, to never send twice")
@@ -403,52 +333,6 @@ def _not_claimed(delivery_id: int) -> Outcome:
                        .values(status="unknown", last_error=INTERRUPTED))
     commit_without_waiting_for_disk()
     return Outcome("unknown")
-
-
-# In a batch (`sources` given: the job, the CLI, the benchmark) one SMTP connection carries
-# every message; a single send opens its own and closes it.
-SMTP_KEY, SMTP_USED_KEY = "smtp", "smtp used"
-# A connection the server closed while idle would fail the next send after some of it
-# was said, making that digest "unknown" instead of "not sent": after this long idle, a
-# NOOP finds out first. RFC 5321 §4.5.3.2.7 asks servers to wait 5 minutes, but a busy
-# Postfix cuts that to 10 s; within a batch, messages follow each other in milliseconds.
-CHECK_AFTER_IDLE_S = 5.0
-
-
-def _connection(sources: dict | None) -> smtplib.SMTP:
-    cached = sources.get(SMTP_KEY) if sources is not None else None
-    if cached is not None:
-        idle = time.monotonic() - sources.get(SMTP_USED_KEY, float("-inf"))
-        try:
-            if idle < CHECK_AFTER_IDLE_S or cached.noop()[0] == 250:
-                return cached
-        except (OSError, smtplib.SMTPException):
-            pass
-        _drop_connection(sources, cached)
-    smtp = mail.connect()
-    if sources is not None:
-        sources[SMTP_KEY] = smtp
-    return smtp
-
-
-def close_batch(sources: dict) -> None:
-    """End a batch: say goodbye to the SMTP server it kept a connection to."""
-    smtp = sources.get(SMTP_KEY)
-    if smtp is not None:
-        _drop_connection(sources, smtp)
-
-
-def _drop_connection(sources: dict | None, smtp: smtplib.SMTP) -> None:
-    if sources is not None and sources.get(SMTP_KEY) is smtp:
-        del sources[SMTP_KEY]
-    try:
-        smtp.quit()
-    except (OSError, smtplib.SMTPException):
-        smtp.close()
-
-
-def digest_for(delivery: DigestDelivery, page: Page, now: datetime):
-    return page.content(delivery, now)
 
 
 def _summary(content) -> dict:
