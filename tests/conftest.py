@@ -14,6 +14,7 @@ from coordinator import create_app
 from coordinator.extensions import db
 from tests.databases import empty_tables, throwaway_database
 from tests.factories import Factory
+from tests.services import require_redis
 
 
 @pytest.fixture(scope="session")
@@ -109,3 +110,15 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def redis_url():
+    """The test Redis, emptied before and after; down, it fails the test in CI and skips it
+    elsewhere."""
+    from redis import Redis
+
+    url = require_redis()
+    Redis.from_url(url).flushdb()
+    yield url
+    Redis.from_url(url).flushdb()

@@ -27,8 +27,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_smtp() -> tuple[Controller, Recorder]:
-    recorder = Recorder()
+def start_smtp(recorder: Recorder | None = None) -> tuple[Controller, Recorder]:
+    recorder = recorder or Recorder()
     controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
     controller.start()
     return controller, recorder
+
+
+def serve(app, recorder: Recorder) -> Controller:
+    """Start a server with `recorder` and point the app's mail at it."""
+    controller, _ = start_smtp(recorder)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    return controller

@@ -14,7 +14,6 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 import workers.digests as digests
@@ -24,7 +23,7 @@ from coordinator.models import DigestDelivery
 from coordinator.services import activity, joining
 from coordinator.services import tasks as task_service
 from coordinator.services.digest_planner import plan
-from tests.smtp import Recorder, free_port
+from tests.smtp import Recorder, free_port, serve
 from workers.digest_pages import Page
 
 NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)
@@ -52,9 +51,7 @@ class CountingRecorder(Recorder):
 @pytest.fixture
 def smtp(app):
     recorder = CountingRecorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    controller = serve(app, recorder)
     yield recorder
     controller.stop()
 
@@ -272,9 +269,7 @@ def test_the_sender_that_heard_the_server_settles_a_row_called_unknown_meanwhile
             return await super().handle_DATA(server, session, envelope)
 
     recorder = CalledUnknownDuringData()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    controller = serve(app, recorder)
     try:
         assert digests.send(first, NOW).status == "sent"
     finally:

@@ -17,7 +17,6 @@ from types import SimpleNamespace
 
 import itsdangerous
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -29,7 +28,7 @@ from coordinator.services import activity, joining
 from coordinator.services import tasks as task_service
 from coordinator.services.digest_planner import plan
 from coordinator.tokens import make_token, read_token
-from tests.smtp import Recorder, free_port
+from tests.smtp import Recorder, free_port, serve
 from workers.digests import TryAgainLater, plan_digests, send, send_digests
 
 NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)  # Monday of ISO week 2026-W48
@@ -80,17 +79,10 @@ class RefuseRecipients(EnvelopeRecorder):
         return "550 5.1.1 no such user here"
 
 
-def _serve(app, recorder):
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    return controller
-
-
 @pytest.fixture
 def smtp(app):
     recorder = EnvelopeRecorder()
-    controller = _serve(app, recorder)
+    controller = serve(app, recorder)
     yield recorder
     controller.stop()
 
@@ -478,7 +470,7 @@ def test_refused_connection_keeps_the_digest_pending(app, river):
     assert row.status == "pending" and "ConnectionRefusedError" in row.last_error
     # The server comes back: the retry delivers it.
     recorder = EnvelopeRecorder()
-    controller = _serve(app, recorder)
+    controller = serve(app, recorder)
     try:
         assert send(row_id, NOW).status == "sent"
     finally:
@@ -511,7 +503,7 @@ def test_a_row_left_submitting_becomes_unknown_and_is_not_sent(smtp, river):
 
 def test_a_hang_up_after_the_message_was_transmitted_is_never_sent_again(app, river):
     recorder = HangUpAfterData()
-    controller = _serve(app, recorder)
+    controller = serve(app, recorder)
     try:
         plan(NOW)
         db.session.commit()
@@ -563,7 +555,7 @@ def test_news_on_my_task_reaches_its_initiator(smtp, river):
 
 def test_a_refused_recipient_marks_the_digest_failed(app, river):
     recorder = RefuseRecipients()
-    controller = _serve(app, recorder)
+    controller = serve(app, recorder)
     try:
         outcomes = _plan_and_send(NOW)
     finally:

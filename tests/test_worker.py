@@ -12,19 +12,9 @@ from coordinator.extensions import db
 from coordinator.models import ClusterSnapshot, Partnership, RecomputeRun, Task
 from coordinator.queue import request_recompute
 from coordinator.services import knowledge
-from tests.services import SilentServer, WorkerProcess, require_redis, wait_until
+from tests.services import SilentServer, WorkerProcess, wait_until
 
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-def redis_url():
-    from redis import Redis
-
-    url = require_redis()
-    Redis.from_url(url).flushdb()
-    yield url
-    Redis.from_url(url).flushdb()
 
 
 @pytest.fixture

@@ -46,8 +46,8 @@ from sqlalchemy import select
 from coordinator.extensions import db
 from coordinator.models import DigestDelivery
 from coordinator.services import tasks as task_service
-from tests.services import WorkerProcess, require_redis, wait_until
-from tests.smtp import Recorder, free_port
+from tests.services import WorkerProcess, wait_until
+from tests.smtp import Recorder, start_smtp
 
 pytestmark = pytest.mark.redis
 
@@ -107,22 +107,8 @@ class HoldingRecorder(Recorder):
 
 
 @pytest.fixture
-def redis_url():
-    from redis import Redis
-
-    url = require_redis()
-    Redis.from_url(url).flushdb()
-    yield url
-    Redis.from_url(url).flushdb()
-
-
-@pytest.fixture
 def smtp():
-    from aiosmtpd.controller import Controller
-
-    recorder = HoldingRecorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
-    controller.start()
+    controller, recorder = start_smtp(HoldingRecorder())
     yield controller, recorder
     recorder.release.set()
     controller.stop()
