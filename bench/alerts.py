@@ -27,7 +27,6 @@ import bisect
 import itertools
 import json
 import os
-import random
 import subprocess
 import sys
 import tempfile
@@ -39,6 +38,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import seeding  # noqa: E402  (needs the project root on sys.path)
+from bench.planted import (  # noqa: E402
+    COMMON_TAGS,
+    TAGS_PER_GROUP,
+    PlantedPeople,
+)
 
 PG_NAME = "polder_alerts_bench"
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
@@ -48,7 +52,6 @@ TARGET_S, TARGET_MB, TARGET_AT = 30.0, 2048.0, 100_000
 STAGES = {"load_partnership": "load", "measure": "measure", "measure_power": "power",
           "apply_findings": "write"}
 
-TAGS_PER_GROUP, COMMON_TAGS = 40, 200
 HOMOPHILY = 0.3  # chance a contributor comes from the initiator's knowledge group
 UNCLUSTERED = 0.03  # members the snapshot left without a cluster
 STATUSES = ("open", "active", "done", "cancelled")
@@ -57,74 +60,32 @@ KIND_CUM = (("meeting", 0.6, 30, 120), ("call", 0.9, 15, 60), ("workshop", 1.0, 
 HOURS = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 
 
-def groups_for(n: int) -> int:
-    """Planted knowledge groups (clusters), as bench/recompute.py sizes its topics."""
-    return 8 if n < 5000 else 20 if n < 50_000 else 30
-
-
 # Seeding ----------------------------------------------------------------------------
 
 
-class World:
-    """The synthetic partnership, kept in memory only as far as linking rows needs."""
+class World(PlantedPeople):
+    """The synthetic partnership: planted people, a silo, and what linking rows needs."""
 
     def __init__(self, n: int, seed: int = 11) -> None:
-        self.n, self.rnd = n, random.Random(seed)
-        self.k = groups_for(n)
-        self.silo = self.k - 1  # the smallest group works only with itself
+        super().__init__(n, seed)
         self.n_tasks, self.n_activities = n // 2, 2 * n
         self.n_logs, self.n_declined, self.n_comments = 4 * n, n // 20, n
         self.n_orgs, self.n_groups = max(10, n // 100), max(5, n // 2000)
-        weights = [(g + 1) ** -0.5 for g in range(self.k)]
-        self.group = [-1, *self.rnd.choices(range(self.k), weights=weights, k=n)]
-        self.clustered = [False] + [self.rnd.random() >= UNCLUSTERED for _ in range(n)]
-        self.by_group: list[list[int]] = [[] for _ in range(self.k)]
-        for member in range(1, n + 1):
-            self.by_group[self.group[member]].append(member)
-        self.open_world = [m for m in range(1, n + 1) if self.group[m] != self.silo]
-        self.zipf = list(itertools.accumulate(1 / (i + 1) for i in range(TAGS_PER_GROUP)))
-        self.zipf_common = list(itertools.accumulate(1 / (i + 1) ** 1.1
-                                                     for i in range(COMMON_TAGS)))
-        self.tags = [(), *(self._member_tags(m) for m in range(1, n + 1))]
         self.tasks: list[dict] = []  # id - 1 → {"team", "group", "end", "start", ...}
         self.members_of_group: dict[int, list[int]] = {}
         self.planted: dict[str, list[int]] = {}
         self.counts: dict[str, int] = {}
 
-    # Tags: ids 1..k*40 are the groups' own vocabularies, then 200 cross-cutting ones.
-    def tag_name(self, tag_id: int) -> str:
-        if tag_id <= self.k * TAGS_PER_GROUP:
-            group, index = divmod(tag_id - 1, TAGS_PER_GROUP)
-            return f"topic{group}-tag{index}"
-        return f"common-tag{tag_id - self.k * TAGS_PER_GROUP - 1}"
-
-    def own_tag(self, group: int) -> int:
-        index = bisect.bisect(self.zipf, self.rnd.random() * self.zipf[-1])
-        return group * TAGS_PER_GROUP + min(index, TAGS_PER_GROUP - 1) + 1
+    def before_tags(self) -> None:
+        self.silo = self.k - 1  # the smallest group works only with itself
+        self.clustered = [False] + [self.rnd.random() >= UNCLUSTERED for _ in range(self.n)]
+        self.open_world = [m for m in range(1, self.n + 1) if self.group[m] != self.silo]
+        self.zipf_common = list(itertools.accumulate(1 / (i + 1) ** 1.1
+                                                     for i in range(COMMON_TAGS)))
 
     def common_tag(self) -> int:
         index = bisect.bisect(self.zipf_common, self.rnd.random() * self.zipf_common[-1])
         return self.k * TAGS_PER_GROUP + min(index, COMMON_TAGS - 1) + 1
-
-    def _member_tags(self, member: int) -> tuple[int, ...]:
-        group, rnd = self.group[member], self.rnd
-        wanted, tags = rnd.randint(3, 5), set()
-        for _ in range(30):  # bounded: draws repeat, so stop after a few tries
-            if len(tags) == wanted:
-                break
-            r = rnd.random()
-            if r < 0.8:
-                tags.add(self.own_tag(group))
-            elif r < 0.85:
-                tags.add(self.own_tag((group + rnd.choice((-1, 1))) % self.k))
-            else:
-                tags.add(self.common_tag())
-        return tuple(sorted(tags))
-
-    def at(self, start: datetime, end: datetime) -> datetime:
-        """A moment uniformly in [start, end], whole seconds."""
-        span = max(int((end - start).total_seconds()), 0)
-        return start + timedelta(seconds=self.rnd.randint(0, span))
 
     def someone(self, group: int, exclude) -> int | None:
         """A member for a team: from `group` (always, for the silo) or anyone outside it."""

@@ -31,10 +31,8 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import itertools
 import json
 import os
-import random
 import re
 import subprocess
 import sys
@@ -49,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import seeding  # noqa: E402  (needs the project root on sys.path)
+from bench.planted import COMMON_TAGS, TAGS_PER_GROUP, PlantedPeople  # noqa: E402
 
 PG_NAME = "polder_digests_bench"
 # A Monday evening: every weekly digest (07:00 local on Monday) and every daily one of
@@ -56,7 +55,6 @@ PG_NAME = "polder_digests_bench"
 NOW = datetime(2026, 11, 23, 20, tzinfo=UTC)
 TARGET_S, TARGET_AT = 120.0, 10_000
 
-TAGS_PER_GROUP, COMMON_TAGS = 40, 200
 ZONES = ("UTC", "Europe/Amsterdam", "Europe/London", "America/New_York",
          "America/Los_Angeles", "America/Sao_Paulo", "Africa/Nairobi")
 STATUSES = ("open", "active", "done", "cancelled")
@@ -68,53 +66,13 @@ WEEK = timedelta(days=7)
 # Seeding ------------------------------------------------------------------------------
 
 
-class World:
-    """The synthetic partnership, kept in memory only as far as linking rows needs."""
+class World(PlantedPeople):
+    """The synthetic partnership: planted people, and what linking rows needs."""
 
     def __init__(self, n: int, seed: int = 17) -> None:
-        self.n, self.rnd = n, random.Random(seed)
-        self.k = 8 if n < 5000 else 20 if n < 50_000 else 30
+        super().__init__(n, seed)
         self.n_orgs = max(10, n // 100)
-        weights = [(g + 1) ** -0.5 for g in range(self.k)]
-        self.group = [-1, *self.rnd.choices(range(self.k), weights=weights, k=n)]
-        self.by_group: list[list[int]] = [[] for _ in range(self.k)]
-        for member in range(1, n + 1):
-            self.by_group[self.group[member]].append(member)
-        self.zipf = list(itertools.accumulate(1 / (i + 1) for i in range(TAGS_PER_GROUP)))
-        self.tags = [(), *(self._member_tags(m) for m in range(1, n + 1))]
         self.counts: Counter = Counter()
-
-    def tag_name(self, tag_id: int) -> str:
-        if tag_id <= self.k * TAGS_PER_GROUP:
-            group, index = divmod(tag_id - 1, TAGS_PER_GROUP)
-            return f"topic{group}-tag{index}"
-        return f"common-tag{tag_id - self.k * TAGS_PER_GROUP - 1}"
-
-    def own_tag(self, group: int) -> int:
-        index = bisect.bisect(self.zipf, self.rnd.random() * self.zipf[-1])
-        return group * TAGS_PER_GROUP + min(index, TAGS_PER_GROUP - 1) + 1
-
-    def common_tag(self) -> int:
-        return self.k * TAGS_PER_GROUP + self.rnd.randrange(COMMON_TAGS) + 1
-
-    def _member_tags(self, member: int) -> tuple[int, ...]:
-        group, rnd = self.group[member], self.rnd
-        wanted, tags = rnd.randint(3, 5), set()
-        for _ in range(30):  # bounded: draws repeat
-            if len(tags) == wanted:
-                break
-            r = rnd.random()
-            if r < 0.8:
-                tags.add(self.own_tag(group))
-            elif r < 0.85:
-                tags.add(self.own_tag((group + rnd.choice((-1, 1))) % self.k))
-            else:
-                tags.add(self.common_tag())
-        return tuple(sorted(tags))
-
-    def at(self, start: datetime, end: datetime) -> datetime:
-        span = max(int((end - start).total_seconds()), 0)
-        return start + timedelta(seconds=self.rnd.randint(0, span))
 
     def someone(self, group: int, exclude) -> int | None:
         pool = self.by_group[group] if self.rnd.random() < 0.5 else range(1, self.n + 1)
