@@ -154,32 +154,14 @@ def _settle() -> None:
 
 
 def _people(w: World) -> None:
-    from coordinator.domain.power import SECTORS
-    from coordinator.models import Membership, Organisation, Partnership, Tag, User
-    from coordinator.models import membership_tags as member_tags
+    from coordinator.models import Partnership
 
-    rnd, n = w.rnd, w.n
     put(w, Partnership, [{"id": 1, "slug": "bench", "name": "Bench partnership",
                           "description": "", "created_at": NOW - timedelta(days=900),
                           "critical_sectors": ["civil_society"]}])
-    put(w, Organisation, ({"id": i, "partnership_id": 1, "name": f"Organisation {i}",
-                           "sector": SECTORS[i % len(SECTORS)], "formal_authority": i % 3,
-                           "resource_control": i // 3 % 3, "discursive_legitimacy": i // 9 % 3,
-                           "critical_stakeholder": i % 50 == 0}
-                          for i in range(1, w.n_orgs + 1)))
-    put(w, Tag, ({"id": t, "partnership_id": 1, "name": w.tag_name(t)}
-                 for t in range(1, w.k * TAGS_PER_GROUP + COMMON_TAGS + 1)))
-    joined = NOW - timedelta(days=700)
-    put(w, User, ({"id": m, "email": f"m{m}@bench.example", "name": f"Member {m}",
-                   "password_hash": None, "created_at": joined, "last_login_at": None}
-                  for m in range(1, n + 1)))
-    put(w, Membership, ({"id": m, "partnership_id": 1, "user_id": m,
-                         "organisation_id": None if rnd.random() < 0.02
-                         else rnd.randint(1, w.n_orgs),
-                         "role": "coordinator" if m % 1000 == 1 else "member", "bio": "",
-                         "joined_at": joined} for m in range(1, n + 1)))
-    put(w, member_tags, ({"membership_id": m, "tag_id": t}
-                         for m in range(1, n + 1) for t in w.tags[m]))
+    for model, rows in w.people_rows(NOW - timedelta(days=700),
+                                     critical=lambda org: org % 50 == 0):
+        put(w, model, rows)
 
 
 def _snapshot(w: World) -> None:

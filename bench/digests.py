@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import seeding  # noqa: E402  (needs the project root on sys.path)
-from bench.planted import COMMON_TAGS, TAGS_PER_GROUP, PlantedPeople  # noqa: E402
+from bench.planted import PlantedPeople  # noqa: E402
 
 PG_NAME = "polder_digests_bench"
 # A Monday evening: every weekly digest (07:00 local on Monday) and every daily one of
@@ -126,31 +126,13 @@ def seed(url: str, n: int) -> tuple[float, dict[str, int]]:
 
 
 def _people(w: World) -> None:
-    from coordinator.domain.power import SECTORS
-    from coordinator.models import Membership, Organisation, Partnership, Tag, User
-    from coordinator.models import membership_tags as member_tags
+    from coordinator.models import Partnership
 
-    rnd, n = w.rnd, w.n
     joined = NOW - timedelta(days=700)
     put(w, Partnership, [{"id": 1, "slug": "bench", "name": "Bench partnership",
                           "description": "", "created_at": joined}])
-    put(w, Organisation, ({"id": i, "partnership_id": 1, "name": f"Organisation {i}",
-                           "sector": SECTORS[i % len(SECTORS)], "formal_authority": i % 3,
-                           "resource_control": i // 3 % 3, "discursive_legitimacy": i // 9 % 3,
-                           "critical_stakeholder": False}
-                          for i in range(1, w.n_orgs + 1)))
-    put(w, Tag, ({"id": t, "partnership_id": 1, "name": w.tag_name(t)}
-                 for t in range(1, w.k * TAGS_PER_GROUP + COMMON_TAGS + 1)))
-    put(w, User, ({"id": m, "email": f"m{m}@bench.example", "name": f"Member {m}",
-                   "password_hash": None, "created_at": joined, "last_login_at": None}
-                  for m in range(1, n + 1)))
-    put(w, Membership, ({"id": m, "partnership_id": 1, "user_id": m,
-                         "organisation_id": None if rnd.random() < 0.02
-                         else rnd.randint(1, w.n_orgs),
-                         "role": "coordinator" if m % 1000 == 1 else "member", "bio": "",
-                         "joined_at": joined} for m in range(1, n + 1)))
-    put(w, member_tags, ({"membership_id": m, "tag_id": t}
-                         for m in range(1, n + 1) for t in w.tags[m]))
+    for model, rows in w.people_rows(joined):
+        put(w, model, rows)
 
 
 def _snapshot(w: World) -> None:

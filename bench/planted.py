@@ -72,3 +72,30 @@ class PlantedPeople:
         """A moment uniformly in [start, end], whole seconds."""
         span = max(int((end - start).total_seconds()), 0)
         return start + timedelta(seconds=self.rnd.randint(0, span))
+
+    def people_rows(self, joined: datetime, critical=lambda org: False):
+        """(model, rows) for what every benchmark seeds after its partnership (id 1):
+        organisations (`critical` picks the critical stakeholders), tags, users,
+        memberships (one coordinator per thousand) and members' tags."""
+        from coordinator.domain.power import SECTORS
+        from coordinator.models import Membership, Organisation, Tag, User, membership_tags
+
+        rnd, n = self.rnd, self.n
+        yield Organisation, ({"id": i, "partnership_id": 1, "name": f"Organisation {i}",
+                              "sector": SECTORS[i % len(SECTORS)], "formal_authority": i % 3,
+                              "resource_control": i // 3 % 3,
+                              "discursive_legitimacy": i // 9 % 3,
+                              "critical_stakeholder": critical(i)}
+                             for i in range(1, self.n_orgs + 1))
+        yield Tag, ({"id": t, "partnership_id": 1, "name": self.tag_name(t)}
+                    for t in range(1, self.k * TAGS_PER_GROUP + COMMON_TAGS + 1))
+        yield User, ({"id": m, "email": f"m{m}@bench.example", "name": f"Member {m}",
+                      "password_hash": None, "created_at": joined, "last_login_at": None}
+                     for m in range(1, n + 1))
+        yield Membership, ({"id": m, "partnership_id": 1, "user_id": m,
+                            "organisation_id": None if rnd.random() < 0.02
+                            else rnd.randint(1, self.n_orgs),
+                            "role": "coordinator" if m % 1000 == 1 else "member", "bio": "",
+                            "joined_at": joined} for m in range(1, n + 1))
+        yield membership_tags, ({"membership_id": m, "tag_id": t}
+                                for m in range(1, n + 1) for t in self.tags[m])
