@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import islice
 
 from coordinator.domain.balance import (
@@ -58,6 +58,13 @@ class TeamSnapshot:
     required_tags: frozenset[str] = frozenset()
     task_ids: tuple[int, ...] = ()
     declined: tuple[DeclinedRequest, ...] = ()
+    formed_at: datetime | None = None  # when the task or group was created
+
+
+def is_forming(team: TeamSnapshot, now: datetime, thresholds: Thresholds) -> bool:
+    """In its first days a team is still gathering people: its mix is not judged yet."""
+    return (team.formed_at is not None
+            and now - team.formed_at < timedelta(days=thresholds.formation_days))
 
 
 def normalised_blau(counts: Iterable[int], categories: int) -> float:
@@ -226,7 +233,7 @@ def assess_team_alignophilia(team: TeamSnapshot, knowledge: PartnershipKnowledge
         team_cluster_members=counts[home] if home is not None else 0,
         coverage=coverage, holdings=holdings, sector=sector, declined_requesters=declined,
         gaps=find_gaps(coverage, holdings, sector, declined))
-    if (clustered >= thresholds.team_min_members
+    if (clustered >= thresholds.team_min_members and not is_forming(team, now, thresholds)
             and at_most(measures.blau, thresholds.team_max_blau) and measures.gaps):
         return _with_finding(measures, team, knowledge, thresholds)
     return measures
@@ -252,7 +259,7 @@ def _with_finding(m: TeamAlignophilia, team: TeamSnapshot, knowledge: Partnershi
     finding = Finding(
         kind=ALIGNOPHILIA_TEAM, severity=gap_severity(len(m.gaps)), window=m.window,
         values=values, thresholds=thresholds.pick("team_max_blau", "team_min_members",
-                                                  "team_window_days"),
+                                                  "team_window_days", "formation_days"),
         member_ids=tuple(sorted(team.member_ids)), task_ids=team.task_ids,
         cluster_ids=() if m.team_cluster is None else (m.team_cluster,),
         pattern=team_pattern(m, knowledge),

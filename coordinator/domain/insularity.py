@@ -156,9 +156,14 @@ def cluster_tie_table(ties: Iterable[Tie], member_clusters: Mapping[int, int]
 
 
 def is_silo(row: ClusterTies, thresholds: Thresholds) -> bool:
-    """≥ min members, and of its ties (at least one) < max share reach outside."""
+    """≥ min members and ≥ min ties, of which < max share reach outside.
+
+    A cluster whose members have shared only a team or two has shown no pattern yet:
+    one pair of team-mates from one cluster is not a silo.
+    """
     share = row.outside_share
-    return (row.members >= thresholds.silo_min_members and share is not None
+    return (row.members >= thresholds.silo_min_members
+            and row.ties >= thresholds.silo_min_ties and share is not None
             and below(share, thresholds.silo_max_outside_share))
 
 
@@ -248,6 +253,6 @@ def _silo_finding(row: ClusterTies, window: Window, knowledge: PartnershipKnowle
         window=window,
         values={"cluster_id": row.cluster_id, "members": row.members, "ties": row.ties,
                 "internal": row.internal, "external": row.external, "outside_share": share},
-        thresholds=thresholds.pick("silo_min_members", "silo_max_outside_share",
-                                   "partnership_window_days"),
+        thresholds=thresholds.pick("silo_min_members", "silo_min_ties",
+                                   "silo_max_outside_share", "partnership_window_days"),
         member_ids=members, cluster_ids=(row.cluster_id,), pattern=pattern, advice=ADVICE)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from coordinator.domain.balance import Window
 
@@ -25,6 +25,7 @@ class Activity:
     minutes: float
     attendee_ids: frozenset[int]
     kind: str = "meeting"
+    team_formed_at: datetime | None = None  # when its task or group began, if it has one
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,19 @@ class Completion:
 
     task_id: int
     at: datetime
+
+
+def judged_window(window: Window, formed_at: datetime | None) -> Window:
+    """The part of the window in which the team, group or partnership existed.
+
+    It starts just before the day of formation, so work logged for that day (a date,
+    not a moment) still counts.
+    """
+    if formed_at is None or formed_at <= window.start:
+        return window
+    day_start = datetime.combine(formed_at.date(), time.min, formed_at.tzinfo)
+    return Window(max(window.start, min(day_start - timedelta(microseconds=1), window.end)),
+                  window.end)
 
 
 def joint_person_hours(activities: Iterable[Activity], window: Window) -> float:
@@ -129,11 +143,17 @@ class Churn:
         return (self.joins + self.leaves) / self.mean_size if self.mean_size > 0 else 0.0
 
 
-def churn(events: Iterable[MembershipEvent], window: Window) -> Churn:
-    """Churn over the window; `events` is the team's whole history, so size is known."""
+def churn(events: Iterable[MembershipEvent], window: Window,
+          formed_until: datetime | None = None) -> Churn:
+    """Churn over the window; `events` is the team's whole history, so size is known.
+
+    Joins up to `formed_until` (the end of the team's formation) are how the team came
+    together, not people coming and going, so they are not counted; leaves always are.
+    """
     events = list(events)
     inside = [e for e in events if e.at in window]
-    return Churn(joins=sum(e.kind == JOIN for e in inside),
+    return Churn(joins=sum(e.kind == JOIN and (formed_until is None or e.at > formed_until)
+                           for e in inside),
                  leaves=sum(e.kind == LEAVE for e in inside),
                  mean_size=mean_active_size(events, window))
 
@@ -148,6 +168,7 @@ class JointWork:
     work_hours: float
     completed_task_ids: tuple[int, ...]
     attendee_ids: frozenset[int]
+    forming_activities: int = 0  # kickoffs in a team's formation, left out of the counts
 
     @property
     def activities(self) -> int:

@@ -22,9 +22,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from coordinator.domain.balance import Window, at_least, below, format_number, window_ending
+from coordinator.domain.chance import binomial_at_most, more_hits_by_chance
 from coordinator.domain.power import SECTOR_LABELS, TIERS
 from coordinator.domain.power_shares import (  # noqa: F401  (re-exported for callers)
     SECTOR,
@@ -98,7 +99,9 @@ def assess_exclusion(member_groups: Mapping[str, Mapping[int, str]], voices: Ite
             ratio = row.ratio
             if (row.reportable and ratio is not None
                     and at_least(row.member_share, thresholds.exclusion_min_member_share)
-                    and below(ratio, thresholds.exclusion_max_ratio)):
+                    and below(ratio, thresholds.exclusion_max_ratio)
+                    and binomial_at_most(int(row.amount), int(total), row.member_share)
+                    <= thresholds.power_max_chance):
                 findings.append(_exclusion_finding(dimension, row, total, window, thresholds))
     return Indicator(EXCLUSION, window, tables, tuple(findings))
 
@@ -118,7 +121,7 @@ def _exclusion_finding(dimension: str, row: GroupShare, total: int, window: Wind
                 "ratio": row.ratio, "voice_total": total},
         thresholds=thresholds.pick(
             "exclusion_min_member_share", "exclusion_max_ratio", "exclusion_min_events",
-            "power_min_cell", "power_window_days"),
+            "power_min_cell", "power_max_chance", "power_window_days"),
         pattern=pattern,
         advice=f"The indicator suggests the views of the {name} are missing from "
                f"deliberation. Ask its members before decisions close: invite them to the "
@@ -133,6 +136,15 @@ class DecisionTask:
     task_id: int
     title: str
     voices: frozenset[int]
+    created_at: datetime | None = None
+
+
+def is_deliberated(task: DecisionTask, now: datetime, thresholds: Thresholds) -> bool:
+    """Judged once a week of discussion with a few voices has passed: a decision nobody
+    has discussed yet, or one opened this morning, has excluded nobody so far."""
+    old_enough = (task.created_at is None
+                  or now - task.created_at >= timedelta(days=thresholds.formation_days))
+    return old_enough and len(task.voices) >= thresholds.decision_min_voices
 
 
 def assess_decision_voice(tasks: Iterable[DecisionTask], member_orgs: Mapping[int, int],
@@ -150,6 +162,8 @@ def assess_decision_voice(tasks: Iterable[DecisionTask], member_orgs: Mapping[in
     present = set(member_orgs.values())
     critical_orgs = {org: name for org, name in critical_orgs.items() if org in present}
     for task in tasks:
+        if not is_deliberated(task, now, thresholds):
+            continue
         heard_orgs = {member_orgs[m] for m in task.voices if m in member_orgs}
         heard_sectors = {member_sectors[m] for m in task.voices if m in member_sectors}
         missing = ([name for org, name in sorted(critical_orgs.items(), key=lambda kv: kv[1])
@@ -162,8 +176,11 @@ def assess_decision_voice(tasks: Iterable[DecisionTask], member_orgs: Mapping[in
         findings.append(PowerFinding(
             kind=DECISION_VOICE, severity="high" if len(missing) > 1 else "medium",
             window=window,
-            values={"title": task.title, "missing": missing, "voices": len(task.voices)},
-            thresholds={},
+            values={"title": task.title, "missing": missing, "voices": len(task.voices),
+                    "missing_orgs": [org for org in sorted(critical_orgs)
+                                     if org not in heard_orgs],
+                    "missing_sectors": [s for s in critical_sectors if s not in heard_sectors]},
+            thresholds=thresholds.pick("decision_min_voices", "formation_days"),
             pattern=f'The decision "{task.title}" has heard {len(task.voices)} '
                     f"{'voice' if len(task.voices) == 1 else 'voices'}, none from: {who}.",
             advice=f'Invite {who} to the decision on "{task.title}" before it closes.',
@@ -203,9 +220,42 @@ def is_overdue(task: DueTask, today: date) -> bool:
     return task.live and task.due_on < today
 
 
+def rate_gap(group: Rate | None, other: Rate | None, ratio: float, min_rate: float,
+             min_total: int, max_chance: float) -> bool:
+    """`group`'s rate is past `min_rate` and `ratio` × `other`'s, on enough events each,
+    and a gap that large is unlikely by chance alone (one-sided Fisher exact test)."""
+    return bool(
+        group and other and group.reportable and other.reportable
+        and group.total >= min_total and other.total >= min_total
+        and at_least(group.rate, min_rate) and at_least(group.rate, ratio * other.rate)
+        and more_hits_by_chance(group.hits, group.total, other.hits, other.total)
+        <= max_chance)
+
+
+def rest_of(rates: Mapping[str, Rate], group: str) -> Rate:
+    """Every other group pooled: what a sector is compared with."""
+    others = [r for g, r in rates.items() if g != group]
+    return Rate("others", sum(r.members for r in others), sum(r.hits for r in others),
+                sum(r.total for r in others), True)
+
+
+def sector_gaps(rates: Mapping[str, Rate], ratio: float, min_rate: float, min_total: int,
+                max_chance: float) -> list[tuple[Rate, Rate]]:
+    """(sector, the other sectors) for each sector whose rate stands out from the rest."""
+    pairs = [(rates[g], rest_of(rates, g)) for g in sorted(rates)]
+    return [(mine, rest) for mine, rest in pairs
+            if rate_gap(mine, rest, ratio, min_rate, min_total, max_chance)]
+
+
+def _sector_name(group: str) -> str:
+    return group_label(SECTOR, group)
+
+
 def assess_exemption(member_tiers: Mapping[int, str], tasks: Iterable[DueTask], now: datetime,
-                     thresholds: Thresholds) -> Indicator:
-    """Overdue rate of due-dated tasks by the initiator's tier.
+                     thresholds: Thresholds,
+                     member_sectors: Mapping[int, str] | None = None) -> Indicator:
+    """Overdue rate of due-dated tasks by the initiator's tier (high against low) and
+    sector (each against the others).
 
     The tasks are those live now or completed in the window; cancelled ones are left out.
     """
@@ -214,36 +264,54 @@ def assess_exemption(member_tiers: Mapping[int, str], tasks: Iterable[DueTask], 
     tasks = [t for t in (as_of(t, now) for t in tasks) if t is not None
              and (t.live or (t.completed_on is not None
                              and t.completed_on > window.start.date()))]
-    rates = group_rates(member_tiers, ((t.initiator_id, is_overdue(t, today)) for t in tasks),
+    late = [(t, is_overdue(t, today)) for t in tasks]
+    rates = group_rates(member_tiers, ((t.initiator_id, hit) for t, hit in late),
                         thresholds.power_min_cell)
+    gap = (thresholds.exemption_rate_ratio, thresholds.exemption_min_rate,
+           thresholds.exemption_min_tasks, thresholds.power_max_chance)
     high, low = rates.get("high"), rates.get("low")
     findings = []
-    if (high and low and high.reportable and low.reportable
-            and high.total >= thresholds.exemption_min_tasks
-            and low.total >= thresholds.exemption_min_tasks
-            and at_least(high.rate, thresholds.exemption_min_rate)
-            and at_least(high.rate, thresholds.exemption_rate_ratio * low.rate)):
-        overdue = tuple(sorted(t.task_id for t in tasks
-                               if member_tiers.get(t.initiator_id) == "high"
-                               and is_overdue(t, today)))
+    tables = {TIER: tuple(rates.values())}
+    if rate_gap(high, low, *gap):
+        overdue = tuple(sorted(t.task_id for t, hit in late
+                               if hit and member_tiers.get(t.initiator_id) == "high"))
         pattern = (f"High-tier organisations let {high.hits} of their {high.total} due-dated "
                    f"tasks run late ({high.rate:.0%}); low-tier organisations {low.hits} of "
                    f"{low.total} ({low.rate:.0%}).")
-        findings.append(PowerFinding(
-            kind=EXEMPTION,
-            severity="high" if at_least(high.rate, 2 * thresholds.exemption_rate_ratio
-                                        * low.rate) and high.rate >= 0.5 else "medium",
-            window=window,
-            values={"high": _rate_values(high), "low": _rate_values(low)},
-            thresholds=thresholds.pick(
-                "exemption_rate_ratio", "exemption_min_rate", "exemption_min_tasks",
-                "power_min_cell", "power_window_days"),
-            pattern=pattern,
-            advice="The indicator suggests the powerful partners are held to their "
-                   "commitments less than others. Review the overdue tasks with their "
-                   "initiators in the open: agree a new date or hand the task over.",
-            task_ids=overdue))
-    return Indicator(EXEMPTION, window, {TIER: tuple(rates.values())}, tuple(findings))
+        findings.append(_exemption_finding(high, low, pattern, overdue, window, thresholds))
+    if member_sectors is not None:
+        by_sector = group_rates(member_sectors, ((t.initiator_id, hit) for t, hit in late),
+                                thresholds.power_min_cell)
+        tables[SECTOR] = tuple(by_sector.values())
+        for mine, rest in sector_gaps(by_sector, *gap):
+            overdue = tuple(sorted(t.task_id for t, hit in late
+                                   if hit and member_sectors.get(t.initiator_id) == mine.group))
+            pattern = (f"Tasks started in the {_sector_name(mine.group)} ran late {mine.hits} "
+                       f"of {mine.total} times ({mine.rate:.0%}); in the other sectors "
+                       f"{rest.hits} of {rest.total} ({rest.rate:.0%}).")
+            findings.append(_exemption_finding(mine, rest, pattern, overdue, window,
+                                               thresholds, (f"{SECTOR}:{mine.group}", 0)))
+    return Indicator(EXEMPTION, window, tables, tuple(findings))
+
+
+def _exemption_finding(mine: Rate, other: Rate, pattern: str, overdue: tuple[int, ...],
+                       window: Window, thresholds: Thresholds,
+                       scope: tuple[str, int] = ("partnership", 0)) -> PowerFinding:
+    side = "high" if scope[0] == "partnership" else mine.group
+    rest = "low" if scope[0] == "partnership" else "others"
+    return PowerFinding(
+        kind=EXEMPTION,
+        severity="high" if at_least(mine.rate, 2 * thresholds.exemption_rate_ratio
+                                    * other.rate) and mine.rate >= 0.5 else "medium",
+        window=window, values={side: _rate_values(mine), rest: _rate_values(other)},
+        thresholds=thresholds.pick(
+            "exemption_rate_ratio", "exemption_min_rate", "exemption_min_tasks",
+            "power_min_cell", "power_max_chance", "power_window_days"),
+        pattern=pattern,
+        advice="The indicator suggests some partners are held to their commitments less "
+               "than others. Review the overdue tasks with their initiators in the open: "
+               "agree a new date or hand the task over.",
+        scope=scope, task_ids=overdue)
 
 
 def _rate_values(rate: Rate) -> dict:
@@ -263,37 +331,53 @@ class Decision:
 
 def assess_restrictive(member_tiers: Mapping[int, str], decisions: Iterable[Decision],
                        approval_tasks: Iterable[tuple[int, bool]], now: datetime,
-                       thresholds: Thresholds) -> Indicator:
-    """Decline rate by requester tier; `approval_tasks` is (initiator, approval-only) per
-    task started in the window, reported as the share of approval-only tasks by tier."""
+                       thresholds: Thresholds,
+                       member_sectors: Mapping[int, str] | None = None) -> Indicator:
+    """Decline rate by requester tier (low against high) and sector (each against the
+    others); `approval_tasks` is (initiator, approval-only) per task started in the
+    window, reported as the share of approval-only tasks by tier."""
     window = window_ending(now, thresholds.power_window_days)
-    rates = group_rates(member_tiers, ((d.requester_id, d.declined) for d in decisions
-                                       if d.at in window), thresholds.power_min_cell)
+    decided = [(d.requester_id, d.declined) for d in decisions if d.at in window]
+    rates = group_rates(member_tiers, decided, thresholds.power_min_cell)
     approval = group_rates(member_tiers, approval_tasks, thresholds.power_min_cell)
+    gap = (thresholds.restrictive_rate_ratio, thresholds.restrictive_min_rate,
+           thresholds.restrictive_min_requests, thresholds.power_max_chance)
     high, low = rates.get("high"), rates.get("low")
     findings = []
-    if (high and low and high.reportable and low.reportable
-            and high.total >= thresholds.restrictive_min_requests
-            and low.total >= thresholds.restrictive_min_requests
-            and at_least(low.rate, thresholds.restrictive_min_rate)
-            and at_least(low.rate, thresholds.restrictive_rate_ratio * high.rate)):
+    tables = {TIER: tuple(rates.values()), "approval_only": tuple(approval.values())}
+    if rate_gap(low, high, *gap):
         pattern = (f"Join requests from low-tier organisations were declined {low.hits} of "
                    f"{low.total} times ({low.rate:.0%}); from high-tier ones {high.hits} of "
                    f"{high.total} ({high.rate:.0%}).")
-        findings.append(PowerFinding(
-            kind=RESTRICTIVE, severity="medium", window=window,
-            values={"high": _rate_values(high), "low": _rate_values(low),
-                    "approval_only": {g: _rate_values(r) for g, r in approval.items()}},
-            thresholds=thresholds.pick(
-                "restrictive_rate_ratio", "restrictive_min_rate", "restrictive_min_requests",
-                "power_min_cell", "power_window_days"),
-            pattern=pattern,
-            advice="The indicator suggests the ways of joining work hold back the less "
-                   "powerful partners. Open more tasks to anyone with the knowledge, and give "
-                   "a reason with every declined request."))
-    return Indicator(RESTRICTIVE, window, {TIER: tuple(rates.values()),
-                                           "approval_only": tuple(approval.values())},
-                     tuple(findings))
+        findings.append(_restrictive_finding(
+            {"high": _rate_values(high), "low": _rate_values(low),
+             "approval_only": {g: _rate_values(r) for g, r in approval.items()}},
+            pattern, window, thresholds))
+    if member_sectors is not None:
+        by_sector = group_rates(member_sectors, decided, thresholds.power_min_cell)
+        tables[SECTOR] = tuple(by_sector.values())
+        for mine, rest in sector_gaps(by_sector, *gap):
+            pattern = (f"Join requests from the {_sector_name(mine.group)} were declined "
+                       f"{mine.hits} of {mine.total} times ({mine.rate:.0%}); from the other "
+                       f"sectors {rest.hits} of {rest.total} ({rest.rate:.0%}).")
+            findings.append(_restrictive_finding(
+                {mine.group: _rate_values(mine), "others": _rate_values(rest)}, pattern,
+                window, thresholds, (f"{SECTOR}:{mine.group}", 0)))
+    return Indicator(RESTRICTIVE, window, tables, tuple(findings))
+
+
+def _restrictive_finding(values: dict, pattern: str, window: Window, thresholds: Thresholds,
+                         scope: tuple[str, int] = ("partnership", 0)) -> PowerFinding:
+    return PowerFinding(
+        kind=RESTRICTIVE, severity="medium", window=window, values=values,
+        thresholds=thresholds.pick(
+            "restrictive_rate_ratio", "restrictive_min_rate", "restrictive_min_requests",
+            "power_min_cell", "power_max_chance", "power_window_days"),
+        pattern=pattern,
+        advice="The indicator suggests the ways of joining work hold back some partners. "
+               "Open more tasks to anyone with the knowledge, and give a reason with every "
+               "declined request.",
+        scope=scope)
 
 
 # 4. Cost burden ----------------------------------------------------------------------
@@ -307,8 +391,11 @@ class Hours:
 
 def assess_cost_burden(member_tiers: Mapping[int, str], hours: Iterable[Hours],
                        initiations: Iterable[tuple[int, datetime]], now: datetime,
-                       thresholds: Thresholds) -> Indicator:
-    """Share of logged hours over member share; `initiations` is (initiator, created_at)."""
+                       thresholds: Thresholds,
+                       member_sectors: Mapping[int, str] | None = None) -> Indicator:
+    """Share of logged hours over member share, for the low tier and for each sector,
+    while that group starts fewer tasks than its size; `initiations` is (initiator,
+    created_at). Judged only once enough hours were logged in the window."""
     window = window_ending(now, thresholds.power_window_days)
     logged: Counter[int] = Counter()
     for h in hours:
@@ -317,28 +404,54 @@ def assess_cost_burden(member_tiers: Mapping[int, str], hours: Iterable[Hours],
     started = Counter(member for member, at in initiations if at in window)
     hour_table = group_shares(member_tiers, logged, thresholds.power_min_cell, TIERS)
     start_table = group_shares(member_tiers, started, thresholds.power_min_cell, TIERS)
+    tables = {TIER: hour_table, "initiations": start_table}
+    judged = at_least(sum(r.amount for r in hour_table), thresholds.cost_min_hours)
+    findings = []
     low = next((r for r in hour_table if r.group == "low"), None)
     low_start = next((r for r in start_table if r.group == "low"), None)
-    findings = []
-    if (low is not None and low_start is not None and low.reportable and low.ratio is not None
-            and at_least(low.ratio, thresholds.cost_min_ratio)
-            and below(low_start.share, low.member_share)):
-        pattern = (f"Low-tier organisations ({low.members} members, {low.member_share:.0%}) "
-                   f"logged {low.share:.0%} of the hours ({format_number(low.amount, 0)} of "
-                   f"{format_number(sum(r.amount for r in hour_table), 0)}) but started "
-                   f"{low_start.share:.0%} of the tasks in {format_number(window.days)} days.")
-        findings.append(PowerFinding(
-            kind=COST_BURDEN, severity="high" if at_least(low.ratio, 2 * thresholds.cost_min_ratio)
-            else "medium", window=window,
-            values={"hours_ratio": low.ratio, "hours_share": low.share,
-                    "member_share": low.member_share, "hours": low.amount,
-                    "initiation_share": low_start.share, "members": low.members},
-            thresholds=thresholds.pick(
-                "cost_min_ratio", "power_min_cell", "power_window_days"),
-            pattern=pattern,
-            advice=f"Rebalance: low-tier organisations logged {low.share:.0%} of hours with "
-                   f"{low.member_share:.0%} of members while starting few tasks. Ask the "
-                   f"better-resourced partners to take on a fair part of the work they "
-                   f"start, and fund the time of those who carry it."))
-    return Indicator(COST_BURDEN, window, {TIER: hour_table, "initiations": start_table},
-                     tuple(findings))
+    if judged and _burdened(low, low_start, thresholds):
+        findings.append(_cost_finding(low, low_start, hour_table, window, thresholds,
+                                      "Low-tier organisations"))
+    if member_sectors is not None:
+        sector_hours = group_shares(member_sectors, logged, thresholds.power_min_cell)
+        sector_starts = {r.group: r for r in group_shares(member_sectors, started,
+                                                          thresholds.power_min_cell)}
+        tables[SECTOR] = sector_hours
+        tables["sector_initiations"] = tuple(sector_starts.values())
+        if at_least(sum(r.amount for r in sector_hours), thresholds.cost_min_hours):
+            for row in sector_hours:
+                if _burdened(row, sector_starts.get(row.group), thresholds):
+                    findings.append(_cost_finding(
+                        row, sector_starts[row.group], sector_hours, window, thresholds,
+                        f"The {_sector_name(row.group)}", (f"{SECTOR}:{row.group}", 0)))
+    return Indicator(COST_BURDEN, window, tables, tuple(findings))
+
+
+def _burdened(hours: GroupShare | None, starts: GroupShare | None,
+              thresholds: Thresholds) -> bool:
+    return (hours is not None and starts is not None and hours.reportable
+            and hours.ratio is not None and at_least(hours.ratio, thresholds.cost_min_ratio)
+            and below(starts.share, hours.member_share))
+
+
+def _cost_finding(row: GroupShare, starts: GroupShare, table: tuple[GroupShare, ...],
+                  window: Window, thresholds: Thresholds, who: str,
+                  scope: tuple[str, int] = ("partnership", 0)) -> PowerFinding:
+    pattern = (f"{who} ({row.members} members, {row.member_share:.0%}) logged "
+               f"{row.share:.0%} of the hours ({format_number(row.amount, 0)} of "
+               f"{format_number(sum(r.amount for r in table), 0)}) but started "
+               f"{starts.share:.0%} of the tasks in {format_number(window.days)} days.")
+    return PowerFinding(
+        kind=COST_BURDEN, severity="high" if at_least(row.ratio, 2 * thresholds.cost_min_ratio)
+        else "medium", window=window,
+        values={"hours_ratio": row.ratio, "hours_share": row.share,
+                "member_share": row.member_share, "hours": row.amount,
+                "initiation_share": starts.share, "members": row.members},
+        thresholds=thresholds.pick("cost_min_ratio", "cost_min_hours", "power_min_cell",
+                                   "power_window_days"),
+        pattern=pattern,
+        advice=f"Rebalance: {who[0].lower() + who[1:]} logged {row.share:.0%} of hours with "
+               f"{row.member_share:.0%} of members while starting few tasks. Ask the "
+               f"better-resourced partners to take on a fair part of the work they start, "
+               f"and fund the time of those who carry it.",
+        scope=scope)

@@ -30,6 +30,7 @@ from ..models import (
     Membership,
     Organisation,
     Participation,
+    Partnership,
     Tag,
     Task,
     User,
@@ -54,6 +55,7 @@ class TeamData:
     scope_id: int
     label: str
     live: bool  # an open or active task, or any working group
+    formed_at: datetime | None = None  # when the task or group was created
     members: frozenset[int] = frozenset()
     required_tags: frozenset[str] = frozenset()
     task_ids: tuple[int, ...] = ()
@@ -90,6 +92,7 @@ class PartnershipData:
     # indicators reuse them instead of reading the same rows again.
     member_hours: list[tuple[int, date, float]] = field(default_factory=list)
     activity_since: datetime | None = None
+    formed_at: datetime | None = None  # when the partnership was created
 
 
 def horizons(now: datetime, thresholds: Thresholds, history_days: int = 0
@@ -146,20 +149,26 @@ def load_partnership(partnership_id: int, now: datetime, thresholds: Thresholds,
             *(tasks[t].required_tags for t in group.task_ids if tasks[t].live))
         group.declined = [r for t in group.task_ids for r in tasks[t].declined]
     teams = [t for t in tasks.values() if t.live or t.activities] + list(groups.values())
+    formed_at = db.session.scalar(select(Partnership.created_at)
+                                  .where(Partnership.id == partnership_id))
     return PartnershipData(now, knowledge, member_tags, names, active_tasks, teams,
-                           activities, logs, completions, stints, member_hours, activity_since)
+                           activities, logs, completions, stints, member_hours, activity_since,
+                           formed_at)
 
 
 def _teams(partnership_id: int) -> tuple[dict[int, TeamData], dict[int, TeamData]]:
-    groups = {gid: TeamData("group", gid, name, live=True) for gid, name in db.session.execute(
-        select(WorkingGroup.id, WorkingGroup.name)
-        .where(WorkingGroup.partnership_id == partnership_id))}
+    groups = {gid: TeamData("group", gid, name, live=True, formed_at=created)
+              for gid, name, created in db.session.execute(
+                  select(WorkingGroup.id, WorkingGroup.name, WorkingGroup.created_at)
+                  .where(WorkingGroup.partnership_id == partnership_id))}
     tasks: dict[int, TeamData] = {}
     group_tasks: dict[int, list[int]] = defaultdict(list)
-    for task_id, title, status, group_id, completed_at in db.session.execute(
-            select(Task.id, Task.title, Task.status, Task.working_group_id, Task.completed_at)
+    for task_id, title, status, group_id, completed_at, created_at in db.session.execute(
+            select(Task.id, Task.title, Task.status, Task.working_group_id, Task.completed_at,
+                   Task.created_at)
             .where(Task.partnership_id == partnership_id)):
-        team = TeamData("task", task_id, title, live=status in LIVE, task_ids=(task_id,))
+        team = TeamData("task", task_id, title, live=status in LIVE, task_ids=(task_id,),
+                        formed_at=created_at)
         if status == "done" and completed_at is not None:
             team.completions.append(Completion(task_id, completed_at))
         tasks[task_id] = team
@@ -268,14 +277,17 @@ def _work(partnership_id: int, since: datetime, now: datetime, tasks: dict[int, 
                    JointActivity.kind, JointActivity.task_id, JointActivity.working_group_id)
             .where(JointActivity.partnership_id == partnership_id,
                    JointActivity.occurred_at > since, JointActivity.occurred_at <= now)):
-        activity = Activity(at, minutes, frozenset(attendees.get(activity_id, ())), kind)
-        activities.append(activity)
         task = tasks.get(task_id) if task_id is not None else None
-        if task is not None:
-            task.activities.append(activity)
+        own_group = groups.get(group_id) if group_id is not None else None
         if group_id is None and task_id is not None:
             group_id = task_group.get(task_id)
         group = groups.get(group_id) if group_id is not None else None
+        home = task or own_group
+        activity = Activity(at, minutes, frozenset(attendees.get(activity_id, ())), kind,
+                            home.formed_at if home is not None else None)
+        activities.append(activity)
+        if task is not None:
+            task.activities.append(activity)
         if group is not None:
             group.activities.append(activity)
     logs, member_hours = [], []
@@ -310,11 +322,15 @@ def load_team(partnership_id: int, scope_type: str, scope_id: int, now: datetime
     stint_since, activity_since = horizons(now, thresholds, history_days)
     is_task = scope_type == "task"
     task_filter = Task.id == scope_id if is_task else Task.working_group_id == scope_id
-    task_rows = db.session.execute(select(Task.id, Task.status, Task.completed_at).where(
-        Task.partnership_id == partnership_id, task_filter)).all()
+    task_rows = db.session.execute(
+        select(Task.id, Task.status, Task.completed_at, Task.created_at).where(
+            Task.partnership_id == partnership_id, task_filter)).all()
     if is_task and not task_rows:
         return None, index_knowledge({}, {}, {})
-    team = TeamData(scope_type, scope_id, "", live=True,
+    formed_at = (task_rows[0].created_at if is_task else db.session.scalar(
+        select(WorkingGroup.created_at).where(WorkingGroup.partnership_id == partnership_id,
+                                              WorkingGroup.id == scope_id)))
+    team = TeamData(scope_type, scope_id, "", live=True, formed_at=formed_at,
                     task_ids=tuple(sorted(r.id for r in task_rows)))
     team.completions = [Completion(r.id, r.completed_at) for r in task_rows
                         if r.status == "done" and r.completed_at is not None
@@ -360,7 +376,8 @@ def load_team(partnership_id: int, scope_type: str, scope_id: int, now: datetime
             .where(activity_attendees.c.activity_id.in_([r.id for r in rows] or [-1]))):
         attendees[activity_id].add(member)
     team.activities = [Activity(r.occurred_at, r.duration_minutes,
-                                frozenset(attendees.get(r.id, ())), r.kind) for r in rows]
+                                frozenset(attendees.get(r.id, ())), r.kind, formed_at)
+                       for r in rows]
     team.logs = [WorkLog(day, hours) for day, hours in db.session.execute(
         select(WorkLogRow.worked_on, WorkLogRow.hours)
         .where(WorkLogRow.partnership_id == partnership_id,

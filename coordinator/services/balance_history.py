@@ -132,7 +132,7 @@ def health(partnership: Partnership, now: datetime) -> Health:
     window = thresholds.partnership_window_days
     insular = assess_partnership_alignophilia(data.stints, data.knowledge, now, thresholds)
     joint = assess_partnership_joinholism(data.activities, data.logs, data.completions, now,
-                                          thresholds)
+                                          thresholds, formed_at=data.formed_at)
     silos = {f.cluster_ids[0] for f in insular.silos}
     rows = [ClusterRow(row, data.knowledge.cluster_labels.get(row.cluster_id, ""),
                        row.cluster_id in silos)

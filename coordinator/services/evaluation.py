@@ -69,7 +69,7 @@ def measure(data: PartnershipData, thresholds: Thresholds) -> dict[ScopeKey, Fla
                  else f'Working group "{team.label}"')
         if team.live and len(team.members) >= thresholds.team_min_members:
             snapshot = TeamSnapshot(team.members, team.required_tags, team.task_ids,
-                                    tuple(team.declined))
+                                    tuple(team.declined), team.formed_at)
             result = assess_team_alignophilia(snapshot, knowledge, now, thresholds)
             if result.finding is not None:
                 people = suggest_for_team(result, team.members, knowledge, data.member_tags,
@@ -79,7 +79,8 @@ def measure(data: PartnershipData, thresholds: Thresholds) -> dict[ScopeKey, Fla
                     result.finding, label, [p.as_dict() for p in people])
         if team.activities:
             result = assess_team_joinholism(team.activities, team.logs, team.completions,
-                                            team.events, now, thresholds, team.task_ids)
+                                            team.events, now, thresholds, team.task_ids,
+                                            formed_at=team.formed_at)
             if result.finding is not None:
                 flagged[(result.finding.kind, team.scope_type, team.scope_id)] = Flagged(
                     result.finding, label)
@@ -92,7 +93,7 @@ def measure(data: PartnershipData, thresholds: Thresholds) -> dict[ScopeKey, Fla
         flagged[(silo.kind, "cluster", cluster)] = Flagged(
             silo, cluster_name(cluster, knowledge).capitalize())
     joint = assess_partnership_joinholism(data.activities, data.logs, data.completions, now,
-                                          thresholds)
+                                          thresholds, formed_at=data.formed_at)
     if joint.finding is not None:
         flagged[(joint.finding.kind, "partnership", 0)] = Flagged(
             joint.finding, "Whole partnership")

@@ -112,7 +112,8 @@ def load_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
                 .join(JointActivity, JointActivity.id == activity_attendees.c.activity_id)
                 .where(JointActivity.task_id.in_(decision_ids))):
             task_voices[task_id].add(member)
-    decision_tasks = [pi.DecisionTask(t.id, t.title, frozenset(task_voices.get(t.id, ())))
+    decision_tasks = [pi.DecisionTask(t.id, t.title, frozenset(task_voices.get(t.id, ())),
+                                      t.created_at)
                       for t in tasks if t.id in set(decision_ids)]
     due_tasks = [pi.DueTask(t.id, t.initiator_id, t.due_on,
                             t.completed_at.date() if t.completed_at and t.status == "done"
@@ -139,14 +140,14 @@ def load_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
 
 
 def assess(data: PowerData, now: datetime, thresholds: Thresholds) -> PowerResults:
-    tiers = data.groups[pi.TIER]
+    tiers, sectors = data.groups[pi.TIER], data.groups[pi.SECTOR]
     return PowerResults(
         exclusion=pi.assess_exclusion(data.groups, data.voices, now, thresholds),
         decision_voice=pi.assess_decision_voice(
             data.decision_tasks, data.member_orgs, data.groups[pi.SECTOR], data.critical_orgs,
             data.critical_sectors, now, thresholds),
-        exemption=pi.assess_exemption(tiers, data.due_tasks, now, thresholds),
+        exemption=pi.assess_exemption(tiers, data.due_tasks, now, thresholds, sectors),
         restrictive=pi.assess_restrictive(tiers, data.decisions, data.approval_tasks, now,
-                                          thresholds),
+                                          thresholds, sectors),
         cost_burden=pi.assess_cost_burden(tiers, data.hours, data.initiations, now,
-                                          thresholds))
+                                          thresholds, sectors))

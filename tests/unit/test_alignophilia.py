@@ -180,7 +180,7 @@ def test_team_finding_carries_values_thresholds_people_and_pattern():
     assert (finding.member_ids, finding.task_ids, finding.cluster_ids) == ((1, 2, 3, 4), (41,),
                                                                            (1,))
     assert finding.thresholds == {"team_max_blau": 0.2, "team_min_members": 3,
-                                  "team_window_days": 28}
+                                  "team_window_days": 28, "formation_days": 7}
     assert finding.values == {
         "blau": 0.0, "members": 4, "clustered_members": 4, "clusters_in_partnership": 4,
         "team_cluster": 1, "team_cluster_members": 4, "coverage": 0.75, "missing_tags": ["law"],

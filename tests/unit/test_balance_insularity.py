@@ -158,7 +158,7 @@ STINTS = [
 
 
 def test_partnership_assessment_by_hand():
-    thresholds = Thresholds(partnership_min_ties=4)
+    thresholds = Thresholds(partnership_min_ties=4, silo_min_ties=9)
     result = assess_partnership_alignophilia(STINTS, KNOWLEDGE, NOW, thresholds)
     assert result.window == WINDOW
     assert result.current == EIIndex(external=2, internal=10, unclustered=1)
@@ -184,6 +184,7 @@ def test_partnership_assessment_by_hand():
     assert silo.member_ids == (1, 2, 3, 4, 5, 6)
     assert silo.values == {"cluster_id": 1, "members": 6, "ties": 9, "internal": 9,
                            "external": 0, "outside_share": 0.0}
+    assert silo.thresholds["silo_min_ties"] == 9
     assert silo.pattern == ('cluster "water, soil" (6 members): 9 ties in 90 days, 0 (0%) to '
                             "other clusters.")
 
@@ -191,7 +192,15 @@ def test_partnership_assessment_by_hand():
 def test_default_thresholds_need_twenty_ties():
     result = assess_partnership_alignophilia(STINTS, KNOWLEDGE, NOW, Thresholds())
     assert result.finding is None
-    assert [s.cluster_ids for s in result.silos] == [(1,)]
+    assert result.silos == ()  # 9 ties: a silo needs 10 by default
+
+
+@pytest.mark.parametrize(("minimum", "silo"), [(9, True), (10, False)])
+def test_a_silo_needs_its_fewest_ties(minimum, silo):
+    """One or two teams inside a cluster are no pattern: 9 ties against the minimum."""
+    result = assess_partnership_alignophilia(STINTS, KNOWLEDGE, NOW,
+                                             Thresholds(silo_min_ties=minimum))
+    assert [s.cluster_ids for s in result.silos] == ([(1,)] if silo else [])
 
 
 @pytest.mark.parametrize(("maximum", "severity"), [(0.1, None), (0.11, "medium")])

@@ -133,17 +133,19 @@ def test_team_finding_reads_like_the_issue_example():
     assert finding is not None
     assert finding.pattern == ("9 meetings, 31 person-hours, no completion in 28 days; "
                                "6 joins and 5 leaves. Joint activity was 91% of the recorded "
-                               "time.")
+                               "time. It was past its thresholds a week earlier too.")
     # Head count by hand: 4 for 8 days, then 5 and 4 by turns for 10 days, then 5 for 10.
     assert finding.values == {
         "activities": 9, "activity_kinds": {"meeting": 9}, "joint_hours": pytest.approx(31),
         "work_hours": 3, "joint_share": pytest.approx(31 / 34), "outputs": 0,
         "activities_per_completion": 9.0, "joins": 6, "leaves": 5,
-        "mean_size": pytest.approx(127 / 28), "churn": pytest.approx(11 * 28 / 127)}
+        "mean_size": pytest.approx(127 / 28), "churn": pytest.approx(11 * 28 / 127),
+        "persisted": True}
     assert (finding.kind, finding.severity, finding.window) == ("joinholism_team", "high",
                                                                 WINDOW)
     assert finding.thresholds == {"team_min_joint_hours": 4.0, "team_min_joint_share": 0.6,
-                                  "team_high_churn": 1.0, "team_window_days": 28}
+                                  "team_high_churn": 1.0, "team_window_days": 28,
+                                  "min_age_days": 14, "formation_days": 7}
     assert finding.member_ids == tuple(range(1, 11))
     assert finding.task_ids == (12,)
     for words in ("fewer joint sessions", "smaller sub-tasks", "written hand-over note"):
@@ -167,15 +169,20 @@ def tiny(count: int) -> list[Activity]:
     return [meeting(ago(1 + i), 6, 1) for i in range(count)]  # 0.1 person-hours each
 
 
+def hourly(count: int) -> list[Activity]:
+    return [meeting(ago(1 + i), 60, 1) for i in range(count)]  # 1 person-hour each
+
+
 BUSY = [WorkLog(ago(1), 100)]  # keeps the joint share low
 
 
 @pytest.mark.parametrize(
     ("activities", "logs", "completions", "conditions"),
     [
-        ([meeting(ago(1), 300, 1)], [WorkLog(ago(1), 5)], [Completion(1, ago(1))],
+        (hourly(5), [WorkLog(ago(1), 5)], [Completion(1, ago(1)), Completion(2, ago(2))],
          ["joint_share"]),  # 5 / 10 = 0.5 exactly
-        ([meeting(ago(1), 300, 1)], [WorkLog(ago(1), 5.1)], [Completion(1, ago(1))], None),
+        (hourly(5), [WorkLog(ago(1), 5.1)], [Completion(1, ago(1)), Completion(2, ago(2))],
+         None),
         (tiny(10), BUSY, [Completion(1, ago(1)), Completion(2, ago(2))],
          ["activities_per_completion"]),  # 10 / 2 = 5 exactly
         (tiny(9), BUSY, [Completion(1, ago(1)), Completion(2, ago(2))], None),  # 4.5
@@ -203,10 +210,13 @@ def test_partnership_finding_by_hand():
     assert finding.values == {
         "activities": 10, "activity_kinds": {"meeting": 10}, "joint_hours": pytest.approx(1),
         "work_hours": 100, "joint_share": pytest.approx(1 / 101), "outputs": 2,
-        "activities_per_completion": 5.0, "conditions": ["activities_per_completion"]}
+        "activities_per_completion": 5.0, "conditions": ["activities_per_completion"],
+        "forming_activities": 0}
     assert finding.thresholds == {"partnership_min_joint_share": 0.5,
                                   "partnership_activities_per_completion": 5.0,
-                                  "partnership_window_days": 90}
+                                  "partnership_min_activities": 5,
+                                  "partnership_window_days": 90, "min_age_days": 14,
+                                  "formation_days": 7}
     assert (finding.member_ids, finding.task_ids) == ((), (5, 8))
     assert finding.pattern == ("10 meetings, 1 person-hour against 100 work hours (joint share "
                                "1%); 2 tasks completed in 90 days, 5 joint activities per "

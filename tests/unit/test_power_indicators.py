@@ -48,6 +48,9 @@ SECOND, DAY = timedelta(seconds=1), timedelta(days=1)
 WINDOW = window_ending(NOW, 90)  # (2026-08-25 12:00, 2026-11-23 12:00]
 START_DAY = WINDOW.start.date()  # 2026-08-25: outside for work logs
 DEFAULTS = Thresholds()
+# The edge tables check the arithmetic of ratios and rates on small counts; the guards
+# against chance and tiny totals have tables of their own (test_power_sectors_and_chance).
+ARITHMETIC = Thresholds(power_max_chance=1.0, cost_min_hours=0.0)
 
 
 def ago(days: float) -> datetime:
@@ -290,8 +293,19 @@ def test_exclusion_judges_sectors_and_tiers():
         "voice_share": pytest.approx(0.05), "ratio": pytest.approx(0.2), "voice_total": 40}
     assert low.thresholds == {
         "exclusion_min_member_share": 0.1, "exclusion_max_ratio": 0.33,
-        "exclusion_min_events": 30, "power_min_cell": 5, "power_window_days": 90}
+        "exclusion_min_events": 30, "power_min_cell": 5, "power_max_chance": 0.05,
+        "power_window_days": 90}
     assert (low.member_ids, low.task_ids) == ((), ())
+
+
+@pytest.mark.parametrize(("chance", "found"), [(0.05, True), (0.04, False)])
+def test_exclusion_is_not_reported_when_chance_could_explain_it(chance, found):
+    """5 of 50 members (10 %) silent in 30 voice events: 0.9³⁰ = 4.2 % by chance alone."""
+    groups = {m: ("quiet" if m <= 5 else "loud") for m in range(1, 51)}
+    voices = [Voice(6 + i % 45, ago(1 + i % 80)) for i in range(30)]
+    result = assess_exclusion({SECTOR: groups}, voices, NOW,
+                              Thresholds(power_max_chance=chance))
+    assert [f.values["group"] for f in result.findings] == (["quiet"] if found else [])
 
 
 def test_exclusion_total_leaves_out_members_without_a_group():
@@ -317,13 +331,30 @@ MEMBER_SECTORS = {1: "civil_society", 2: "business", 3: "government", 4: "academ
                   5: "civil_society"}
 CRITICAL_ORGS = {12: "City Council"}
 CRITICAL_SECTORS = ["civil_society"]
+ONE_VOICE = Thresholds(decision_min_voices=1)  # the tables below name what is missing
+
+
+@pytest.mark.parametrize(("voices", "created", "judged"), [
+    ({1, 2, 4}, None, True),  # three voices, none from the City Council: judged
+    ({2, 4}, None, False),  # two: the discussion has barely begun
+    ({1, 2, 4}, ago(7), True),  # a week old, at the threshold
+    ({1, 2, 4}, ago(7) + SECOND, False),  # opened a second later: still forming
+])
+def test_decision_voice_waits_for_deliberation(voices, created, judged):
+    task = DecisionTask(7, "Close the weir", frozenset(voices), created)
+    findings = assess_decision_voice([task], MEMBER_ORGS, MEMBER_SECTORS, CRITICAL_ORGS,
+                                     CRITICAL_SECTORS, NOW, DEFAULTS)
+    assert len(findings) == (1 if judged else 0)
+    if judged:
+        assert findings[0].values["missing_orgs"] == [12]
+        assert findings[0].values["missing_sectors"] == []
 
 
 @pytest.mark.parametrize(
     ("heard", "missing", "severity"),
     [
         ({2, 4}, ["City Council", "civil society sector"], "high"),
-        (set(), ["City Council", "civil society sector"], "high"),
+        (set(), [], None),  # nobody has spoken yet: no deliberation, nobody excluded
         ({99}, ["City Council", "civil society sector"], "high"),  # a voice of no one's
         ({3}, ["civil society sector"], "medium"),
         ({1, 2}, ["City Council"], "medium"),
@@ -334,7 +365,7 @@ CRITICAL_SECTORS = ["civil_society"]
 def test_decision_voice_names_what_is_missing(heard, missing, severity):
     task = DecisionTask(7, "Close the weir", frozenset(heard))
     findings = assess_decision_voice([task], MEMBER_ORGS, MEMBER_SECTORS, CRITICAL_ORGS,
-                                     CRITICAL_SECTORS, NOW, DEFAULTS)
+                                     CRITICAL_SECTORS, NOW, ONE_VOICE)
     if not missing:
         assert findings == ()
         return
@@ -348,13 +379,13 @@ def test_decision_voice_names_what_is_missing(heard, missing, severity):
 
 def test_decision_voice_wording_and_order():
     tasks = [DecisionTask(1, "Close the weir", frozenset({4})),
-             DecisionTask(2, "Budget", frozenset()),
+             DecisionTask(2, "Budget", frozenset({98, 99})),
              DecisionTask(3, "Heard by all", frozenset({1, 2, 3}))]
     # Critical organisations are named by name order (Acme before City Council), then the
     # sectors, deduplicated and in key order.
     findings = assess_decision_voice(
         tasks, MEMBER_ORGS, MEMBER_SECTORS, {12: "City Council", 11: "Acme"},
-        ["government", "civil_society", "civil_society"], NOW, DEFAULTS)
+        ["government", "civil_society", "civil_society"], NOW, ONE_VOICE)
     weir, budget = findings
     # Task 1 heard the University (academia) only: Acme, City Council, civil society and
     # government are all missing. Task 3 heard Acme, City Council and both sectors.
@@ -364,7 +395,7 @@ def test_decision_voice_wording_and_order():
                             "Acme, City Council, civil society sector, government sector.")
     assert weir.advice == ("Invite Acme, City Council, civil society sector, government "
                            'sector to the decision on "Close the weir" before it closes.')
-    assert budget.pattern.startswith('The decision "Budget" has heard 0 voices, none from:')
+    assert budget.pattern.startswith('The decision "Budget" has heard 2 voices, none from:')
     assert budget.scope == ("task", 2)
 
 
@@ -428,7 +459,7 @@ def due_tasks(groups: Mapping[int, str], tier: str, late: int, total: int) -> li
 def test_exemption_edges(high, low, severity):
     tasks = due_tasks(TWENTY, "high", *high) + due_tasks(TWENTY, "low", *low)
     tasks += due_tasks(TWENTY, "medium", 6, 6)  # the medium tier is never compared
-    result = assess_exemption(TWENTY, tasks, NOW, DEFAULTS)
+    result = assess_exemption(TWENTY, tasks, NOW, ARITHMETIC)
     rates = table(result, TIER)
     assert (rates["high"].hits, rates["high"].total) == high
     assert (rates["low"].hits, rates["low"].total) == low
@@ -469,7 +500,7 @@ def test_exemption_counts_live_tasks_and_those_completed_in_the_window():
         *(DueTask(10 + i, 1 + i, future, None, True) for i in range(5)),
         DueTask(20, 99, past, None, True),
     ]
-    result = assess_exemption(TWENTY, tasks, NOW, DEFAULTS)
+    result = assess_exemption(TWENTY, tasks, NOW, ARITHMETIC)
     assert (result.kind, result.window) == (EXEMPTION, WINDOW)
     assert result.tables[TIER] == (Rate("high", 5, 3, 5, True), Rate("low", 5, 0, 5, True),
                                    Rate("medium", 10, 0, 0, True))  # no medium tasks
@@ -485,7 +516,7 @@ def test_exemption_counts_live_tasks_and_those_completed_in_the_window():
         "low-tier organisations 0 of 5 (0%).")
     assert finding.thresholds == {
         "exemption_rate_ratio": 2.0, "exemption_min_rate": 0.25, "exemption_min_tasks": 5,
-        "power_min_cell": 5, "power_window_days": 90}
+        "power_min_cell": 5, "power_max_chance": 1.0, "power_window_days": 90}
 
 
 # 3. Restrictive practice ---------------------------------------------------------------
@@ -513,7 +544,7 @@ def requests(groups: Mapping[int, str], tier: str, declined: int, total: int,
 )
 def test_restrictive_edges(low, high, found):
     decisions = requests(TWENTY, "low", *low) + requests(TWENTY, "high", *high)
-    result = assess_restrictive(TWENTY, decisions, [], NOW, DEFAULTS)
+    result = assess_restrictive(TWENTY, decisions, [], NOW, ARITHMETIC)
     rates = table(result, TIER)
     assert (rates["low"].hits, rates["low"].total) == low
     assert (rates["high"].hits, rates["high"].total) == high
@@ -541,7 +572,7 @@ def test_restrictive_counts_decisions_in_the_window_and_reports_approval_only_ta
     # → 1 of 2; high 16, 17 no → 0 of 2; member 99 (no tier) left out.
     approval = [(1, True), (2, True), (3, False), (6, False), (7, True), (16, False),
                 (17, False), (99, True)]
-    result = assess_restrictive(TWENTY, decisions, approval, NOW, DEFAULTS)
+    result = assess_restrictive(TWENTY, decisions, approval, NOW, ARITHMETIC)
     assert (result.kind, result.window) == (RESTRICTIVE, WINDOW)
     assert result.tables[TIER] == (Rate("high", 5, 1, 5, True), Rate("low", 5, 3, 5, True),
                                    Rate("medium", 10, 0, 0, True))  # no medium requests
@@ -563,7 +594,8 @@ def test_restrictive_counts_decisions_in_the_window_and_reports_approval_only_ta
         "from high-tier ones 1 of 5 (20%).")
     assert finding.thresholds == {
         "restrictive_rate_ratio": 2.0, "restrictive_min_rate": 0.3,
-        "restrictive_min_requests": 5, "power_min_cell": 5, "power_window_days": 90}
+        "restrictive_min_requests": 5, "power_min_cell": 5, "power_max_chance": 1.0,
+        "power_window_days": 90}
 
 
 # 4. Cost burden ------------------------------------------------------------------------
@@ -575,7 +607,7 @@ def burden(groups: Mapping[int, str], low_hours: float, rest_hours: float, low_s
     other = max(groups)
     hours = [Hours(1, TODAY - DAY, low_hours), Hours(other, TODAY - DAY, rest_hours)]
     starts = [(1, ago(1))] * low_starts + [(other, ago(1))] * rest_starts
-    return assess_cost_burden(groups, hours, starts, NOW, DEFAULTS)
+    return assess_cost_burden(groups, hours, starts, NOW, ARITHMETIC)
 
 
 @pytest.mark.parametrize(
@@ -653,5 +685,5 @@ def test_cost_burden_finding():
         "started 10% of the tasks in 90 days.")
     assert finding.advice.startswith(
         "Rebalance: low-tier organisations logged 50% of hours with 25% of members")
-    assert finding.thresholds == {"cost_min_ratio": 1.5, "power_min_cell": 5,
-                                  "power_window_days": 90}
+    assert finding.thresholds == {"cost_min_ratio": 1.5, "cost_min_hours": 50.0,
+                                  "power_min_cell": 5, "power_window_days": 90}

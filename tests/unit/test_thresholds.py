@@ -42,6 +42,14 @@ DESIGN_DEFAULTS = {
     "restrictive_min_rate": 0.3,
     "restrictive_min_requests": 5,
     "cost_min_ratio": 1.5,
+    # Guards for new groups and tiny counts (a false alarm costs more than a late one).
+    "formation_days": 7,
+    "min_age_days": 14,
+    "silo_min_ties": 10,
+    "partnership_min_activities": 5,
+    "power_max_chance": 0.05,
+    "decision_min_voices": 3,
+    "cost_min_hours": 50.0,
 }
 
 
@@ -63,6 +71,8 @@ def test_every_threshold_has_a_form_field_with_its_default_in_range():
         assert type(default) is field.kind
         assert field.minimum <= default <= field.maximum
         assert field.label
+        assert field.unit, field.name  # the page shows every value with its unit
+        assert field.help.endswith("."), field.name  # and one line on what it means
 
 
 def test_pick_returns_the_named_thresholds():
