@@ -87,7 +87,7 @@ def test_coordinator_reads_snoozes_and_resolves_alerts(app):
         site.shoot(page, "desk-health", phone=True)
 
         page.get_by_role("link", name="Thresholds").click()
-        page.get_by_label("Team knowledge diversity at or below (normalised Blau)").fill("2")
+        page.get_by_label("Team knowledge mix at or below").fill("2")
         page.get_by_role("button", name="Save thresholds").click()
         expect(page.locator(".error-summary")).to_contain_text("Enter a value from 0 to 1.")
         site.shoot(page, "desk-thresholds-refused")

@@ -108,13 +108,22 @@ def test_a_coordinator_can_read_every_demo_alert_and_the_health_page(demo):
     assert "E-I index" in health and "silo" in health
 
 
+def _by_scope(kind: str) -> dict[str, Alert]:
+    return {a.scope_label: a for a in _open(kind)}
+
+
 def test_the_planted_power_patterns_have_open_alerts(demo):
-    (burden,) = _open("power_cost_burden")
-    assert burden.values["hours_ratio"] >= 1.5
-    assert burden.values["initiation_share"] < burden.values["member_share"]
-    (exemption,) = _open("power_exemption")
-    assert exemption.values["high"]["rate"] >= 2 * exemption.values["low"]["rate"]
-    assert exemption.task_ids  # the overdue tasks behind it
+    burden = _by_scope("power_cost_burden")
+    tier = burden.pop("Whole partnership")
+    assert tier.values["hours_ratio"] >= 1.5
+    assert tier.values["initiation_share"] < tier.values["member_share"]
+    # The low-tier residents' groups are civil society: the sector comparison sees it too.
+    assert list(burden) == ["Civil society sector"]
+    exemption = _by_scope("power_exemption")
+    tier = exemption.pop("Whole partnership")
+    assert tier.values["high"]["rate"] >= 2 * tier.values["low"]["rate"]
+    assert tier.task_ids  # the overdue tasks behind it
+    assert list(exemption) == ["Government sector"]  # the ministries hold the high tier
 
 
 def test_a_coordinator_reads_the_power_page_of_the_demo(demo):

@@ -70,7 +70,10 @@ def test_a_decision_without_the_critical_sector_opens_a_power_alert_members_neve
     partnership = db.session.get(Partnership, p.id)
     partnership.critical_sectors = ["civil_society"]
     task = make.task(gov[2], title="Choose the dyke route", is_decision=True)
-    activity.add_comment(task, gov[3], "Route B is cheapest.")
+    task.created_at = NOW - timedelta(days=8)  # a week of discussion
+    for who, text in ((gov[3], "Route B is cheapest."), (gov[4], "Agreed."),
+                      (gov[2], "Then B it is.")):
+        activity.add_comment(task, who, text)
     make.commit()
     evaluate_partnership(db.session.get(Partnership, p.id), NOW)
     db.session.commit()
