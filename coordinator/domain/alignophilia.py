@@ -215,9 +215,24 @@ class TeamAlignophilia:
     finding: Finding | None = None
 
 
+PERSISTENCE = timedelta(days=7)  # the reading a week earlier must agree
+
+
 def assess_team_alignophilia(team: TeamSnapshot, knowledge: PartnershipKnowledge,
-                             now: datetime, thresholds: Thresholds) -> TeamAlignophilia:
-    """Measure one team; a finding when B̂ ≤ max with ≥ min clustered members and a gap."""
+                             now: datetime, thresholds: Thresholds,
+                             week_before: TeamSnapshot | None = None) -> TeamAlignophilia:
+    """Measure one team; a finding when B̂ ≤ max with ≥ min clustered members and a gap,
+    now and, when `week_before` (the team as it stood a week earlier) is given, then too:
+    a gap of a day while someone is replaced is how teams change, not a pattern."""
+    measures = _measure_team(team, knowledge, now, thresholds)
+    if measures.finding is None or week_before is None:
+        return measures
+    earlier = _measure_team(week_before, knowledge, now - PERSISTENCE, thresholds)
+    return measures if earlier.finding is not None else replace(measures, finding=None)
+
+
+def _measure_team(team: TeamSnapshot, knowledge: PartnershipKnowledge, now: datetime,
+                  thresholds: Thresholds) -> TeamAlignophilia:
     window = window_ending(now, thresholds.team_window_days)
     counts = cluster_counts(team.member_ids, knowledge)
     clustered = sum(counts.values())

@@ -27,6 +27,7 @@ from coordinator.domain.balance import (
     format_number,
     window_ending,
 )
+from coordinator.domain.chance import binomial_at_most
 from coordinator.domain.thresholds import Thresholds
 
 Tie = tuple[int, int]  # (a, b) with a < b
@@ -49,6 +50,12 @@ class Stint:
     left_at: datetime | None = None
 
 
+def members_at(stints: Iterable[Stint], at: datetime) -> frozenset[int]:
+    """Who was on the team at `at`, from its stints."""
+    return frozenset(s.member_id for s in stints
+                     if s.joined_at <= at and (s.left_at is None or s.left_at > at))
+
+
 def _active_in(stint: Stint, window: Window) -> bool:
     left = stint.left_at
     return stint.joined_at <= window.end and (
@@ -67,6 +74,25 @@ def ties_in_window(stints: Iterable[Stint], window: Window) -> set[Tie]:
             for second in team[i + 1:]:
                 a, b = first.member_id, second.member_id
                 if a != b and _overlap(first, second):
+                    ties.add((a, b) if a < b else (b, a))
+    return ties
+
+
+def ties_formed_in(stints: Iterable[Stint], window: Window) -> set[Tie]:
+    """Member pairs who came together on a team within the window: the later of the two
+    joined then, while the other was on it. What people do now, not what they did."""
+    by_team: dict[Hashable, list[Stint]] = defaultdict(list)
+    for stint in stints:
+        if stint.joined_at <= window.end and (stint.left_at is None
+                                              or stint.left_at > window.start):
+            by_team[stint.team].append(stint)
+    ties: set[Tie] = set()
+    for team in by_team.values():
+        for i, first in enumerate(team):
+            for second in team[i + 1:]:
+                a, b = first.member_id, second.member_id
+                met = max(first.joined_at, second.joined_at)
+                if a != b and met in window and _overlap(first, second):
                     ties.add((a, b) if a < b else (b, a))
     return ties
 
@@ -177,6 +203,15 @@ class PartnershipAlignophilia:
     clusters: tuple[ClusterTies, ...]
     finding: Finding | None = None
     silos: tuple[Finding, ...] = ()
+    # Ties formed in the last team window against those formed in the partnership window
+    # before it: a turn shows here weeks before the long windows notice it.
+    recent: EIIndex = EIIndex(0, 0)
+    baseline: EIIndex = EIIndex(0, 0)
+
+    @property
+    def recent_drop(self) -> float | None:
+        now, before = self.recent.value, self.baseline.value
+        return None if now is None or before is None else before - now
 
     @property
     def drop(self) -> float | None:
@@ -191,12 +226,16 @@ def assess_partnership_alignophilia(stints: Iterable[Stint], knowledge: Partners
     """E-I over the partnership window and the one before it; findings per design.md §4."""
     stints = list(stints)
     window = window_ending(now, thresholds.partnership_window_days)
+    recent = window_ending(now, thresholds.team_window_days)
+    baseline = Window(recent.start - (window.end - window.start), recent.start)
     clusters = knowledge.member_clusters
     ties = ties_in_window(stints, window)
     result = PartnershipAlignophilia(
         window=window, current=ei_index(ties, clusters),
         previous=ei_index(ties_in_window(stints, window.previous()), clusters),
-        clusters=cluster_tie_table(ties, clusters))
+        clusters=cluster_tie_table(ties, clusters),
+        recent=ei_index(ties_formed_in(stints, recent), clusters),
+        baseline=ei_index(ties_formed_in(stints, baseline), clusters))
     conditions = insularity_conditions(result, thresholds)
     silos = tuple(_silo_finding(row, window, knowledge, thresholds)
                   for row in result.clusters if is_silo(row, thresholds))
@@ -206,7 +245,9 @@ def assess_partnership_alignophilia(stints: Iterable[Stint], knowledge: Partners
 
 def insularity_conditions(result: PartnershipAlignophilia, thresholds: Thresholds
                           ) -> tuple[str, ...]:
-    """"low": EI ≤ max with ≥ min ties; "falling": EI fell ≥ drop, ≥ min ties both times."""
+    """"low": EI ≤ max with ≥ min ties; "falling": EI fell ≥ drop, ≥ min ties both times,
+    either against the previous window or, in the last team window, against the
+    partnership window before it, if chance alone would rarely give so many ties inside."""
     minimum = thresholds.partnership_min_ties
     conditions = []
     current, drop = result.current, result.drop
@@ -214,9 +255,23 @@ def insularity_conditions(result: PartnershipAlignophilia, thresholds: Threshold
             and at_most(current.value, thresholds.partnership_max_ei)):
         conditions.append("low")
     if (drop is not None and current.ties >= minimum and result.previous.ties >= minimum
-            and at_least(drop, thresholds.partnership_ei_drop)):
+            and at_least(drop, thresholds.partnership_ei_drop)) or turned(result, thresholds):
         conditions.append("falling")
     return tuple(conditions)
+
+
+def turned(result: PartnershipAlignophilia, thresholds: Thresholds) -> bool:
+    """The E-I of ties formed in the last team window fell ≥ drop below that of ties
+    formed in the window before it, on ≥ min ties each, and that many ties inside
+    clusters would be rare by chance."""
+    recent, baseline, drop = result.recent, result.baseline, result.recent_drop
+    minimum = thresholds.partnership_min_ties
+    if drop is None or recent.ties < minimum or baseline.ties < minimum:
+        return False
+    inside = baseline.internal / baseline.ties
+    chance = (1.0 if recent.internal == 0
+              else 1.0 - binomial_at_most(recent.internal - 1, recent.ties, inside))
+    return at_least(drop, thresholds.partnership_ei_drop) and chance <= thresholds.max_chance
 
 
 def _ei_finding(result: PartnershipAlignophilia, conditions: tuple[str, ...],
@@ -227,15 +282,22 @@ def _ei_finding(result: PartnershipAlignophilia, conditions: tuple[str, ...],
                f"days ({current.external} across clusters, {current.internal} within)")
     if previous.value is not None:
         pattern += f"; {previous.value:+.2f} over {counted(previous.ties, 'tie')} before"
+    if turned(result, thresholds):
+        pattern += (f"; new ties in the last {thresholds.team_window_days} days "
+                    f"{result.recent.value:+.2f} over {counted(result.recent.ties, 'tie')}, "
+                    f"against {result.baseline.value:+.2f} in the {days} days before")
     values = {"ei": current.value, "ties": current.ties, "external": current.external,
               "internal": current.internal, "unclustered_ties": current.unclustered,
               "previous_ei": previous.value, "previous_ties": previous.ties,
-              "drop": result.drop, "conditions": list(conditions)}
+              "drop": result.drop, "conditions": list(conditions),
+              "recent_ei": result.recent.value, "recent_ties": result.recent.ties,
+              "baseline_ei": result.baseline.value, "baseline_ties": result.baseline.ties}
     return Finding(
         kind=ALIGNOPHILIA_PARTNERSHIP, severity="high" if len(conditions) > 1 else "medium",
         window=result.window, values=values,
         thresholds=thresholds.pick("partnership_max_ei", "partnership_min_ties",
-                                   "partnership_ei_drop", "partnership_window_days"),
+                                   "partnership_ei_drop", "partnership_window_days",
+                                   "team_window_days", "max_chance"),
         pattern=pattern + ".", advice=ADVICE)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from coordinator.domain.balance import Window, at_least, below, format_number, window_ending
@@ -87,22 +87,21 @@ def assess_exclusion(member_groups: Mapping[str, Mapping[int, str]], voices: Ite
                      now: datetime, thresholds: Thresholds) -> Indicator:
     window = window_ending(now, thresholds.power_window_days)
     counts = Counter(v.member_id for v in voices if v.at in window)
-    tables, findings = {}, []
-    for dimension, groups in member_groups.items():
-        table = group_shares(groups, counts, thresholds.power_min_cell)
-        tables[dimension] = table
-        # Voices of members without a sector or tier count on neither side.
-        total = sum(row.amount for row in table)
-        if total < thresholds.exclusion_min_events:
-            continue
-        for row in table:
-            ratio = row.ratio
-            if (row.reportable and ratio is not None
-                    and at_least(row.member_share, thresholds.exclusion_min_member_share)
-                    and below(ratio, thresholds.exclusion_max_ratio)
-                    and binomial_at_most(int(row.amount), int(total), row.member_share)
-                    <= thresholds.power_max_chance):
-                findings.append(_exclusion_finding(dimension, row, total, window, thresholds))
+    tables = {dimension: group_shares(groups, counts, thresholds.power_min_cell)
+              for dimension, groups in member_groups.items()}
+    # Voices of members without a sector or tier count on neither side.
+    totals = {dimension: sum(row.amount for row in table) for dimension, table in tables.items()}
+    candidates = [(dimension, row) for dimension, table in tables.items()
+                  if totals[dimension] >= thresholds.exclusion_min_events for row in table
+                  if row.reportable and row.ratio is not None
+                  and at_least(row.member_share, thresholds.exclusion_min_member_share)]
+    chance = per_comparison(thresholds.max_chance, len(candidates))
+    findings = [
+        _exclusion_finding(dimension, row, totals[dimension], window, thresholds)
+        for dimension, row in candidates
+        if below(row.ratio, thresholds.exclusion_max_ratio)
+        and binomial_at_most(int(row.amount), int(totals[dimension]), row.member_share)
+        <= chance]
     return Indicator(EXCLUSION, window, tables, tuple(findings))
 
 
@@ -121,7 +120,7 @@ def _exclusion_finding(dimension: str, row: GroupShare, total: int, window: Wind
                 "ratio": row.ratio, "voice_total": total},
         thresholds=thresholds.pick(
             "exclusion_min_member_share", "exclusion_max_ratio", "exclusion_min_events",
-            "power_min_cell", "power_max_chance", "power_window_days"),
+            "power_min_cell", "max_chance", "power_window_days"),
         pattern=pattern,
         advice=f"The indicator suggests the views of the {name} are missing from "
                f"deliberation. Ask its members before decisions close: invite them to the "
@@ -220,6 +219,13 @@ def is_overdue(task: DueTask, today: date) -> bool:
     return task.live and task.due_on < today
 
 
+def per_comparison(max_chance: float, comparisons: int) -> float:
+    """The chance level for each of several comparisons made at once (Bonferroni): with
+    five sectors and the tiers compared every day, one of them would otherwise look
+    unusual by luck far more often than `max_chance`."""
+    return max_chance / max(1, comparisons)
+
+
 def rate_gap(group: Rate | None, other: Rate | None, ratio: float, min_rate: float,
              min_total: int, max_chance: float) -> bool:
     """`group`'s rate is past `min_rate` and `ratio` × `other`'s, on enough events each,
@@ -267,8 +273,11 @@ def assess_exemption(member_tiers: Mapping[int, str], tasks: Iterable[DueTask], 
     late = [(t, is_overdue(t, today)) for t in tasks]
     rates = group_rates(member_tiers, ((t.initiator_id, hit) for t, hit in late),
                         thresholds.power_min_cell)
+    by_sector = (group_rates(member_sectors, ((t.initiator_id, hit) for t, hit in late),
+                             thresholds.power_min_cell) if member_sectors is not None else {})
     gap = (thresholds.exemption_rate_ratio, thresholds.exemption_min_rate,
-           thresholds.exemption_min_tasks, thresholds.power_max_chance)
+           thresholds.exemption_min_tasks,
+           per_comparison(thresholds.max_chance, 1 + len(by_sector)))
     high, low = rates.get("high"), rates.get("low")
     findings = []
     tables = {TIER: tuple(rates.values())}
@@ -280,8 +289,6 @@ def assess_exemption(member_tiers: Mapping[int, str], tasks: Iterable[DueTask], 
                    f"{low.total} ({low.rate:.0%}).")
         findings.append(_exemption_finding(high, low, pattern, overdue, window, thresholds))
     if member_sectors is not None:
-        by_sector = group_rates(member_sectors, ((t.initiator_id, hit) for t, hit in late),
-                                thresholds.power_min_cell)
         tables[SECTOR] = tuple(by_sector.values())
         for mine, rest in sector_gaps(by_sector, *gap):
             overdue = tuple(sorted(t.task_id for t, hit in late
@@ -306,7 +313,7 @@ def _exemption_finding(mine: Rate, other: Rate, pattern: str, overdue: tuple[int
         window=window, values={side: _rate_values(mine), rest: _rate_values(other)},
         thresholds=thresholds.pick(
             "exemption_rate_ratio", "exemption_min_rate", "exemption_min_tasks",
-            "power_min_cell", "power_max_chance", "power_window_days"),
+            "power_min_cell", "max_chance", "power_window_days"),
         pattern=pattern,
         advice="The indicator suggests some partners are held to their commitments less "
                "than others. Review the overdue tasks with their initiators in the open: "
@@ -340,8 +347,11 @@ def assess_restrictive(member_tiers: Mapping[int, str], decisions: Iterable[Deci
     decided = [(d.requester_id, d.declined) for d in decisions if d.at in window]
     rates = group_rates(member_tiers, decided, thresholds.power_min_cell)
     approval = group_rates(member_tiers, approval_tasks, thresholds.power_min_cell)
+    by_sector = (group_rates(member_sectors, decided, thresholds.power_min_cell)
+                 if member_sectors is not None else {})
     gap = (thresholds.restrictive_rate_ratio, thresholds.restrictive_min_rate,
-           thresholds.restrictive_min_requests, thresholds.power_max_chance)
+           thresholds.restrictive_min_requests,
+           per_comparison(thresholds.max_chance, 1 + len(by_sector)))
     high, low = rates.get("high"), rates.get("low")
     findings = []
     tables = {TIER: tuple(rates.values()), "approval_only": tuple(approval.values())}
@@ -354,7 +364,6 @@ def assess_restrictive(member_tiers: Mapping[int, str], decisions: Iterable[Deci
              "approval_only": {g: _rate_values(r) for g, r in approval.items()}},
             pattern, window, thresholds))
     if member_sectors is not None:
-        by_sector = group_rates(member_sectors, decided, thresholds.power_min_cell)
         tables[SECTOR] = tuple(by_sector.values())
         for mine, rest in sector_gaps(by_sector, *gap):
             pattern = (f"Join requests from the {_sector_name(mine.group)} were declined "
@@ -372,7 +381,7 @@ def _restrictive_finding(values: dict, pattern: str, window: Window, thresholds:
         kind=RESTRICTIVE, severity="medium", window=window, values=values,
         thresholds=thresholds.pick(
             "restrictive_rate_ratio", "restrictive_min_rate", "restrictive_min_requests",
-            "power_min_cell", "power_max_chance", "power_window_days"),
+            "power_min_cell", "max_chance", "power_window_days"),
         pattern=pattern,
         advice="The indicator suggests the ways of joining work hold back some partners. "
                "Open more tasks to anyone with the knowledge, and give a reason with every "
@@ -455,3 +464,25 @@ def _cost_finding(row: GroupShare, starts: GroupShare, table: tuple[GroupShare, 
                f"better-resourced partners to take on a fair part of the work they start, "
                f"and fund the time of those who carry it.",
         scope=scope)
+
+
+# Two windows ----------------------------------------------------------------------------
+
+def recent_thresholds(thresholds: Thresholds) -> Thresholds:
+    """The same indicators over the last team window, so a change shows within weeks
+    rather than once it fills the whole power window. Each window gets half the chance
+    level, so judging both is no likelier to raise a false alarm than judging one."""
+    return replace(thresholds, power_window_days=thresholds.team_window_days,
+                   max_chance=thresholds.max_chance / 2)
+
+
+def full_thresholds(thresholds: Thresholds) -> Thresholds:
+    return replace(thresholds, max_chance=thresholds.max_chance / 2)
+
+
+def merge_windows(full: Iterable[PowerFinding], recent: Iterable[PowerFinding]
+                  ) -> list[PowerFinding]:
+    """One finding per (kind, scope): the full window's where both found it."""
+    merged = {(f.kind, f.scope): f for f in recent}
+    merged.update({(f.kind, f.scope): f for f in full})
+    return list(merged.values())

@@ -37,7 +37,7 @@ class Thresholds:
     # Power (design.md §4): groups are sectors and power tiers.
     power_window_days: int = 90
     power_min_cell: int = 5  # smaller groups are "too small to report"
-    power_max_chance: float = 0.05  # a gap this likely by chance alone is not reported
+    max_chance: float = 0.01  # a gap this likely by chance alone is not reported
     exclusion_min_member_share: float = 0.1
     exclusion_max_ratio: float = 0.33
     exclusion_min_events: int = 30
@@ -134,9 +134,9 @@ FIELDS: tuple[ThresholdField, ...] = (
     _field("power_min_cell", "Smallest group reported on its own", int, 2, 1000,
            "members", "Sectors and tiers with fewer members are never shown or judged, so "
            "no small organisation is singled out."),
-    _field("power_max_chance", "Power gaps: chance level", float, 0.001, 0.5,
-           "probability", "A gap this likely to arise by chance alone is not reported; "
-           "0.05 means 1 in 20."),
+    _field("max_chance", "Chance level", float, 0.001, 0.5, "probability",
+           "A power gap or a fall in the E-I index this likely to arise by chance alone is "
+           "not reported; 0.01 means 1 in 100, shared out over the comparisons made at once."),
     _field("exclusion_min_member_share", "Exclusion: groups with at least this share of "
            "members", float, 0.0, 1.0, "share, 0 to 1",
            "Smaller groups are not judged for missing voice."),

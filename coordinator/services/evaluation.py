@@ -6,15 +6,15 @@ from __future__ import annotations
 import gc
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import insert, select
 
 from ..domain import alert_state as states
-from ..domain.alignophilia import TeamSnapshot, assess_team_alignophilia
+from ..domain.alignophilia import PERSISTENCE, TeamSnapshot, assess_team_alignophilia
 from ..domain.balance import KINDS, Finding, cluster_name
-from ..domain.insularity import assess_partnership_alignophilia
+from ..domain.insularity import assess_partnership_alignophilia, members_at
 from ..domain.joinholism import assess_partnership_joinholism, assess_team_joinholism
 from ..domain.power_indicators import DECISION_VOICE, POWER_KINDS, group_label
 from ..domain.suggestions import CandidatePool, suggest_for_team
@@ -70,7 +70,8 @@ def measure(data: PartnershipData, thresholds: Thresholds) -> dict[ScopeKey, Fla
         if team.live and len(team.members) >= thresholds.team_min_members:
             snapshot = TeamSnapshot(team.members, team.required_tags, team.task_ids,
                                     tuple(team.declined), team.formed_at)
-            result = assess_team_alignophilia(snapshot, knowledge, now, thresholds)
+            before = replace(snapshot, member_ids=members_at(team.stints, now - PERSISTENCE))
+            result = assess_team_alignophilia(snapshot, knowledge, now, thresholds, before)
             if result.finding is not None:
                 people = suggest_for_team(result, team.members, knowledge, data.member_tags,
                                           data.active_tasks, data.names, team.required_tags,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -50,11 +50,16 @@ class PowerResults:
     exemption: pi.Indicator
     restrictive: pi.Indicator
     cost_burden: pi.Indicator
+    recent: tuple[pi.PowerFinding, ...] = ()  # the same indicators over the last weeks
+
+    @property
+    def window_findings(self) -> list[pi.PowerFinding]:
+        return [*self.exclusion.findings, *self.decision_voice, *self.exemption.findings,
+                *self.restrictive.findings, *self.cost_burden.findings]
 
     @property
     def findings(self) -> list[pi.PowerFinding]:
-        return [*self.exclusion.findings, *self.decision_voice, *self.exemption.findings,
-                *self.restrictive.findings, *self.cost_burden.findings]
+        return pi.merge_windows(self.window_findings, self.recent)
 
 
 def scope_of(finding: pi.PowerFinding) -> tuple[str, int]:
@@ -140,6 +145,15 @@ def load_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
 
 
 def assess(data: PowerData, now: datetime, thresholds: Thresholds) -> PowerResults:
+    """The indicators over the power window, and their findings over the last team
+    window too (each window judged at half the chance level)."""
+    full = _assess(data, now, pi.full_thresholds(thresholds))
+    recent = _assess(data, now, pi.recent_thresholds(thresholds))
+    return replace(full, recent=tuple(f for f in recent.window_findings
+                                      if f.kind != pi.DECISION_VOICE))
+
+
+def _assess(data: PowerData, now: datetime, thresholds: Thresholds) -> PowerResults:
     tiers, sectors = data.groups[pi.TIER], data.groups[pi.SECTOR]
     return PowerResults(
         exclusion=pi.assess_exclusion(data.groups, data.voices, now, thresholds),

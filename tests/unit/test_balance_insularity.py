@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from coordinator.domain.balance import index_knowledge, window_ending
+from coordinator.domain import insularity
 from coordinator.domain.insularity import (
     ClusterTies,
     EIIndex,
@@ -131,6 +132,18 @@ def test_insularity_conditions(current, previous, conditions):
     assert insularity_conditions(_result(current, previous), Thresholds()) == conditions
 
 
+@pytest.mark.parametrize(("chance", "turned"), [(0.0101, True), (0.0100, False)])
+def test_a_recent_turn_needs_to_be_unlikely_by_chance(chance, turned):
+    """New ties of the last 28 days against the 90 before: P(9 of 9 inside) = 0.6⁹."""
+    thresholds = Thresholds(partnership_min_ties=4, max_chance=chance)
+    result = assess_partnership_alignophilia(STINTS, KNOWLEDGE, NOW, thresholds)
+    assert insularity.turned(result, thresholds) is turned
+    if turned:
+        assert result.finding.pattern.endswith(
+            "; new ties in the last 28 days -1.00 over 9 ties, against -0.20 in the 90 days "
+            "before.")
+
+
 def test_drop_is_none_without_ties_on_either_side():
     assert _result((5, 15), (0, 0)).drop is None
     assert _result((0, 0), (5, 15)).drop is None
@@ -172,9 +185,15 @@ def test_partnership_assessment_by_hand():
     assert finding.values == {
         "ei": pytest.approx(-2 / 3), "ties": 12, "external": 2, "internal": 10,
         "unclustered_ties": 1, "previous_ei": 0.5, "previous_ties": 4,
-        "drop": pytest.approx(7 / 6), "conditions": ["low", "falling"]}
+        "drop": pytest.approx(7 / 6), "conditions": ["low", "falling"],
+        # Ties formed in the last 28 days: 9, all inside; in the 90 days before them 5
+        # (2 across, 3 within): 9 of 9 inside at a rate of 3/5 has a chance of 0.6⁹ =
+        # 0.0101, just over the 0.01 chance level, so this is no recent turn.
+        "recent_ei": -1.0, "recent_ties": 9, "baseline_ei": pytest.approx(-0.2),
+        "baseline_ties": 5}
     assert finding.thresholds == {"partnership_max_ei": -0.5, "partnership_min_ties": 4,
-                                  "partnership_ei_drop": 0.2, "partnership_window_days": 90}
+                                  "partnership_ei_drop": 0.2, "partnership_window_days": 90,
+                                  "team_window_days": 28, "max_chance": 0.01}
     assert finding.pattern == ("E-I index -0.67 over 12 ties in 90 days (2 across clusters, "
                                "10 within); +0.50 over 4 ties before.")
     assert finding.advice.startswith("The indicator suggests the knowledge clusters")

@@ -50,7 +50,7 @@ START_DAY = WINDOW.start.date()  # 2026-08-25: outside for work logs
 DEFAULTS = Thresholds()
 # The edge tables check the arithmetic of ratios and rates on small counts; the guards
 # against chance and tiny totals have tables of their own (test_power_sectors_and_chance).
-ARITHMETIC = Thresholds(power_max_chance=1.0, cost_min_hours=0.0)
+ARITHMETIC = Thresholds(max_chance=1.0, cost_min_hours=0.0)
 
 
 def ago(days: float) -> datetime:
@@ -193,8 +193,9 @@ def test_group_rates(group, members, hits, total, rate, reportable):
     ],
 )
 def test_exclusion_edges(sizes, counts, found):
+    thresholds = ARITHMETIC
     groups = tiers(*sizes)
-    result = assess_exclusion({TIER: groups}, voices(groups, counts), NOW, DEFAULTS)
+    result = assess_exclusion({TIER: groups}, voices(groups, counts), NOW, thresholds)
     assert (result.kind, result.window) == (EXCLUSION, WINDOW)
     assert tuple(f.values["group"] for f in result.findings) == found
     rows = table(result, TIER)
@@ -293,18 +294,19 @@ def test_exclusion_judges_sectors_and_tiers():
         "voice_share": pytest.approx(0.05), "ratio": pytest.approx(0.2), "voice_total": 40}
     assert low.thresholds == {
         "exclusion_min_member_share": 0.1, "exclusion_max_ratio": 0.33,
-        "exclusion_min_events": 30, "power_min_cell": 5, "power_max_chance": 0.05,
+        "exclusion_min_events": 30, "power_min_cell": 5, "max_chance": 0.01,
         "power_window_days": 90}
     assert (low.member_ids, low.task_ids) == ((), ())
 
 
-@pytest.mark.parametrize(("chance", "found"), [(0.05, True), (0.04, False)])
+@pytest.mark.parametrize(("chance", "found"), [(0.09, True), (0.08, False)])
 def test_exclusion_is_not_reported_when_chance_could_explain_it(chance, found):
-    """5 of 50 members (10 %) silent in 30 voice events: 0.9³⁰ = 4.2 % by chance alone."""
+    """5 of 50 members (10 %) silent in 30 voice events: 0.9³⁰ = 4.2 % by chance alone.
+    Both groups are compared, so each comparison gets half the chance level."""
     groups = {m: ("quiet" if m <= 5 else "loud") for m in range(1, 51)}
     voices = [Voice(6 + i % 45, ago(1 + i % 80)) for i in range(30)]
     result = assess_exclusion({SECTOR: groups}, voices, NOW,
-                              Thresholds(power_max_chance=chance))
+                              Thresholds(max_chance=chance))
     assert [f.values["group"] for f in result.findings] == (["quiet"] if found else [])
 
 
@@ -313,7 +315,7 @@ def test_exclusion_total_leaves_out_members_without_a_group():
     # member 99, who belongs to no organisation, speaks 10 times and is in no table.
     spoken = voices(TWENTY, {"low": 2, "medium": 18, "high": 10})
     spoken += [Voice(99, ago(1))] * 10
-    (finding,) = assess_exclusion({TIER: TWENTY}, spoken, NOW, DEFAULTS).findings
+    (finding,) = assess_exclusion({TIER: TWENTY}, spoken, NOW, ARITHMETIC).findings
     assert finding.values["voice_share"] == pytest.approx(2 / 30)
     assert finding.values["voice_total"] == 30
     assert "(2 of 30 comments" in finding.pattern
@@ -516,7 +518,7 @@ def test_exemption_counts_live_tasks_and_those_completed_in_the_window():
         "low-tier organisations 0 of 5 (0%).")
     assert finding.thresholds == {
         "exemption_rate_ratio": 2.0, "exemption_min_rate": 0.25, "exemption_min_tasks": 5,
-        "power_min_cell": 5, "power_max_chance": 1.0, "power_window_days": 90}
+        "power_min_cell": 5, "max_chance": 1.0, "power_window_days": 90}
 
 
 # 3. Restrictive practice ---------------------------------------------------------------
@@ -594,7 +596,7 @@ def test_restrictive_counts_decisions_in_the_window_and_reports_approval_only_ta
         "from high-tier ones 1 of 5 (20%).")
     assert finding.thresholds == {
         "restrictive_rate_ratio": 2.0, "restrictive_min_rate": 0.3,
-        "restrictive_min_requests": 5, "power_min_cell": 5, "power_max_chance": 1.0,
+        "restrictive_min_requests": 5, "power_min_cell": 5, "max_chance": 1.0,
         "power_window_days": 90}
 
 

@@ -47,9 +47,10 @@ def others(name: str) -> list[int]:
 
 
 @pytest.mark.parametrize(("late", "found"), [
-    # Business: 6 of 8 late; the other sectors 3 of 24. 0.75 ≥ 2 × 0.125 and ≥ 0.25;
-    # Fisher one-sided p = 0.0021 (Σ C(8,i)·C(24,9−i)/C(32,9), i = 6..8).
-    (6, True),
+    # Business: 7 of 8 late; the other sectors 3 of 24. 0.875 ≥ 2 × 0.125 and ≥ 0.25;
+    # Fisher one-sided p = 0.00026 (Σ C(8,i)·C(24,10−i)/C(32,10), i = 7..8), under the
+    # chance level 0.01 shared over 5 comparisons (the tiers and 4 sectors): 0.002.
+    (7, True),
     # 3 of 8 against 3 of 24: 0.375 ≥ 2 × 0.125, but p = 0.15: could be luck.
     (3, False),
 ])
@@ -62,11 +63,11 @@ def test_exemption_compares_each_sector_with_the_others(late, found):
         finding = by_sector[0]
         assert finding.kind == EXEMPTION
         assert finding.values == {
-            "business": {"members": 10, "hits": 6, "total": 8, "rate": 0.75},
+            "business": {"members": 10, "hits": 7, "total": 8, "rate": 0.875},
             "others": {"members": 30, "hits": 3, "total": 24, "rate": 0.125}}
-        assert finding.pattern == ("Tasks started in the business sector ran late 6 of 8 "
-                                   "times (75%); in the other sectors 3 of 24 (12%).")
-        assert finding.task_ids == tuple(range(1, 7))
+        assert finding.pattern == ("Tasks started in the business sector ran late 7 of 8 "
+                                   "times (88%); in the other sectors 3 of 24 (12%).")
+        assert finding.task_ids == tuple(range(1, 8))
     assert {r.group for r in result.tables[SECTOR]} == {"business", "government",
                                                         "academia", "civil_society"}
 
@@ -83,9 +84,8 @@ def test_exemption_of_tiers_is_not_reported_when_chance_could_explain_it(high_la
 
 
 @pytest.mark.parametrize(("declined", "others_declined", "found"), [
-    (7, 2, True),  # 7 of 10 against 2 of 30: p = 0.0002
-    (4, 2, True),  # 4 of 10 against 2 of 30: p = 0.026
-    (4, 4, False),  # 4 of 10 against 4 of 30: 0.4 ≥ 2 × 0.133, but p = 0.089
+    (7, 2, True),  # 7 of 10 against 2 of 30: p = 0.0002 < 0.01 / 5 comparisons
+    (4, 2, False),  # 4 of 10 against 2 of 30: 0.4 ≥ 2 × 0.067, but p = 0.026
 ])
 def test_restrictive_compares_each_sector_with_the_others(declined, others_declined, found):
     asking = sector("civil_society")

@@ -47,7 +47,7 @@ DESIGN_DEFAULTS = {
     "min_age_days": 14,
     "silo_min_ties": 10,
     "partnership_min_activities": 5,
-    "power_max_chance": 0.05,
+    "max_chance": 0.01,
     "decision_min_voices": 3,
     "cost_min_hours": 50.0,
 }
