@@ -123,7 +123,9 @@ def test_the_planted_power_patterns_have_open_alerts(demo):
     tier = exemption.pop("Whole partnership")
     assert tier.values["high"]["rate"] >= 2 * tier.values["low"]["rate"]
     assert tier.task_ids  # the overdue tasks behind it
-    assert list(exemption) == ["Government sector"]  # the ministries hold the high tier
+    # The government sector's tasks run late too (13 of 20 against 11 of 37), but with
+    # five sectors compared at once that gap could still be luck: no sector alert.
+    assert list(exemption) == []
 
 
 def test_a_coordinator_reads_the_power_page_of_the_demo(demo):

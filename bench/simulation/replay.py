@@ -31,7 +31,11 @@ def build(cls, **values):
     return cls(**{k: v for k, v in values.items() if k in known})
 
 
-def balance_input(world: World, now: datetime) -> balance_data.PartnershipData:
+def balance_input(world: World, now: datetime,
+                  thresholds: Thresholds | None = None) -> balance_data.PartnershipData:
+    """What `balance_data.load_partnership` would load: activity since its horizon,
+    stints that ended since the longer one, current places always."""
+    stint_since, since = balance_data.horizons(now, thresholds or Thresholds())
     members = [m for m in world.members.values() if m.joined_at <= now]
     clusters = {m.id: m.cluster for m in members}
     tags = {m.id: m.tags for m in members}
@@ -39,23 +43,26 @@ def balance_input(world: World, now: datetime) -> balance_data.PartnershipData:
     knowledge = index_knowledge(clusters, tags, sectors)
     teams, stints, activities, logs, completions = [], [], [], [], []
     by_task: dict[int, balance_data.TeamData] = {}
+    declined: dict[int, list] = defaultdict(list)
+    for r in world.requests:
+        if r.declined and stint_since < r.decided_at <= now:
+            declined[r.task].append(alignophilia.DeclinedRequest(r.member, r.decided_at))
     groups: dict[int, balance_data.TeamData] = {}
     for group in world.groups.values():
         if group.created_at <= now:
             groups[group.id] = _team(world, "group", group.id, group.name, True,
-                                     group.created_at, group.stints, now)
+                                     group.created_at, group.stints, now, stint_since)
     for task in world.tasks.values():
-        if task.created_at > now:
+        if task.created_at > now or (task.done_at is not None and task.done_at <= stint_since):
             continue
         done = task.done_at is not None and task.done_at <= now
         team = _team(world, "task", task.id, f"Task {task.id}", not done, task.created_at,
-                     task.stints, now, required=task.required, task_ids=(task.id,))
-        if done:
+                     task.stints, now, stint_since, required=task.required,
+                     task_ids=(task.id,))
+        if done and task.done_at > since:
             team.completions.append(joint_work.Completion(task.id, task.done_at))
             completions.append(joint_work.Completion(task.id, task.done_at))
-        team.declined = [alignophilia.DeclinedRequest(r.member, r.decided_at)
-                         for r in world.requests
-                         if r.task == task.id and r.declined and r.decided_at <= now]
+        team.declined = declined.get(task.id, [])
         by_task[task.id] = team
         if task.group in groups:
             group = groups[task.group]
@@ -64,12 +71,12 @@ def balance_input(world: World, now: datetime) -> balance_data.PartnershipData:
             group.required_tags |= task.required if not done else frozenset()
             group.declined += team.declined
     for meeting in world.meetings:
-        if meeting.at > now:
+        if not since < meeting.at <= now:
             continue
         home = by_task.get(meeting.task) or groups.get(meeting.group)
         activity = build(joint_work.Activity, at=meeting.at, minutes=meeting.minutes,
                          attendee_ids=meeting.attendees, kind=meeting.kind,
-                         team_formed_at=home.formed_at if home is not None else None)
+                         team_formed_at=getattr(home, "formed_at", None))
         activities.append(activity)
         if meeting.task in by_task:
             by_task[meeting.task].activities.append(activity)
@@ -78,7 +85,7 @@ def balance_input(world: World, now: datetime) -> balance_data.PartnershipData:
             groups[group_id].activities.append(activity)
     member_hours = []
     for log in world.logs:
-        if log.on > now.date() or log.task not in by_task:
+        if not since.date() < log.on <= now.date() or log.task not in by_task:
             continue
         entry = joint_work.WorkLog(log.on, log.hours)
         logs.append(entry)
@@ -100,12 +107,13 @@ def balance_input(world: World, now: datetime) -> balance_data.PartnershipData:
                  formed_at=world.start)
 
 
-def _team(world, scope_type, scope_id, label, live, formed_at, stints, now, required=(),
-          task_ids=()):
+def _team(world, scope_type, scope_id, label, live, formed_at, stints, now, stint_since,
+          required=(), task_ids=()):
     key = (scope_type, scope_id)
     seen = [insularity.Stint(key, s.member, s.joined_at,
                              s.left_at if s.left_at is not None and s.left_at <= now else None)
-            for s in stints if s.joined_at <= now]
+            for s in stints if s.joined_at <= now
+            and (s.left_at is None or s.left_at > stint_since)]
     team = build(balance_data.TeamData, scope_type=scope_type, scope_id=scope_id, label=label,
                  live=live, formed_at=formed_at, task_ids=tuple(task_ids),
                  required_tags=frozenset(required))
@@ -115,11 +123,14 @@ def _team(world, scope_type, scope_id, label, live, formed_at, stints, now, requ
 
 
 def power_input(world: World, now: datetime) -> power_data.PowerData:
+    """What `power_data.load_power` would load (its horizon: the power window)."""
+    since = now - 91 * DAY
     members = [m for m in world.members.values() if m.joined_at <= now]
     sectors = {m.id: world.orgs[m.org].sector for m in members}
     tiers = {m.id: world.orgs[m.org].tier for m in members}
-    voices = [pi.Voice(c.member, c.at) for c in world.comments if c.at <= now]
-    voices += [pi.Voice(m, a.at) for a in world.meetings if a.at <= now for m in a.attendees]
+    voices = [pi.Voice(c.member, c.at) for c in world.comments if since < c.at <= now]
+    voices += [pi.Voice(m, a.at) for a in world.meetings if since < a.at <= now
+               for m in a.attendees]
     decision_tasks, due, initiations, approval = [], [], [], []
     for task in world.tasks.values():
         if task.created_at > now:
@@ -130,7 +141,7 @@ def power_input(world: World, now: datetime) -> power_data.PowerData:
             approval.append((task.initiator, task.approval))
         if task.decision and not done:
             heard = frozenset({c.member for c in world.comments
-                               if c.task == task.id and c.at <= now})
+                               if c.task == task.id and c.at <= now})  # few decisions
             decision_tasks.append(build(pi.DecisionTask, task_id=task.id,
                                         title=f"Decision {task.id}", voices=heard,
                                         created_at=task.created_at))
@@ -145,17 +156,17 @@ def power_input(world: World, now: datetime) -> power_data.PowerData:
         critical_orgs={o.id: o.name for o in world.orgs.values() if o.critical},
         critical_sectors=list(world.critical_sectors), due_tasks=due,
         decisions=[pi.Decision(r.member, r.decided_at, r.declined) for r in world.requests
-                   if r.decided_at <= now],
+                   if since < r.decided_at <= now],
         approval_tasks=approval,
         hours=[pi.Hours(log.member, log.on, log.hours) for log in world.logs
-               if log.on <= now.date()],
+               if since.date() < log.on <= now.date()],
         initiations=initiations)
 
 
 def findings_on(world: World, now: datetime, thresholds: Thresholds) -> dict[tuple, str]:
     """(kind, scope type, scope id) → severity, for every finding of the day."""
-    flagged = {key: found.finding.severity
-               for key, found in measure(balance_input(world, now), thresholds).items()}
+    flagged = {key: found.finding.severity for key, found in
+               measure(balance_input(world, now, thresholds), thresholds).items()}
     results = power_data.assess(power_input(world, now), now, thresholds)
     for finding in results.findings:
         flagged[(finding.kind, *power_data.scope_of(finding))] = finding.severity

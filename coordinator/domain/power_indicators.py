@@ -221,8 +221,9 @@ def is_overdue(task: DueTask, today: date) -> bool:
 
 def per_comparison(max_chance: float, comparisons: int) -> float:
     """The chance level for each of several comparisons made at once (Bonferroni): with
-    five sectors and the tiers compared every day, one of them would otherwise look
-    unusual by luck far more often than `max_chance`."""
+    five sectors compared every day, one of them would otherwise look unusual by luck far
+    more often than `max_chance`. The tiers' high-against-low comparison is the one the
+    indicator is named for, so it keeps the whole level."""
     return max_chance / max(1, comparisons)
 
 
@@ -276,12 +277,12 @@ def assess_exemption(member_tiers: Mapping[int, str], tasks: Iterable[DueTask], 
     by_sector = (group_rates(member_sectors, ((t.initiator_id, hit) for t, hit in late),
                              thresholds.power_min_cell) if member_sectors is not None else {})
     gap = (thresholds.exemption_rate_ratio, thresholds.exemption_min_rate,
-           thresholds.exemption_min_tasks,
-           per_comparison(thresholds.max_chance, 1 + len(by_sector)))
+           thresholds.exemption_min_tasks)
+    sector_chance = per_comparison(thresholds.max_chance, len(by_sector))
     high, low = rates.get("high"), rates.get("low")
     findings = []
     tables = {TIER: tuple(rates.values())}
-    if rate_gap(high, low, *gap):
+    if rate_gap(high, low, *gap, thresholds.max_chance):
         overdue = tuple(sorted(t.task_id for t, hit in late
                                if hit and member_tiers.get(t.initiator_id) == "high"))
         pattern = (f"High-tier organisations let {high.hits} of their {high.total} due-dated "
@@ -290,7 +291,7 @@ def assess_exemption(member_tiers: Mapping[int, str], tasks: Iterable[DueTask], 
         findings.append(_exemption_finding(high, low, pattern, overdue, window, thresholds))
     if member_sectors is not None:
         tables[SECTOR] = tuple(by_sector.values())
-        for mine, rest in sector_gaps(by_sector, *gap):
+        for mine, rest in sector_gaps(by_sector, *gap, sector_chance):
             overdue = tuple(sorted(t.task_id for t, hit in late
                                    if hit and member_sectors.get(t.initiator_id) == mine.group))
             pattern = (f"Tasks started in the {_sector_name(mine.group)} ran late {mine.hits} "
@@ -350,12 +351,12 @@ def assess_restrictive(member_tiers: Mapping[int, str], decisions: Iterable[Deci
     by_sector = (group_rates(member_sectors, decided, thresholds.power_min_cell)
                  if member_sectors is not None else {})
     gap = (thresholds.restrictive_rate_ratio, thresholds.restrictive_min_rate,
-           thresholds.restrictive_min_requests,
-           per_comparison(thresholds.max_chance, 1 + len(by_sector)))
+           thresholds.restrictive_min_requests)
+    sector_chance = per_comparison(thresholds.max_chance, len(by_sector))
     high, low = rates.get("high"), rates.get("low")
     findings = []
     tables = {TIER: tuple(rates.values()), "approval_only": tuple(approval.values())}
-    if rate_gap(low, high, *gap):
+    if rate_gap(low, high, *gap, thresholds.max_chance):
         pattern = (f"Join requests from low-tier organisations were declined {low.hits} of "
                    f"{low.total} times ({low.rate:.0%}); from high-tier ones {high.hits} of "
                    f"{high.total} ({high.rate:.0%}).")
@@ -365,7 +366,7 @@ def assess_restrictive(member_tiers: Mapping[int, str], decisions: Iterable[Deci
             pattern, window, thresholds))
     if member_sectors is not None:
         tables[SECTOR] = tuple(by_sector.values())
-        for mine, rest in sector_gaps(by_sector, *gap):
+        for mine, rest in sector_gaps(by_sector, *gap, sector_chance):
             pattern = (f"Join requests from the {_sector_name(mine.group)} were declined "
                        f"{mine.hits} of {mine.total} times ({mine.rate:.0%}); from the other "
                        f"sectors {rest.hits} of {rest.total} ({rest.rate:.0%}).")

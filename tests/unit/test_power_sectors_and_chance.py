@@ -49,7 +49,7 @@ def others(name: str) -> list[int]:
 @pytest.mark.parametrize(("late", "found"), [
     # Business: 7 of 8 late; the other sectors 3 of 24. 0.875 ≥ 2 × 0.125 and ≥ 0.25;
     # Fisher one-sided p = 0.00026 (Σ C(8,i)·C(24,10−i)/C(32,10), i = 7..8), under the
-    # chance level 0.01 shared over 5 comparisons (the tiers and 4 sectors): 0.002.
+    # chance level 0.01 shared over the 4 sectors compared: 0.0025.
     (7, True),
     # 3 of 8 against 3 of 24: 0.375 ≥ 2 × 0.125, but p = 0.15: could be luck.
     (3, False),
@@ -84,7 +84,7 @@ def test_exemption_of_tiers_is_not_reported_when_chance_could_explain_it(high_la
 
 
 @pytest.mark.parametrize(("declined", "others_declined", "found"), [
-    (7, 2, True),  # 7 of 10 against 2 of 30: p = 0.0002 < 0.01 / 5 comparisons
+    (7, 2, True),  # 7 of 10 against 2 of 30: p = 0.0002 < 0.01 / 4 sectors
     (4, 2, False),  # 4 of 10 against 2 of 30: 0.4 ≥ 2 × 0.067, but p = 0.026
 ])
 def test_restrictive_compares_each_sector_with_the_others(declined, others_declined, found):
