@@ -20,6 +20,7 @@ from ..models import (
     membership_tags,
     task_tags,
 )
+from ..domain.map_clarity import clarity_sentence
 from .knowledge import latest_snapshot
 
 HISTORY = 12
@@ -33,6 +34,7 @@ class MapView:
     history: dict[int, list[int]]  # stable id → sizes over the last snapshots, oldest first
     history_times: list
     is_stale: bool
+    clarity: str | None = None  # how clear the map's structure is, in plain words
 
 
 def map_view(partnership) -> MapView:
@@ -48,7 +50,8 @@ def map_view(partnership) -> MapView:
     recent = _recent_snapshots(partnership.id)
     history = size_history(recent, [c.stable_id for c in clusters])
     stale = partnership.recompute_requested_at != snapshot.data_version
-    return MapView(snapshot, clusters, ties, history, [s.created_at for s in recent], stale)
+    return MapView(snapshot, clusters, ties, history, [s.created_at for s in recent], stale,
+                   clarity_sentence(snapshot.quality or {}))
 
 
 def _recent_snapshots(partnership_id: int) -> list[ClusterSnapshot]:

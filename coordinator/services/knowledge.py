@@ -10,6 +10,7 @@ import numpy as np
 from sqlalchemy import func, insert, select
 
 from ..domain import clusters as cl
+from ..domain import map_structure
 from ..domain.knowledge import Profile, build_vectors
 from ..domain.neighbours import nearest_neighbours
 from ..extensions import db
@@ -94,10 +95,9 @@ def recompute(partnership: Partnership, now: datetime | None = None, force: bool
     neighbours = nearest_neighbours(vectors.matrix, k, seed=SEED)
     watch.lap("neighbours")
 
-    edges, weights = cl.knn_edges(neighbours.indices, neighbours.similarities)
-    communities = cl.detect_communities(len(profiles), edges, weights, seed=SEED,
-                                        resolution=resolution, active=active)
-    labels = communities.labels
+    cut = map_structure.cut_map(vectors.matrix, active, seed=SEED, resolution=resolution,
+                                neighbours=neighbours)
+    labels = cut.labels
     stable = _stable_ids(partnership.id, vectors.member_ids, labels)
     names = cl.cluster_labels(vectors.matrix, vectors.tag_columns, vectors.tag_names, labels)
     watch.lap("communities")
@@ -105,11 +105,13 @@ def recompute(partnership: Partnership, now: datetime | None = None, force: bool
     snapshot = ClusterSnapshot(
         partnership_id=partnership.id, created_at=now, data_version=data_version,
         params={"k": k, "resolution": resolution, "seed": SEED, "method": neighbours.method,
-                "min_jaccard": cl.MIN_JACCARD, "tie_window_days": TIE_WINDOW.days},
+                "graph": cut.graph, "min_jaccard": cl.MIN_JACCARD,
+                "tie_window_days": TIE_WINDOW.days},
         quality={"members": len(profiles), "profiled": int(active.sum()),
                  "unclustered": int((labels == cl.UNCLUSTERED).sum()),
-                 "clusters": communities.count,
-                 "modularity": round(communities.modularity, 4), "edges": int(len(edges))})
+                 "clusters": cut.count, "modularity": round(cut.modularity, 4),
+                 "null_modularity": round(cut.null_modularity, 4), "clarity": cut.clarity,
+                 "edges": int(cut.edges)})
     db.session.add(snapshot)
     db.session.flush()
     _write(snapshot, vectors.member_ids, labels, stable, names, neighbours,
