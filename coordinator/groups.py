@@ -67,7 +67,7 @@ def detail(group_id: int):
                            activities=activities, is_member=g.member in members,
                            button_form=EmptyForm(),
                            balance_notes=alerts.notes_for_scope(group.partnership_id, "group",
-                                                                group.id))
+                                                                group.id, g.member.id))
 
 
 @bp.post("/<int:group_id>/<any(join, leave):action>")

@@ -166,7 +166,8 @@ def render_task(task: Task, status: int = 200, **forms):
         "button_form": EmptyForm(),
         "handover_form": _handover_form(participants),
         "full": forms.get("full", False),
-        "balance_notes": alerts.notes_for_scope(task.partnership_id, "task", task.id),
+        "balance_notes": alerts.notes_for_scope(task.partnership_id, "task", task.id,
+                                                g.member.id),
     }
     return render_template("tasks/detail.html", **context), status
 

@@ -12,7 +12,9 @@ from coordinator.models import (
     Alert,
     AlertEntry,
     ImmutableRecordError,
+    Membership,
     Partnership,
+    Task,
     ThresholdChange,
     utcnow,
 )
@@ -270,6 +272,39 @@ def test_members_see_a_gentle_note_on_their_task_without_coordinator_notes(
     assert "declined" not in page and "no live tasks" not in page  # for coordinators only
     assert NOTE_FROM_COORDINATOR not in page and "Spoke to Lena" not in page
     assert "/desk/" not in page
+
+
+@pytest.mark.parametrize("who", ["helper", "waitlisted", "coordinator"])
+def test_the_note_is_for_the_team_only(client, auth, desk, make, who):
+    """Before joining, on the waitlist, or as a coordinator (who has the desk): no note."""
+    from coordinator.services import joining
+
+    partnership, people, task, _, _ = desk
+    email = {"helper": "helper@example.org", "coordinator": "coord@example.org",
+             "waitlisted": "wait@example.org"}[who]
+    if who == "waitlisted":
+        task = db.session.get(Task, task.id)
+        task.capacity = 1
+        joining.join_task(task, db.session.get(Membership, people["helper"].id), "Outreach")
+        joining.join_waitlist(task, make.member(partnership, email=email, name="Wes"),
+                              "I can wait")
+        make.commit()
+    auth.login(email)
+    page = client.get(f"/p/river/tasks/{task.id}").text
+    assert "Design the barrier" in page
+    assert "A note on who is on this team" not in page
+    assert "no member holds" not in page
+
+
+def test_a_contributor_who_joins_sees_the_note(client, auth, desk, make):
+    from coordinator.services import joining
+
+    _, people, task, _, _ = desk
+    joining.join_task(db.session.get(Task, task.id), db.session.get(
+        Membership, people["helper"].id), "I bring outreach")
+    make.commit()
+    auth.login("helper@example.org")
+    assert "A note on who is on this team" in client.get(f"/p/river/tasks/{task.id}").text
 
 
 def test_a_resolved_alert_leaves_no_note_on_the_task(client, auth, desk):

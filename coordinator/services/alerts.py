@@ -5,13 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from ..domain import alert_state as states
 from ..domain.balance import KINDS
 from ..errors import InvalidInputError
 from ..extensions import db
-from ..models import Alert, AlertEntry, Membership, Task, User, WorkingGroup, utcnow
+from ..models import (
+    Alert,
+    AlertEntry,
+    GroupMember,
+    Membership,
+    Participation,
+    Task,
+    User,
+    WorkingGroup,
+    utcnow,
+)
 
 KIND_LABELS = {
     "alignophilia_team": "Alignophilia: team",
@@ -136,13 +146,33 @@ def evidence(alert: Alert) -> Evidence:
                     [tuple(tasks[t]) for t in alert.task_ids if t in tasks])
 
 
-def notes_for_scope(partnership_id: int, scope_type: str, scope_id: int) -> list[Alert]:
-    """Unresolved balance alerts on one task or working group, for its members' page."""
+def notes_for_scope(partnership_id: int, scope_type: str, scope_id: int,
+                    viewer_id: int) -> list[Alert]:
+    """Unresolved balance alerts on one task or working group, for the people in it.
+
+    Only the team (participants and the initiator) or the group's members see the note:
+    to anyone else, before joining or while waiting for a place, it reads as a verdict
+    on people they do not work with.
+    """
+    if not _is_inside(scope_type, scope_id, viewer_id):
+        return []
     return list(db.session.scalars(
         select(Alert).where(Alert.partnership_id == partnership_id,
                             Alert.scope_type == scope_type, Alert.scope_id == scope_id,
                             Alert.status != "resolved", Alert.kind.in_(KINDS))
         .order_by(Alert.severity_rank.desc(), Alert.id)))
+
+
+def _is_inside(scope_type: str, scope_id: int, member_id: int) -> bool:
+    if scope_type == "task":
+        inside = or_(
+            exists().where(Participation.task_id == scope_id,
+                           Participation.membership_id == member_id),
+            exists().where(Task.id == scope_id, Task.initiator_id == member_id))
+    else:
+        inside = exists().where(GroupMember.working_group_id == scope_id,
+                                GroupMember.membership_id == member_id)
+    return bool(db.session.scalar(select(inside)))
 
 
 def scope_link(alert: Alert) -> tuple[str, dict] | None:
