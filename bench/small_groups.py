@@ -3,7 +3,9 @@
 Planted: 2-6 groups of unequal size, each with its own vocabulary of tags; members hold
 4-7 tags drawn from their group's vocabulary, a few cross-cutting tags are common to
 all, and about a fifth are peripheral: they also hold one or two tags of another group
-(their own still holds most of what they know). Published: Zachary's karate club (a member's tags are the people they met) and
+(their own still holds most of what they know).
+
+Published: Zachary's karate club (a member's tags are the people they met) and
 Davis's Southern Women (a woman's tags are the events she attended), with the splits
 their authors report.
 """

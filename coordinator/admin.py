@@ -11,6 +11,7 @@ from .extensions import db
 from .forms.admin import ImportForm, InviteForm, OrganisationForm, PartnershipForm, RoleForm
 from .forms.fields import attach_error, options
 from .models import Invitation, Membership, Organisation, User
+from .queue import request_evaluation
 from .services import accounts
 from .services.imports import import_members
 from .tenancy import get_scoped_or_404, role_required
@@ -31,6 +32,7 @@ def settings():
         g.partnership.description = form.description.data or ""
         g.partnership.critical_sectors = sorted(form.critical_sectors.data) or None
         db.session.commit()
+        request_evaluation(g.partnership.id, trigger="settings")  # critical stakeholders
         flash("Settings saved.", "success")
         return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form)
@@ -69,6 +71,8 @@ def organisation(organisation_id: int | None = None):
             form.populate_obj(org)
             org.name = name
             db.session.commit()
+            # Sector, power sources and critical stakeholders feed the power indicators.
+            request_evaluation(g.partnership.id, trigger="settings")
             flash(f"{org.name} saved: {org.tier} power tier.", "success")
             return redirect(url_for("admin.organisations"))
     return render_template("admin/organisation.html", form=form, organisation=org)

@@ -15,7 +15,7 @@ from .forms.desk import NoteForm, ResolveForm, SnoozeForm
 from .forms.fields import attach_error
 from .forms.tasks import EmptyForm
 from .models import Alert, utcnow
-from .queue import request_recompute
+from .queue import request_evaluation
 from .services import alerts, balance_history, contingency, power_view, thresholds
 from .tenancy import get_scoped_or_404, role_required
 
@@ -171,6 +171,4 @@ def reset():
 
 
 def _reevaluate() -> None:
-    """A run finds the map current and goes straight to evaluating with the new values."""
-    request_recompute(g.partnership.id, trigger="thresholds", delay=timedelta(0),
-                      job_suffix="-thresholds")
+    request_evaluation(g.partnership.id, trigger="thresholds")

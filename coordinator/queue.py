@@ -102,6 +102,14 @@ def request_recompute(partnership_id: int, trigger: str = "change", *,
     return "scheduled"
 
 
+def request_evaluation(partnership_id: int, trigger: str) -> str:
+    """Re-evaluate the alerts at once after a setting they read changed (thresholds,
+    critical stakeholders, power sources, the contingency profile): the run finds the map
+    current and goes straight to evaluating."""
+    return request_recompute(partnership_id, trigger=trigger, delay=timedelta(0),
+                             job_suffix=f"-{trigger}")
+
+
 def enqueue_digests(rows: list[tuple[int, int]]) -> str:
     """Queue the sending of planned digests, given as (row id, attempts so far). The job
     id names exactly these rows at these attempts, so the same rows queued again by the

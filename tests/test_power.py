@@ -13,6 +13,7 @@ from coordinator.models import (
     Organisation,
     Partnership,
     Task,
+    utcnow,
 )
 from coordinator.services import activity
 from coordinator.services.evaluation import evaluate_partnership, thresholds_for
@@ -197,3 +198,22 @@ def test_an_organisation_is_flagged_critical_and_a_task_marked_as_decision(clien
         "title": "Agree the levy", "description": "", "tags": "", "capacity": "3",
         "join_policy": "open", "working_group_id": "0", "is_decision": "y"})
     assert db.session.scalar(select(Task.is_decision).where(Task.title == "Agree the levy"))
+
+
+def test_ticking_a_critical_sector_re_evaluates_at_once(client, auth, delta, make):
+    """No manual recompute: the decision alert appears when the admin saves the setting."""
+    p, residents, ministry, civil, gov = delta
+    task = make.task(gov[2], title="Choose the dyke route", is_decision=True)
+    task.created_at = utcnow() - timedelta(days=8)
+    for who in gov[2:5]:
+        activity.add_comment(task, who, "Route B.")
+    make.commit()
+    assert db.session.scalar(select(Alert).where(Alert.kind == "power_decision_voice")) is None
+    auth.login("admin@example.org")
+    response = client.post("/p/delta/admin/", data={
+        "name": "Delta", "description": "", "critical_sectors": ["civil_society"]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    alert = db.session.scalar(select(Alert).where(Alert.kind == "power_decision_voice"))
+    assert alert is not None and alert.status == "open"
+    assert (alert.scope_type, alert.scope_id) == ("task", task.id)

@@ -25,7 +25,6 @@ from coordinator.domain.balance import (
     counted,
     format_number,
     joined_phrases,
-    raise_severity,
     window_ending,
 )
 from coordinator.domain.joint_work import (

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, literal, select, union_all
 
+from ..domain.map_clarity import clarity_sentence
 from ..extensions import db
 from ..models import (
     Cluster,
@@ -20,7 +21,6 @@ from ..models import (
     membership_tags,
     task_tags,
 )
-from ..domain.map_clarity import clarity_sentence
 from .knowledge import latest_snapshot
 
 HISTORY = 12

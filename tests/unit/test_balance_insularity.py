@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coordinator.domain.balance import index_knowledge, window_ending
 from coordinator.domain import insularity
+from coordinator.domain.balance import index_knowledge, window_ending
 from coordinator.domain.insularity import (
     ClusterTies,
     EIIndex,

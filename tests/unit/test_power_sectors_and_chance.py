@@ -13,7 +13,6 @@ import pytest
 from coordinator.domain.power_indicators import (
     COST_BURDEN,
     EXEMPTION,
-    RESTRICTIVE,
     SECTOR,
     Decision,
     DueTask,
