@@ -19,6 +19,7 @@ it. A group with fewer members than the minimum cell is never reported on its ow
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -229,11 +230,16 @@ def per_comparison(max_chance: float, comparisons: int) -> float:
 
 def rate_gap(group: Rate | None, other: Rate | None, ratio: float, min_rate: float,
              min_total: int, max_chance: float) -> bool:
-    """`group`'s rate is past `min_rate` and `ratio` × `other`'s, on enough events each,
-    and a gap that large is unlikely by chance alone (one-sided Fisher exact test)."""
+    """`group`'s rate is past `min_rate` and `ratio` × `other`'s, on at least `min_total`
+    events of the group judged and half as many of the one it is compared with, and a gap
+    that large is unlikely by chance alone (one-sided Fisher exact test).
+
+    The group judged carries the whole minimum: four late tasks of seven in a month are
+    common luck, while a reference of a handful on-time tasks is still a reference.
+    """
     return bool(
         group and other and group.reportable and other.reportable
-        and group.total >= min_total and other.total >= min_total
+        and group.total >= min_total and other.total >= math.ceil(min_total / 2)
         and at_least(group.rate, min_rate) and at_least(group.rate, ratio * other.rate)
         and more_hits_by_chance(group.hits, group.total, other.hits, other.total)
         <= max_chance)

@@ -44,10 +44,10 @@ class Thresholds:
     decision_min_voices: int = 3
     exemption_rate_ratio: float = 2.0
     exemption_min_rate: float = 0.25
-    exemption_min_tasks: int = 5
+    exemption_min_tasks: int = 10
     restrictive_rate_ratio: float = 2.0
     restrictive_min_rate: float = 0.3
-    restrictive_min_requests: int = 5
+    restrictive_min_requests: int = 10
     cost_min_ratio: float = 1.5
     cost_min_hours: float = 50.0
 
@@ -151,16 +151,17 @@ FIELDS: tuple[ThresholdField, ...] = (
            "Late due-dated tasks of the high tier (or a sector) against the rest."),
     _field("exemption_min_rate", "Exemption: late rate at or above", float, 0.0, 1.0,
            "share, 0 to 1", "0.25 means a quarter of its due-dated tasks ran late."),
-    _field("exemption_min_tasks", "Exemption: fewest due-dated tasks per side", int, 1,
-           1_000_000, "tasks", "With fewer tasks the rates say too little."),
+    _field("exemption_min_tasks", "Exemption: fewest due-dated tasks of the group judged",
+           int, 2, 1_000_000, "tasks", "With fewer the rate says too little; the group it "
+           "is compared with needs half as many."),
     _field("restrictive_rate_ratio", "Restrictive practice: a group's decline rate at "
            "least this many times the others'", float, 1.0, 100.0, "times",
            "Declined join requests of the low tier (or a sector) against the rest."),
     _field("restrictive_min_rate", "Restrictive practice: decline rate at or above", float,
            0.0, 1.0, "share, 0 to 1", "0.3 means 3 in 10 of its requests were declined."),
-    _field("restrictive_min_requests", "Restrictive practice: fewest requests per side",
-           int, 1, 1_000_000, "requests", "With fewer decided requests the rates say too "
-           "little."),
+    _field("restrictive_min_requests", "Restrictive practice: fewest requests of the group "
+           "judged", int, 2, 1_000_000, "requests", "With fewer decided requests the rate "
+           "says too little; the group it is compared with needs half as many."),
     _field("cost_min_ratio", "Cost burden: share of hours over fair share at or above",
            float, 1.0, 100.0, "ratio", "1.5 means a group logs half as many hours again as "
            "its size would give it."),

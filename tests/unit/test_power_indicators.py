@@ -50,7 +50,8 @@ START_DAY = WINDOW.start.date()  # 2026-08-25: outside for work logs
 DEFAULTS = Thresholds()
 # The edge tables check the arithmetic of ratios and rates on small counts; the guards
 # against chance and tiny totals have tables of their own (test_power_sectors_and_chance).
-ARITHMETIC = Thresholds(max_chance=1.0, cost_min_hours=0.0)
+ARITHMETIC = Thresholds(max_chance=1.0, cost_min_hours=0.0, exemption_min_tasks=5,
+                        restrictive_min_requests=5)
 
 
 def ago(days: float) -> datetime:
@@ -455,7 +456,8 @@ def due_tasks(groups: Mapping[int, str], tier: str, late: int, total: int) -> li
         ((3, 8), (1, 8), "medium"),  # 0.375 = 3 × 0.125: ≥ 2× but < 0.5
         ((5, 5), (5, 5), None),  # 1.0 < 2 × 1.0
         ((4, 4), (0, 5), None),  # 4 high-tier tasks: too few
-        ((5, 5), (0, 4), None),  # 4 low-tier tasks: too few
+        ((5, 5), (0, 3), "high"),  # 3 low-tier tasks: enough to compare with (⌈5 / 2⌉)
+        ((5, 5), (0, 2), None),  # 2: too few
     ],
 )
 def test_exemption_edges(high, low, severity):
@@ -541,7 +543,8 @@ def requests(groups: Mapping[int, str], tier: str, declined: int, total: int,
         ((3, 10), (1, 5), False),  # 0.3 but < 2 × 0.2 = 0.4
         ((5, 5), (0, 5), True),
         ((4, 4), (0, 5), False),  # 4 low-tier requests: too few
-        ((5, 5), (0, 4), False),  # 4 high-tier requests: too few
+        ((5, 5), (0, 3), True),  # 3 high-tier requests: enough to compare with
+        ((5, 5), (0, 2), False),  # 2: too few
     ],
 )
 def test_restrictive_edges(low, high, found):

@@ -46,15 +46,16 @@ def others(name: str) -> list[int]:
 
 
 @pytest.mark.parametrize(("late", "found"), [
-    # Business: 7 of 8 late; the other sectors 3 of 24. 0.875 ≥ 2 × 0.125 and ≥ 0.25;
-    # Fisher one-sided p = 0.00026 (Σ C(8,i)·C(24,10−i)/C(32,10), i = 7..8), under the
-    # chance level 0.01 shared over the 4 sectors compared: 0.0025.
-    (7, True),
-    # 3 of 8 against 3 of 24: 0.375 ≥ 2 × 0.125, but p = 0.15: could be luck.
-    (3, False),
+    # Business: 8 of 10 late; the other sectors 3 of 24. 0.8 ≥ 2 × 0.125 and ≥ 0.25;
+    # Fisher one-sided p = 0.00033 (Σ C(10,i)·C(24,11−i)/C(34,11), i = 8..10), under
+    # the chance level 0.01 shared over the 4 sectors compared: 0.0025.
+    (8, True),
+    # 4 of 10 against 3 of 24: 0.4 ≥ 2 × 0.125, but p = 0.09: could be luck.
+    (4, False),
 ])
 def test_exemption_compares_each_sector_with_the_others(late, found):
-    tasks = tasks_of(sector("business"), late, 8, 1) + tasks_of(others("business"), 3, 24, 100)
+    tasks = tasks_of(sector("business"), late, 10, 1) + tasks_of(others("business"), 3, 24,
+                                                                 100)
     result = assess_exemption(TIERS, tasks, NOW, DEFAULTS, SECTORS)
     by_sector = [f for f in result.findings if f.scope[0].startswith(SECTOR)]
     assert [f.scope for f in by_sector] == ([("sector:business", 0)] if found else [])
@@ -62,22 +63,22 @@ def test_exemption_compares_each_sector_with_the_others(late, found):
         finding = by_sector[0]
         assert finding.kind == EXEMPTION
         assert finding.values == {
-            "business": {"members": 10, "hits": 7, "total": 8, "rate": 0.875},
+            "business": {"members": 10, "hits": 8, "total": 10, "rate": 0.8},
             "others": {"members": 30, "hits": 3, "total": 24, "rate": 0.125}}
-        assert finding.pattern == ("Tasks started in the business sector ran late 7 of 8 "
-                                   "times (88%); in the other sectors 3 of 24 (12%).")
-        assert finding.task_ids == tuple(range(1, 8))
+        assert finding.pattern == ("Tasks started in the business sector ran late 8 of 10 "
+                                   "times (80%); in the other sectors 3 of 24 (12%).")
+        assert finding.task_ids == tuple(range(1, 9))
     assert {r.group for r in result.tables[SECTOR]} == {"business", "government",
                                                         "academia", "civil_society"}
 
 
 @pytest.mark.parametrize(("high_late", "found"), [
-    (5, True),  # 5 of 5 against 0 of 5: p = 1 / C(10, 5) = 0.004
-    (3, False),  # 3 of 5 against 0 of 5: p = C(5,3) / C(10,3) = 0.083 > 0.05
+    (10, True),  # 10 of 10 against 0 of 5: p = 1 / C(15, 5) = 0.0003
+    (6, False),  # 6 of 10 against 0 of 5: p = C(10,6) / C(15,6) = 0.042 > 0.01
 ])
 def test_exemption_of_tiers_is_not_reported_when_chance_could_explain_it(high_late, found):
-    tasks = tasks_of(list(range(21, 41)), high_late, 5, 1) + tasks_of(list(range(1, 21)), 0,
-                                                                      5, 100)
+    tasks = tasks_of(list(range(21, 41)), high_late, 10, 1) + tasks_of(list(range(1, 21)),
+                                                                       0, 5, 100)
     result = assess_exemption(TIERS, tasks, NOW, DEFAULTS)
     assert [f.scope for f in result.findings] == ([("partnership", 0)] if found else [])
 
@@ -106,10 +107,10 @@ def test_restrictive_compares_each_sector_with_the_others(declined, others_decli
 
 def test_restrictive_rate_on_too_few_requests_is_not_judged():
     asking = sector("civil_society")
-    decisions = ([Decision(asking[i], NOW - DAY, True) for i in range(4)]
+    decisions = ([Decision(asking[i], NOW - DAY, True) for i in range(9)]
                  + [Decision(m, NOW - DAY, False) for m in others("civil_society")])
     result = assess_restrictive(TIERS, decisions, [], NOW, DEFAULTS, SECTORS)
-    assert result.findings == ()  # 4 of 4 declined, but fewer than 5 requests
+    assert result.findings == ()  # 9 of 9 declined, but fewer than 10 requests
 
 
 def hours_for(members, total: float) -> list[Hours]:

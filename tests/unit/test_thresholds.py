@@ -37,10 +37,10 @@ DESIGN_DEFAULTS = {
     "exclusion_min_events": 30,
     "exemption_rate_ratio": 2.0,
     "exemption_min_rate": 0.25,
-    "exemption_min_tasks": 5,
+    "exemption_min_tasks": 10,
     "restrictive_rate_ratio": 2.0,
     "restrictive_min_rate": 0.3,
-    "restrictive_min_requests": 5,
+    "restrictive_min_requests": 10,
     "cost_min_ratio": 1.5,
     # Guards for new groups and tiny counts (a false alarm costs more than a late one).
     "formation_days": 7,
