@@ -107,7 +107,8 @@ def test_power_alerts_list_on_the_desk_with_their_own_kinds(client, auth, delta)
     db.session.commit()
     auth.login("coord@example.org")
     page = client.get("/p/delta/desk/?kind=power_cost_burden").text
-    assert "Power: cost burden" in page and "61 % of hours" in page
+    assert "Less powerful partners carry the work (power: cost burden)" in page
+    assert "61 % of hours" in page
     assert "Civil society sector" not in page
     assert "Civil society sector" in client.get("/p/delta/desk/?scope=sector").text
 
@@ -217,3 +218,22 @@ def test_ticking_a_critical_sector_re_evaluates_at_once(client, auth, delta, mak
     alert = db.session.scalar(select(Alert).where(Alert.kind == "power_decision_voice"))
     assert alert is not None and alert.status == "open"
     assert (alert.scope_type, alert.scope_id) == ("task", task.id)
+
+
+def test_a_decision_alert_names_people_of_the_missing_sector_to_invite(delta, make):
+    p, residents, ministry, civil, gov = delta
+    partnership = db.session.get(Partnership, p.id)
+    partnership.critical_sectors = ["civil_society"]
+    task = make.task(gov[2], title="Choose the dyke route", is_decision=True)
+    task.created_at = NOW - timedelta(days=8)
+    for who in gov[2:5]:
+        activity.add_comment(task, who, "Route B.")
+    make.commit()
+    evaluate_partnership(db.session.get(Partnership, p.id), NOW)
+    db.session.commit()
+    alert = db.session.scalar(select(Alert).where(Alert.kind == "power_decision_voice"))
+    invited = {s["member_id"] for s in alert.suggestions}
+    assert invited and invited <= {m.id for m in civil}
+    assert all("from the civil society sector, a critical stakeholder" in s["reasons"]
+               for s in alert.suggestions)
+    assert len(alert.suggestions) == min(5, len(civil))

@@ -289,7 +289,7 @@ def team_pattern(m: TeamAlignophilia, knowledge: PartnershipKnowledge) -> str:
     share = (f"all {m.clustered_members}" if m.team_cluster_members == m.clustered_members
              else f"{m.team_cluster_members} of the {m.clustered_members}")
     head = (f"{counted(m.members, 'active member')}; {share} with a profile in {home} "
-            f"(normalised Blau {m.blau:.2f})")
+            f"(knowledge mix {m.blau:.2f}, where 0 is one cluster and 1 an even spread)")
     by_tag = {h.tag: h for h in m.holdings}
     parts = []
     for gap in m.gaps:

@@ -23,17 +23,18 @@ from ..models import (
     utcnow,
 )
 
+# What happened in everyday words first, the research term second.
 KIND_LABELS = {
-    "alignophilia_team": "Alignophilia: team",
-    "alignophilia_partnership": "Alignophilia: partnership",
-    "alignophilia_silo": "Alignophilia: silo",
-    "joinholism_team": "Joinholism: team",
-    "joinholism_partnership": "Joinholism: partnership",
-    "power_exclusion": "Power: exclusion from deliberation",
-    "power_decision_voice": "Power: decision without a critical stakeholder",
-    "power_exemption": "Power: exemption from compliance",
-    "power_restrictive": "Power: restrictive practice",
-    "power_cost_burden": "Power: cost burden",
+    "alignophilia_team": "A team drawing on one kind of knowledge (alignophilia)",
+    "alignophilia_partnership": "Knowledge clusters working apart (alignophilia)",
+    "alignophilia_silo": "A cluster working only with itself (alignophilia: silo)",
+    "joinholism_team": "A team meeting without finishing work (joinholism)",
+    "joinholism_partnership": "The partnership meeting more than it works (joinholism)",
+    "power_exclusion": "A group not heard in discussions (power: exclusion)",
+    "power_decision_voice": "A decision without a critical stakeholder (power: exclusion)",
+    "power_exemption": "Powerful partners let deadlines slip (power: exemption)",
+    "power_restrictive": "Some partners kept out of tasks (power: restrictive practice)",
+    "power_cost_burden": "Less powerful partners carry the work (power: cost burden)",
 }
 SCOPE_LABELS = {"task": "Task team", "group": "Working group", "cluster": "Knowledge cluster",
                 "sector": "Sector", "tier": "Power tier", "partnership": "Whole partnership"}

@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 from ..domain import alert_state as states
 from ..domain.alignophilia import PERSISTENCE, TeamSnapshot, assess_team_alignophilia
 from ..domain.balance import KINDS, Finding, cluster_name
+from ..domain.decision_invites import invite_for_decision
 from ..domain.insularity import assess_partnership_alignophilia, members_at
 from ..domain.joinholism import assess_partnership_joinholism, assess_team_joinholism
 from ..domain.power_indicators import DECISION_VOICE, POWER_KINDS, group_label
@@ -108,8 +109,22 @@ def measure_power(partnership: Partnership, now: datetime, thresholds: Threshold
     flagged = {}
     for finding in results.findings:
         scope_type, scope_id = power_data.scope_of(finding)
-        flagged[(finding.kind, scope_type, scope_id)] = Flagged(finding, _power_label(finding))
+        invites = (_decision_invites(finding, data, shared)
+                   if finding.kind == DECISION_VOICE and shared is not None else [])
+        flagged[(finding.kind, scope_type, scope_id)] = Flagged(finding, _power_label(finding),
+                                                                invites)
     return flagged
+
+
+def _decision_invites(finding, data: power_data.PowerData, shared: PartnershipData
+                      ) -> list[dict]:
+    task_id = finding.scope[1]
+    required = next((t.required_tags for t in shared.teams
+                     if t.scope_type == "task" and t.scope_id == task_id), frozenset())
+    return invite_for_decision(
+        finding.values.get("missing_orgs", ()), finding.values.get("missing_sectors", ()),
+        data.member_orgs, data.groups["sector"], data.critical_orgs, shared.names,
+        shared.active_tasks, shared.member_tags, required, frozenset(finding.member_ids))
 
 
 def _power_label(finding) -> str:
