@@ -174,7 +174,8 @@ def test_a_homogeneous_team_lacking_outside_knowledge_opens_an_alert(river):
     assert values["single_sector"] is None  # nobody's sector is known
     assert alert.pattern == (
         '3 active members; all 3 with a profile in cluster "rivers, soil" (knowledge mix '
-        '0.00, where 0 is one cluster and 1 an even spread); no member holds required tag "community engagement", held by 3 members '
+        '0.00, where 0 is one cluster and 1 an even spread); no member holds required tag '
+        '"community engagement", held by 3 members '
         'outside the team, most in cluster "outreach, events"; no member holds required tag '
         '"law", held by 1 member outside the team, most in cluster "outreach, events".')
     assert alert.advice.startswith("The indicator suggests this team draws on one knowledge")

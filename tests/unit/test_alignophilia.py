@@ -201,7 +201,8 @@ def test_team_finding_carries_values_thresholds_people_and_pattern():
         "gap_count": 4}
     assert finding.pattern == (
         '4 active members; all 4 with a profile in cluster "water, soil, rivers" '
-        '(knowledge mix 0.00, where 0 is one cluster and 1 an even spread); required tag "data" is held mostly in cluster "law, policy, '
+        '(knowledge mix 0.00, where 0 is one cluster and 1 an even spread); required tag '
+        '"data" is held mostly in cluster "law, policy, '
         'governance" (2 holders, 1 in the team\'s cluster); no member holds required tag '
         '"law", held by 3 members outside the team, most in cluster "law, policy, governance"; '
         "every member with a known sector is from the business sector, in a partnership of 4 "
@@ -276,7 +277,8 @@ def test_mixed_team_pattern_names_the_share_of_its_cluster():
     finding = assess_team_alignophilia(team, TEN_CLUSTERS, NOW, Thresholds()).finding
     assert finding is not None
     assert finding.pattern == (
-        "10 active members; 9 of the 10 with a profile in cluster 0 (knowledge mix 0.20, where 0 is one cluster and 1 an even spread); "
+        "10 active members; 9 of the 10 with a profile in cluster 0 (knowledge mix 0.20, "
+        "where 0 is one cluster and 1 an even spread); "
         'no member holds required tag "law", held by 1 member outside the team, most in '
         "cluster 2.")
 
