@@ -12,7 +12,12 @@ from coordinator.services.demo.data.groups import GROUPS
 from coordinator.services.demo.data.planted_tasks import ALIGNOPHILIA_TASK
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, Browsing, live_server, require_chromium
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # The test server's file wrapper is left to the garbage collector when Chromium drops
+    # a stylesheet download on navigating away; that is the test server, not the app.
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
 
 PASSWORD = "polder-demo-2026"
 FORUM = GROUPS["forum"][0]
@@ -41,6 +46,10 @@ def test_coordinator_reads_snoozes_and_resolves_alerts(app):
         expect(page.get_by_role("heading", name="Coordinators' desk")).to_be_visible()
         items = page.locator(".alert-item")
         expect(items.first.locator(".badge").first).to_have_text("High")
+        # What happened in everyday words, the research term second.
+        expect(items.filter(has_text="A team meeting without finishing work (joinholism)")
+               .first).to_be_visible()
+        expect(page.get_by_text("Alignophilia: team")).to_have_count(0)
         site.shoot(page, "desk-alerts", phone=True)
 
         # Read the forum's joinholism alert: evidence, chart with threshold, history.
@@ -92,12 +101,22 @@ def test_coordinator_reads_snoozes_and_resolves_alerts(app):
         expect(page.locator(".error-summary")).to_contain_text("Enter a value from 0 to 1.")
         site.shoot(page, "desk-thresholds-refused")
 
-        # The forum's members see a gentle note, without the coordinators' history.
+        # Someone outside the forum opens its page: no note about how it spends its time.
         page.get_by_role("button", name="Log out").click()
         _login(page, "lena.brandt@demo.polder.example")
         page.get_by_role("link", name="Groups").click()
         page.get_by_role("link", name=FORUM).click()
+        expect(page.get_by_role("heading", name=FORUM)).to_be_visible()
+        expect(page.get_by_text("A note on how this group spends its time")).to_have_count(0)
+        site.shoot(page, "outsider-group-no-note")
+
+        # The forum's members see a gentle note, without the coordinators' history.
+        page.get_by_role("button", name="Log out").click()
+        _login(page, "sofia.rossi@demo.polder.example")
+        page.get_by_role("link", name="Groups").click()
+        page.get_by_role("link", name=FORUM).click()
         expect(page.get_by_text("A note on how this group spends its time")).to_be_visible()
+        expect(page.get_by_text("Only the people on this team see this note.")).to_be_visible()
         expect(page.get_by_text(DESK_NOTE)).to_have_count(0)
         expect(page.get_by_role("link", name="Desk")).to_have_count(0)
         site.shoot(page, "member-group-note", phone=True)
