@@ -62,7 +62,7 @@ def build_partnership(make) -> SimpleNamespace:
     admin = make.member(p, role="admin", tags=("hydrology",))
     org = make.organisation(p)
     member = make.member(p, organisation=org, tags=("gis", "hydrology"))
-    waiting = make.member(p)
+    waiting = make.member(p, tags=("hydrology", "gis"))  # a cluster needs three
     group = groups.create_group(admin, f"Group of {p.slug}", "")
     approval = make.task(admin, join_policy="approval", working_group_id=group.id)
     join_request = joining.request_to_join(approval, member, "I know gis")
