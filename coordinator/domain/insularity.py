@@ -64,6 +64,16 @@ def _active_in(stint: Stint, window: Window) -> bool:
 
 def ties_in_window(stints: Iterable[Stint], window: Window) -> set[Tie]:
     """Member pairs (a < b) who were on one team at the same time within the window."""
+    return _ties(stints, window)
+
+
+def ties_formed_in(stints: Iterable[Stint], window: Window) -> set[Tie]:
+    """Member pairs who came together on a team within the window: the later of the two
+    joined then, while the other was on it. What people do now, not what they did."""
+    return _ties(stints, window, formed=True)
+
+
+def _ties(stints: Iterable[Stint], window: Window, formed: bool = False) -> set[Tie]:
     by_team: dict[Hashable, list[Stint]] = defaultdict(list)
     for stint in stints:
         if _active_in(stint, window):
@@ -73,26 +83,9 @@ def ties_in_window(stints: Iterable[Stint], window: Window) -> set[Tie]:
         for i, first in enumerate(team):
             for second in team[i + 1:]:
                 a, b = first.member_id, second.member_id
-                if a != b and _overlap(first, second):
-                    ties.add((a, b) if a < b else (b, a))
-    return ties
-
-
-def ties_formed_in(stints: Iterable[Stint], window: Window) -> set[Tie]:
-    """Member pairs who came together on a team within the window: the later of the two
-    joined then, while the other was on it. What people do now, not what they did."""
-    by_team: dict[Hashable, list[Stint]] = defaultdict(list)
-    for stint in stints:
-        if stint.joined_at <= window.end and (stint.left_at is None
-                                              or stint.left_at > window.start):
-            by_team[stint.team].append(stint)
-    ties: set[Tie] = set()
-    for team in by_team.values():
-        for i, first in enumerate(team):
-            for second in team[i + 1:]:
-                a, b = first.member_id, second.member_id
-                met = max(first.joined_at, second.joined_at)
-                if a != b and met in window and _overlap(first, second):
+                if a == b or not _overlap(first, second):
+                    continue
+                if not formed or max(first.joined_at, second.joined_at) in window:
                     ties.add((a, b) if a < b else (b, a))
     return ties
 
