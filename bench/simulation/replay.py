@@ -17,6 +17,7 @@ from datetime import datetime
 from coordinator.domain import alert_state as states
 from coordinator.domain import alignophilia, insularity, joint_work
 from coordinator.domain import power_indicators as pi
+from coordinator.domain import power_practice as practice
 from coordinator.domain.balance import index_knowledge
 from coordinator.domain.thresholds import Thresholds
 from coordinator.services import balance_data, power_data
@@ -155,10 +156,10 @@ def power_input(world: World, now: datetime) -> power_data.PowerData:
         decision_tasks=decision_tasks,
         critical_orgs={o.id: o.name for o in world.orgs.values() if o.critical},
         critical_sectors=list(world.critical_sectors), due_tasks=due,
-        decisions=[pi.Decision(r.member, r.decided_at, r.declined) for r in world.requests
+        decisions=[practice.Decision(r.member, r.decided_at, r.declined) for r in world.requests
                    if since < r.decided_at <= now],
         approval_tasks=approval,
-        hours=[pi.Hours(log.member, log.on, log.hours) for log in world.logs
+        hours=[practice.Hours(log.member, log.on, log.hours) for log in world.logs
                if since.date() < log.on <= now.date()],
         initiations=initiations)
 

@@ -6,10 +6,13 @@ never shown on its own, so no small organisation or person is singled out.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from coordinator.domain.balance import at_least
+from coordinator.domain.chance import more_hits_by_chance
 from coordinator.domain.power import SECTOR_LABELS
 
 SECTOR, TIER = "sector", "tier"
@@ -100,3 +103,51 @@ def group_rates(member_groups: Mapping[int, str], events: Iterable[tuple[int, bo
     shown = reportable_groups(sizes, min_cell)
     return {g: Rate(g, sizes[g], hits[g], totals[g], g in shown)
             for g in sorted(set(sizes) | set(totals))}
+
+
+def sector_name(group: str) -> str:
+    return group_label(SECTOR, group)
+
+
+def rate_values(rate: Rate) -> dict:
+    return {"members": rate.members, "hits": rate.hits, "total": rate.total, "rate": rate.rate}
+
+
+def per_comparison(max_chance: float, comparisons: int) -> float:
+    """The chance level for each of several comparisons made at once (Bonferroni): with
+    five sectors compared every day, one of them would otherwise look unusual by luck far
+    more often than `max_chance`. The tiers' high-against-low comparison is the one the
+    indicator is named for, so it keeps the whole level."""
+    return max_chance / max(1, comparisons)
+
+
+def rate_gap(group: Rate | None, other: Rate | None, ratio: float, min_rate: float,
+             min_total: int, max_chance: float) -> bool:
+    """`group`'s rate is past `min_rate` and `ratio` × `other`'s, on at least `min_total`
+    events of the group judged and half as many of the one it is compared with, and a gap
+    that large is unlikely by chance alone (one-sided Fisher exact test).
+
+    The group judged carries the whole minimum: four late tasks of seven in a month are
+    common luck, while a reference of a handful on-time tasks is still a reference.
+    """
+    return bool(
+        group and other and group.reportable and other.reportable
+        and group.total >= min_total and other.total >= math.ceil(min_total / 2)
+        and at_least(group.rate, min_rate) and at_least(group.rate, ratio * other.rate)
+        and more_hits_by_chance(group.hits, group.total, other.hits, other.total)
+        <= max_chance)
+
+
+def rest_of(rates: Mapping[str, Rate], group: str) -> Rate:
+    """Every other group pooled: what a sector is compared with."""
+    others = [r for g, r in rates.items() if g != group]
+    return Rate("others", sum(r.members for r in others), sum(r.hits for r in others),
+                sum(r.total for r in others), True)
+
+
+def sector_gaps(rates: Mapping[str, Rate], ratio: float, min_rate: float, min_total: int,
+                max_chance: float) -> list[tuple[Rate, Rate]]:
+    """(sector, the other sectors) for each sector whose rate stands out from the rest."""
+    pairs = [(rates[g], rest_of(rates, g)) for g in sorted(rates)]
+    return [(mine, rest) for mine, rest in pairs
+            if rate_gap(mine, rest, ratio, min_rate, min_total, max_chance)]

@@ -313,7 +313,6 @@ def _work(partnership_id: int, since: datetime, now: datetime, tasks: dict[int, 
     return activities, logs, completions, member_hours
 
 
-
 def load_team(partnership_id: int, scope_type: str, scope_id: int, now: datetime,
               thresholds: Thresholds, history_days: int = 0
               ) -> tuple[TeamData | None, PartnershipKnowledge]:

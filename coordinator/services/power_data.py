@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from ..domain import power_indicators as pi
+from ..domain import power_practice as practice
+from ..domain import power_windows as windows
 from ..domain.power import SECTORS, TIERS, power_tier
 from ..domain.thresholds import Thresholds
 from ..extensions import db
@@ -37,9 +39,9 @@ class PowerData:
     critical_orgs: dict[int, str]
     critical_sectors: list[str]
     due_tasks: list[pi.DueTask]
-    decisions: list[pi.Decision]
+    decisions: list[practice.Decision]
     approval_tasks: list[tuple[int, bool]]
-    hours: list[pi.Hours]
+    hours: list[practice.Hours]
     initiations: list[tuple[int, datetime]]
 
 
@@ -59,7 +61,7 @@ class PowerResults:
 
     @property
     def findings(self) -> list[pi.PowerFinding]:
-        return pi.merge_windows(self.window_findings, self.recent)
+        return windows.merge_windows(self.window_findings, self.recent)
 
 
 def scope_of(finding: pi.PowerFinding) -> tuple[str, int]:
@@ -124,7 +126,8 @@ def load_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
                             t.completed_at.date() if t.completed_at and t.status == "done"
                             else None, t.status in LIVE, t.created_at)
                  for t in tasks if t.due_on is not None and t.status != "cancelled"]
-    decisions = [pi.Decision(m, at, status == "declined") for m, at, status in db.session.execute(
+    decisions = [practice.Decision(m, at, status == "declined")
+                 for m, at, status in db.session.execute(
         select(JoinRequest.membership_id, JoinRequest.decided_at, JoinRequest.status)
         .join(Task, Task.id == JoinRequest.task_id)
         .where(Task.partnership_id == pid, JoinRequest.status.in_(("accepted", "declined")),
@@ -135,7 +138,7 @@ def load_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
     hour_rows = shared.member_hours if shared is not None else db.session.execute(
         select(WorkLog.membership_id, WorkLog.worked_on, WorkLog.hours)
         .where(WorkLog.partnership_id == pid, WorkLog.worked_on > since.date()))
-    hours = [pi.Hours(m, day, h) for m, day, h in hour_rows]
+    hours = [practice.Hours(m, day, h) for m, day, h in hour_rows]
     return PowerData(
         groups=groups, member_orgs=member_orgs, voices=voices, decision_tasks=decision_tasks,
         critical_orgs={oid: o.name for oid, o in orgs.items() if o.critical_stakeholder},
@@ -147,8 +150,8 @@ def load_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
 def assess(data: PowerData, now: datetime, thresholds: Thresholds) -> PowerResults:
     """The indicators over the power window, and their findings over the last team
     window too (each window judged at half the chance level)."""
-    full = _assess(data, now, pi.full_thresholds(thresholds))
-    recent = _assess(data, now, pi.recent_thresholds(thresholds))
+    full = _assess(data, now, windows.full_thresholds(thresholds))
+    recent = _assess(data, now, windows.recent_thresholds(thresholds))
     return replace(full, recent=tuple(f for f in recent.window_findings
                                       if f.kind != pi.DECISION_VOICE))
 
@@ -161,7 +164,7 @@ def _assess(data: PowerData, now: datetime, thresholds: Thresholds) -> PowerResu
             data.decision_tasks, data.member_orgs, data.groups[pi.SECTOR], data.critical_orgs,
             data.critical_sectors, now, thresholds),
         exemption=pi.assess_exemption(tiers, data.due_tasks, now, thresholds, sectors),
-        restrictive=pi.assess_restrictive(tiers, data.decisions, data.approval_tasks, now,
+        restrictive=practice.assess_restrictive(tiers, data.decisions, data.approval_tasks, now,
                                           thresholds, sectors),
-        cost_burden=pi.assess_cost_burden(tiers, data.hours, data.initiations, now,
+        cost_burden=practice.assess_cost_burden(tiers, data.hours, data.initiations, now,
                                           thresholds, sectors))

@@ -23,22 +23,24 @@ from coordinator.domain.power_indicators import (
     RESTRICTIVE,
     SECTOR,
     TIER,
-    Decision,
     DecisionTask,
     DueTask,
     GroupShare,
-    Hours,
     Rate,
     Voice,
-    assess_cost_burden,
     assess_decision_voice,
     assess_exclusion,
     assess_exemption,
-    assess_restrictive,
     group_rates,
     group_shares,
     is_overdue,
     reportable_groups,
+)
+from coordinator.domain.power_practice import (
+    Decision,
+    Hours,
+    assess_cost_burden,
+    assess_restrictive,
 )
 from coordinator.domain.thresholds import Thresholds
 

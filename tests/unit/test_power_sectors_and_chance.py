@@ -10,15 +10,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coordinator.domain.power_indicators import (
+from coordinator.domain.power_indicators import EXEMPTION, SECTOR, DueTask, assess_exemption
+from coordinator.domain.power_practice import (
     COST_BURDEN,
-    EXEMPTION,
-    SECTOR,
     Decision,
-    DueTask,
     Hours,
     assess_cost_burden,
-    assess_exemption,
     assess_restrictive,
 )
 from coordinator.domain.thresholds import Thresholds
