@@ -40,9 +40,11 @@ def _day(value: date | datetime | None) -> str:
     return f"{value:%a %-d %b %Y}"
 
 
-def _when(value: datetime | None) -> str:
+def _when(value: datetime | str | None) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):  # a moment kept in a JSON column
+        value = datetime.fromisoformat(value)
     return f"{value:%-d %b %Y, %H:%M} UTC"
 
 

@@ -353,3 +353,17 @@ def test_threshold_changes_are_recorded_and_reset_to_defaults(client, auth, desk
     # Resetting again changes nothing and records nothing.
     client.post("/p/river/desk/thresholds/reset")
     assert len(db.session.scalars(select(ThresholdChange)).all()) == 2
+
+
+def test_a_resolved_alert_page_labels_both_readings(client, auth, desk):
+    _, _, _, alert, _ = desk
+    alert = db.session.get(Alert, alert.id)
+    alert.status, alert.active, alert.resolved_at = "resolved", False, utcnow()
+    alert.values = {**(alert.values or {}), "latest": {
+        "text": "4 active members; knowledge mix 0.75.", "at": "2026-11-30T12:00:00+00:00"}}
+    db.session.commit()
+    auth.login("coord@example.org")
+    page = client.get(f"/p/river/desk/alerts/{alert.id}").text
+    assert "The reading above is the last one that was past its threshold." in page
+    assert "Latest reading" in page and "30 Nov 2026, 12:00 UTC" in page
+    assert "4 active members; knowledge mix 0.75." in page

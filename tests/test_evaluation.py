@@ -500,3 +500,26 @@ def test_the_daily_job_evaluates_every_partnership_even_when_nothing_changed(riv
     assert evaluate_all_partnerships() == [river.partnership.id]
     runs = db.session.scalars(select(RecomputeRun).where(RecomputeRun.trigger == "daily")).all()
     assert [run.partnership_id for run in runs] == [river.partnership.id]
+
+
+def test_a_resolved_alert_keeps_its_reading_and_shows_the_latest(river, client, auth):
+    """An alert that recovered still shows what raised it, with today's reading beside."""
+    evaluate(river.partnership, NOW)
+    [alert] = alerts_of(river.partnership)
+    raised_by = alert.pattern
+    # The homogeneous team gets its missing knowledge: the alert resolves itself.
+    joining.join_task(river.task, river.eli, "CE and law", now=NOW + HOUR)
+    db.session.commit()
+    evaluate(river.partnership, NOW + 9 * DAY)
+    db.session.refresh(alert)
+    assert (alert.status, alert.active) == ("resolved", False)
+    assert alert.pattern == raised_by  # the reading that raised it is kept
+    latest = alert.values["latest"]
+    assert latest["at"] == (NOW + 9 * DAY).isoformat()
+    # B̂ = 0.75 now (3 + 1 across two clusters), far above 0.2, whatever gaps remain.
+    assert latest["text"].startswith("4 active members; knowledge mix 0.75 (0 is one "
+                                     "cluster, 1 an even spread)")
+    # Unchanged on the next evaluation: the row is not rewritten.
+    evaluate(river.partnership, NOW + 10 * DAY)
+    db.session.refresh(alert)
+    assert alert.values["latest"]["at"] == (NOW + 9 * DAY).isoformat()

@@ -12,8 +12,18 @@ from datetime import datetime
 from sqlalchemy import insert, select
 
 from ..domain import alert_state as states
+from ..domain import readings as read
 from ..domain.alignophilia import PERSISTENCE, TeamSnapshot, assess_team_alignophilia
-from ..domain.balance import KINDS, Finding, cluster_name
+from ..domain.balance import (
+    ALIGNOPHILIA_PARTNERSHIP,
+    ALIGNOPHILIA_SILO,
+    ALIGNOPHILIA_TEAM,
+    JOINHOLISM_PARTNERSHIP,
+    JOINHOLISM_TEAM,
+    KINDS,
+    Finding,
+    cluster_name,
+)
 from ..domain.decision_invites import invite_for_decision
 from ..domain.insularity import assess_partnership_alignophilia, members_at
 from ..domain.joinholism import assess_partnership_joinholism, assess_team_joinholism
@@ -60,19 +70,27 @@ def thresholds_for(partnership: Partnership) -> Thresholds:
     return effective(partnership)[0]
 
 
-def measure(data: PartnershipData, thresholds: Thresholds) -> dict[ScopeKey, Flagged]:
-    """Every finding of the partnership, by (kind, scope): pure, apart from reading `data`."""
+def measure(data: PartnershipData, thresholds: Thresholds,
+            readings: dict[ScopeKey, str] | None = None) -> dict[ScopeKey, Flagged]:
+    """Every finding of the partnership, by (kind, scope): pure, apart from reading `data`.
+
+    `readings`, when given, collects what each measured scope reads now, in a sentence.
+    """
     now, knowledge = data.now, data.knowledge
     flagged: dict[ScopeKey, Flagged] = {}
+    readings = {} if readings is None else readings
     pool = CandidatePool(knowledge, data.active_tasks, data.names)
     for team in data.teams:
         label = (f'Task "{team.label}"' if team.scope_type == "task"
                  else f'Working group "{team.label}"')
+        mix_key = (ALIGNOPHILIA_TEAM, team.scope_type, team.scope_id)
+        readings[mix_key] = read.NOT_JUDGED
         if team.live and len(team.members) >= thresholds.team_min_members:
             snapshot = TeamSnapshot(team.members, team.required_tags, team.task_ids,
                                     tuple(team.declined), team.formed_at)
             before = replace(snapshot, member_ids=members_at(team.stints, now - PERSISTENCE))
             result = assess_team_alignophilia(snapshot, knowledge, now, thresholds, before)
+            readings[mix_key] = read.mix_reading(result)
             if result.finding is not None:
                 people = suggest_for_team(result, team.members, knowledge, data.member_tags,
                                           data.active_tasks, data.names, team.required_tags,
@@ -83,10 +101,18 @@ def measure(data: PartnershipData, thresholds: Thresholds) -> dict[ScopeKey, Fla
             result = assess_team_joinholism(team.activities, team.logs, team.completions,
                                             team.events, now, thresholds, team.task_ids,
                                             formed_at=team.formed_at)
+            readings[(JOINHOLISM_TEAM, team.scope_type, team.scope_id)] = read.joint_reading(
+                result.work)
             if result.finding is not None:
                 flagged[(result.finding.kind, team.scope_type, team.scope_id)] = Flagged(
                     result.finding, label)
     insular = assess_partnership_alignophilia(data.stints, knowledge, now, thresholds)
+    days = thresholds.partnership_window_days
+    readings[(ALIGNOPHILIA_PARTNERSHIP, "partnership", 0)] = read.ei_reading(insular.current,
+                                                                            days)
+    for row in insular.clusters:
+        readings[(ALIGNOPHILIA_SILO, "cluster", row.cluster_id)] = read.silo_reading(
+            row, knowledge, days)
     if insular.finding is not None:
         flagged[(insular.finding.kind, "partnership", 0)] = Flagged(
             insular.finding, "Whole partnership")
@@ -96,6 +122,7 @@ def measure(data: PartnershipData, thresholds: Thresholds) -> dict[ScopeKey, Fla
             silo, cluster_name(cluster, knowledge).capitalize())
     joint = assess_partnership_joinholism(data.activities, data.logs, data.completions, now,
                                           thresholds, formed_at=data.formed_at)
+    readings[(JOINHOLISM_PARTNERSHIP, "partnership", 0)] = read.joint_reading(joint.work)
     if joint.finding is not None:
         flagged[(joint.finding.kind, "partnership", 0)] = Flagged(
             joint.finding, "Whole partnership")
@@ -143,8 +170,10 @@ def evaluate_partnership(partnership: Partnership, now: datetime | None = None) 
     thresholds = thresholds_for(partnership)
     with _no_cycle_collection():
         data = load_partnership(partnership.id, now, thresholds)
-        flagged = measure(data, thresholds) | measure_power(partnership, now, thresholds, data)
-    return apply_findings(partnership.id, flagged, now)
+        readings: dict[ScopeKey, str] = {}
+        flagged = (measure(data, thresholds, readings)
+                   | measure_power(partnership, now, thresholds, data))
+    return apply_findings(partnership.id, flagged, now, readings)
 
 
 @contextmanager
@@ -162,7 +191,9 @@ def _no_cycle_collection():
 
 
 def apply_findings(partnership_id: int, flagged: dict[ScopeKey, Flagged],
-                   now: datetime) -> Outcome:
+                   now: datetime, readings: dict[ScopeKey, str] | None = None) -> Outcome:
+    """Upsert the alerts; an alert whose measure is back within its threshold keeps the
+    reading that raised it and gets today's `readings` sentence beside it."""
     outcome = Outcome()
     existing = {a.scope_key: a for a in db.session.scalars(
         select(Alert).where(Alert.partnership_id == partnership_id,
@@ -184,6 +215,8 @@ def apply_findings(partnership_id: int, flagged: dict[ScopeKey, Flagged],
             db.session.add(alert)
         if found is not None:
             _write_evidence(alert, found, now)
+        elif readings and key in readings and not new.active:
+            _write_latest(alert, readings[key], now)
         if new != current:
             alert.status, alert.active = new.status, new.active
             alert.severity, alert.severity_rank = new.severity, SEVERITY_RANK[new.severity]
@@ -207,6 +240,13 @@ def apply_findings(partnership_id: int, flagged: dict[ScopeKey, Flagged],
         db.session.execute(insert(AlertEntry), entries)
     outcome.counts.update(entry["action"] for entry in entries)
     return outcome
+
+
+def _write_latest(alert: Alert, text: str, now: datetime) -> None:
+    latest = (alert.values or {}).get("latest")
+    if latest is None or latest.get("text") != text:
+        alert.values = {**(alert.values or {}),
+                        "latest": {"text": text, "at": now.isoformat()}}
 
 
 def _write_evidence(alert: Alert, found: Flagged, now: datetime) -> None:
