@@ -89,6 +89,9 @@ def test_a_decision_without_the_critical_sector_opens_a_power_alert_members_neve
     db.session.commit()
     db.session.refresh(alert)
     assert alert.status == "resolved" and not alert.active
+    assert "civil society sector" in alert.pattern  # the reading that raised it, kept
+    assert alert.values["latest"]["text"] == (
+        'The decision "Choose the dyke route" has heard 4 voices.')
     # Members see no power alert on the task page, open or not.
     alert.status, alert.active = "open", True
     db.session.commit()

@@ -28,6 +28,7 @@ from ..domain.decision_invites import invite_for_decision
 from ..domain.insularity import assess_partnership_alignophilia, members_at
 from ..domain.joinholism import assess_partnership_joinholism, assess_team_joinholism
 from ..domain.power_indicators import DECISION_VOICE, POWER_KINDS, group_label
+from ..domain.power_readings import power_readings
 from ..domain.suggestions import CandidatePool, suggest_for_team
 from ..domain.thresholds import Thresholds
 from ..extensions import db
@@ -130,9 +131,14 @@ def measure(data: PartnershipData, thresholds: Thresholds,
 
 
 def measure_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
-                  shared: PartnershipData | None = None) -> dict[ScopeKey, Flagged]:
+                  shared: PartnershipData | None = None,
+                  readings: dict[ScopeKey, str] | None = None) -> dict[ScopeKey, Flagged]:
     data = power_data.load_power(partnership, now, thresholds, shared=shared)
     results = power_data.assess(data, now, thresholds)
+    if readings is not None:
+        readings.update(power_readings(results.exclusion, results.exemption,
+                                       results.restrictive, results.cost_burden,
+                                       data.decision_tasks))
     flagged = {}
     for finding in results.findings:
         scope_type, scope_id = power_data.scope_of(finding)
@@ -172,7 +178,7 @@ def evaluate_partnership(partnership: Partnership, now: datetime | None = None) 
         data = load_partnership(partnership.id, now, thresholds)
         readings: dict[ScopeKey, str] = {}
         flagged = (measure(data, thresholds, readings)
-                   | measure_power(partnership, now, thresholds, data))
+                   | measure_power(partnership, now, thresholds, data, readings))
     return apply_findings(partnership.id, flagged, now, readings)
 
 
