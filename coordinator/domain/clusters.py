@@ -59,11 +59,11 @@ def detect_communities(n: int, edges: np.ndarray, weights: np.ndarray, seed: int
     if active is not None:
         isolated |= ~active
     labels[isolated] = UNCLUSTERED
-    labels = _compact(labels)
+    labels = compact_labels(labels)
     return Communities(labels, float(partition.modularity), int(labels.max() + 1))
 
 
-def _compact(labels: np.ndarray) -> np.ndarray:
+def compact_labels(labels: np.ndarray) -> np.ndarray:
     """Renumber clustered labels 0..m-1, biggest first (ties by first member)."""
     clustered = labels[labels != UNCLUSTERED]
     if clustered.size == 0:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.preprocessing import normalize
 
 from . import clusters as cl
 from .map_clarity import NONE, NONE_GAIN, clarity_of
@@ -47,19 +48,12 @@ class MapCut:
         return int(placed.max() + 1) if placed.size else 0
 
 
-def full_edges(matrix: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair (i < j) of the given rows with a positive cosine, as edges of the full
-    graph (indices into `rows`)."""
-    block = matrix[rows]
-    similarity = (block @ block.T).toarray()
+def full_edges(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of rows (i < j) with a positive cosine, as edges of the full graph."""
+    similarity = (matrix @ matrix.T).toarray()
     upper = np.triu(similarity, k=1)
     i, j = np.nonzero(upper > 1e-9)
     return np.column_stack([i, j]), upper[i, j].astype(np.float64)
-
-
-def _leiden(n: int, edges: np.ndarray, weights: np.ndarray, seed: int,
-            resolution: float) -> cl.Communities:
-    return cl.detect_communities(n, edges, weights, seed=seed, resolution=resolution)
 
 
 def merge_small(labels: np.ndarray, matrix: sp.csr_matrix, minimum: int = MIN_CLUSTER
@@ -69,19 +63,18 @@ def merge_small(labels: np.ndarray, matrix: sp.csr_matrix, minimum: int = MIN_CL
     labels = labels.copy()
     while True:
         values, counts = np.unique(labels[labels != cl.UNCLUSTERED], return_counts=True)
-        small = [v for v, c in zip(values, counts, strict=True) if c < minimum]
-        big = [v for v, c in zip(values, counts, strict=True) if c >= minimum]
-        if not small:
-            return cl._compact(labels)
-        if not big:
+        big = values[counts >= minimum]
+        if big.size == len(values):
+            return cl.compact_labels(labels)
+        if big.size == 0:
             labels[labels != cl.UNCLUSTERED] = 0
             return labels
-        target = small[int(np.argmin([counts[list(values).index(v)] for v in small]))]
+        target = values[np.argmin(np.where(counts < minimum, counts, np.iinfo(np.int64).max))]
         rows = np.flatnonzero(labels == target)
         centroids = np.vstack([np.asarray(matrix[labels == b].mean(axis=0)).ravel()
                                for b in big])
         affinity = np.asarray(matrix[rows] @ centroids.T)
-        labels[rows] = np.asarray(big)[np.argmax(affinity, axis=1)]
+        labels[rows] = big[np.argmax(affinity, axis=1)]
 
 
 def shuffled(matrix: sp.csr_matrix, rng: np.random.Generator) -> sp.csr_matrix:
@@ -89,12 +82,9 @@ def shuffled(matrix: sp.csr_matrix, rng: np.random.Generator) -> sp.csr_matrix:
     holders' count and weights, each member their number of tags, but nothing ties a
     member's tags together any more."""
     coo = matrix.tocoo()
-    rows = rng.permutation(coo.row)
-    shuffled_matrix = sp.csr_matrix((coo.data, (rows, coo.col)), shape=matrix.shape)
-    shuffled_matrix.sum_duplicates()
-    norms = np.sqrt(np.asarray(shuffled_matrix.multiply(shuffled_matrix).sum(axis=1))).ravel()
-    norms[norms == 0] = 1
-    return sp.csr_matrix(sp.diags(1 / norms) @ shuffled_matrix)
+    moved = sp.csr_matrix((coo.data, (rng.permutation(coo.row), coo.col)), shape=matrix.shape)
+    moved.sum_duplicates()
+    return normalize(moved)
 
 
 def cut_map(matrix: sp.csr_matrix, active: np.ndarray, seed: int, resolution: float = 1.0,
@@ -110,7 +100,7 @@ def cut_map(matrix: sp.csr_matrix, active: np.ndarray, seed: int, resolution: fl
     if len(rows) <= FULL_GRAPH_LIMIT:
         part, modularity, null, count = _full_cut(matrix[rows], seed, resolution)
         labels[rows] = part
-        return MapCut(cl._compact(labels), modularity, null, clarity_of(modularity, null),
+        return MapCut(cl.compact_labels(labels), modularity, null, clarity_of(modularity, null),
                       "all pairs", count)
     edges, weights = cl.knn_edges(neighbours.indices, neighbours.similarities)
     found = cl.detect_communities(n, edges, weights, seed=seed, resolution=resolution,
@@ -121,7 +111,7 @@ def cut_map(matrix: sp.csr_matrix, active: np.ndarray, seed: int, resolution: fl
     sample = np.sort(np.random.default_rng(seed).choice(rows, CLARITY_SAMPLE,
                                                         replace=False))
     _, modularity, null, _ = _full_cut(matrix[sample], seed, resolution)
-    return MapCut(cl._compact(labels), found.modularity, null,
+    return MapCut(cl.compact_labels(labels), found.modularity, null,
                   clarity_of(modularity, null), f"k-NN ({neighbours.indices.shape[1]})",
                   len(edges))
 
@@ -154,17 +144,18 @@ def _full_cut(sub: sp.csr_matrix, seed: int, resolution: float
                 changed = True
         if not changed:
             break
-    return cl._compact(labels), modularity, null, edges
+    return cl.compact_labels(labels), modularity, null, edges
 
 
 def _split_once(sub: sp.csr_matrix, seed: int, resolution: float, gain: float
                 ) -> tuple[np.ndarray | None, float, float, int]:
     n = sub.shape[0]
-    edges, weights = full_edges(sub, np.arange(n))
-    found = _leiden(n, edges, weights, seed, resolution)
+    edges, weights = full_edges(sub)
+    found = cl.detect_communities(n, edges, weights, seed=seed, resolution=resolution)
     rng = np.random.default_rng(seed)
-    null = float(np.mean([_leiden(n, *full_edges(shuffled(sub, rng), np.arange(n)), seed,
-                                  resolution).modularity for _ in range(NULL_MAPS)]))
+    null = float(np.mean([cl.detect_communities(n, *full_edges(shuffled(sub, rng)), seed=seed,
+                                                resolution=resolution).modularity
+                          for _ in range(NULL_MAPS)]))
     part = found.labels
     part[part == cl.UNCLUSTERED] = 0  # a profile sharing nothing with anyone
     if found.modularity - null <= gain or part.max() == 0:
