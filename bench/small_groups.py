@@ -39,12 +39,18 @@ def planted_groups(n: int, seed: int) -> tuple[list[Profile], np.ndarray]:
         other = (group + int(rng.integers(1, k))) % k
         # A peripheral member brings one or two tags of another group, never most.
         borrowed = int(rng.integers(1, 3)) if rng.random() < 0.2 else 0
-        tags = {f"g{other}-t{rng.choice(TAGS_PER_GROUP, p=zipf)}" for _ in range(borrowed)}
+        foreign = {f"g{other}-t{rng.choice(TAGS_PER_GROUP, p=zipf)}" for _ in range(borrowed)}
+        common, own = set(), set()
         for _ in range(wanted - borrowed):
             if rng.random() < 0.1:
-                tags.add(f"common{rng.integers(COMMON_TAGS)}")
+                common.add(f"common{rng.integers(COMMON_TAGS)}")
             else:
-                tags.add(f"g{group}-t{rng.choice(TAGS_PER_GROUP, p=zipf)}")
+                own.add(f"g{group}-t{rng.choice(TAGS_PER_GROUP, p=zipf)}")
+        # Repeated draws collapse, so top up until the member's own group holds most of
+        # their group tags, as the truth says it does.
+        while len(own) <= len(foreign):
+            own.add(f"g{group}-t{rng.choice(TAGS_PER_GROUP, p=zipf)}")
+        tags = own | foreign | common
         profiles.append(Profile(member + 1, tuple(sorted(tags))))
     return profiles, truth
 

@@ -25,7 +25,7 @@ from sklearn.preprocessing import normalize
 from . import clusters as cl
 from .map_clarity import NONE, NONE_GAIN, clarity_of
 
-FULL_GRAPH_LIMIT = 1000  # members: 4 s a map here, 26 s at 2,000 (bench/small_partnerships.py)
+FULL_GRAPH_LIMIT = 1000  # members: 1.4-4 s a map, 6-26 s at 2,000 (bench/small_partnerships.py)
 MIN_CLUSTER = 3
 NULL_MAPS = 5  # shuffled maps to compare against
 SPLIT_GAIN = 0.05  # and that a cluster's own cut must reach to split it further
