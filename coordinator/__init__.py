@@ -18,9 +18,10 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from . import auth, database, queue, security, tenancy
+    from . import auth, database, input_guard, queue, security, tenancy
     from .errors import register_error_handlers
 
+    input_guard.init_input_guard(app)
     database.init_database(app)
     security.init_security(app)
     auth.init_login(app)

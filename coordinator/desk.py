@@ -14,6 +14,7 @@ from .extensions import db
 from .forms.desk import NoteForm, ResolveForm, SnoozeForm
 from .forms.fields import attach_error
 from .forms.tasks import EmptyForm
+from .input_guard import int_arg
 from .models import Alert, utcnow
 from .queue import request_evaluation
 from .services import alerts, balance_history, contingency, power_view, thresholds
@@ -35,7 +36,7 @@ def index():
     filters = alerts.DeskFilters.parse(request.args)
     today = utcnow().date()
     page = alerts.desk_alerts(g.partnership.id, filters, today,
-                              page=request.args.get("page", 1, type=int))
+                              page=int_arg("page", 1, minimum=1))
     return render_template("desk/index.html", page=page, filters=filters, today=today,
                            counts=alerts.open_counts(g.partnership.id),
                            kind_labels=alerts.KIND_LABELS, scope_labels=alerts.SCOPE_LABELS)

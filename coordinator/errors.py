@@ -90,7 +90,8 @@ def _same_site_referrer() -> bool:
 def _http_error(error):
     if _wants_json():
         return jsonify(error={"code": error.name.lower().replace(" ", "_"),
-                              "message": error.description, "field": None}), error.code
+                              "message": error.description,
+                              "field": getattr(error, "field", None)}), error.code
     return render_template("errors/error.html", error=error), error.code
 
 

@@ -1,5 +1,6 @@
 """The knowledge map: clusters, their history, who knows what, and recomputing it."""
 
+import math
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -22,7 +23,8 @@ def knowledge_map():
     run = latest_run(g.partnership.id)
     # After "Recompute now" the page waits (refreshing) until a run has started since.
     asked_at = request.args.get("asked", type=float)
-    waiting = asked_at is not None and (run is None or run.started_at.timestamp() < asked_at)
+    waiting = (asked_at is not None and math.isfinite(asked_at)
+               and (run is None or run.started_at.timestamp() < asked_at))
     return render_template("insight/map.html", view=view, run=run, button_form=EmptyForm(),
                            waiting=waiting,
                            refresh=waiting or (run is not None and run.status == "running"))

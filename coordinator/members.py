@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
 from .forms.people import ProfileForm
+from .input_guard import int_arg
 from .models import Membership, Participation, Tag, Task, User, membership_tags
 from .services.insight import placement
 from .services.profiles import update_profile
@@ -31,7 +32,7 @@ def index():
         stmt = stmt.where(Membership.id.in_(
             select(membership_tags.c.membership_id).join(Tag).where(
                 Tag.partnership_id == g.partnership.id, Tag.name == tag)))
-    page = db.paginate(stmt, per_page=30, error_out=False)
+    page = db.paginate(stmt, page=int_arg("page", 1, minimum=1), per_page=30, error_out=False)
     return render_template("members/index.html", page=page, q=q, tag=tag)
 
 

@@ -19,6 +19,7 @@ from .forms.tasks import (
     TaskForm,
     WorkLogForm,
 )
+from .input_guard import int_arg
 from .models import (
     Comment,
     JoinRequest,
@@ -49,7 +50,8 @@ def home():
 def board():
     filters = _filters_from_args()
     stmt = board_service.board_query(g.partnership.id, g.member, filters)
-    page = db.paginate(stmt, per_page=current_app.config["BOARD_PAGE_SIZE"], max_per_page=100,
+    page = db.paginate(stmt, page=int_arg("page", 1, minimum=1),
+                       per_page=current_app.config["BOARD_PAGE_SIZE"], max_per_page=100,
                        error_out=False)
     my_tags = g.member.tag_names
     fits = {task.id: task_fit(task.tag_names, my_tags) for task in page.items}
@@ -64,7 +66,7 @@ def _filters_from_args() -> board_service.BoardFilters:
     return board_service.BoardFilters(
         status=status if status in board_service.STATUS_CHOICES else "joinable",
         tag=args.get("tag", "").strip().lower()[:40],
-        group_id=args.get("group", type=int),
+        group_id=int_arg("group", None, minimum=1),
         has_room=args.get("room") == "1",
         mine=args.get("mine") == "1",
         q=args.get("q", "").strip()[:100],
@@ -77,8 +79,8 @@ def _filters_from_args() -> board_service.BoardFilters:
 def new():
     form = TaskForm()
     form.working_group_id.choices = options(_group_choices())
-    if request.method == "GET" and request.args.get("group", type=int):
-        form.working_group_id.data = request.args.get("group", type=int)
+    if request.method == "GET" and int_arg("group", None, minimum=1):
+        form.working_group_id.data = int_arg("group", None, minimum=1)
     if form.validate_on_submit():
         task = tasks.create_task(g.member, _task_input(form))
         db.session.commit()

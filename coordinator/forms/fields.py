@@ -1,7 +1,9 @@
 """Fields and validators shared by several forms."""
 
+from decimal import Decimal
+
 from flask import current_app
-from wtforms import PasswordField, SelectChoice, StringField
+from wtforms import DecimalField, PasswordField, SelectChoice, StringField
 from wtforms.validators import InputRequired, ValidationError
 
 from ..domain.passwords import password_problem
@@ -23,6 +25,17 @@ class TagListField(StringField):
         except TagError as exc:
             self.data = self.raw
             raise ValueError(str(exc)) from None
+
+
+class FiniteDecimalField(DecimalField):
+    """A decimal number; NaN, sNaN and Infinity are refused like any other non-number
+    (plain DecimalField lets them through, and comparing sNaN raises)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if isinstance(self.data, Decimal) and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
 
 
 class NewPasswordField(PasswordField):

@@ -1,21 +1,28 @@
 """Task, joining and activity forms."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from .fields import TagListField, options
+from ..models import utcnow
+from .fields import FiniteDecimalField, TagListField, options
 
 NOTE_HELP = "One line on why you qualify: what you know or bring (max 280 characters)."
 
@@ -30,7 +37,7 @@ class TaskForm(FlaskForm):
     capacity = IntegerField("Places for contributors", default=3,
                             validators=[InputRequired(), NumberRange(min=1, max=50)])
     due_on = DateField("Due date", validators=[Optional()])
-    effort_hours = DecimalField("Effort estimate (hours)", places=1,
+    effort_hours = FiniteDecimalField("Effort estimate (hours)", places=1,
                                 validators=[Optional(), NumberRange(min=0.5, max=10000)])
     join_policy = RadioField("Who can join", default="open", choices=options([
         ("open", "Anyone with the knowledge: join directly"),
@@ -74,10 +81,17 @@ class CommentForm(FlaskForm):
 
 
 class WorkLogForm(FlaskForm):
-    hours = DecimalField("Hours", places=2,
+    hours = FiniteDecimalField("Hours", places=2,
                          validators=[InputRequired(), NumberRange(min=0.25, max=24)])
     worked_on = DateField("Day", default=date.today, validators=[InputRequired()])
     note = StringField("What you did (optional)", validators=[Length(max=280)])
+
+    def validate_worked_on(self, field):
+        # A day later than today anywhere on Earth has not happened yet.
+        if field.data > utcnow().date() + timedelta(days=1):
+            raise ValidationError("Log work on a day that has happened.")
+        if field.data < date(2000, 1, 1):
+            raise ValidationError("Log work on a day since 2000.")
 
 
 class EmptyForm(FlaskForm):
