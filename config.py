@@ -49,6 +49,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    # A session ends after this long unused, and this long after login whatever happens.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", str(7 * 24 * 60)))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", str(30 * 24)))
     FORCE_HTTPS = _bool("FORCE_HTTPS", False)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024

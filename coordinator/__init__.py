@@ -18,13 +18,14 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from . import auth, database, input_guard, queue, security, tenancy
+    from . import auth, database, input_guard, once, queue, security, tenancy
     from .errors import register_error_handlers
 
     input_guard.init_input_guard(app)
     database.init_database(app)
     security.init_security(app)
     auth.init_login(app)
+    once.init_once(app)
     queue.init_queue(app)
     tenancy.init_tenancy(app)
     register_error_handlers(app)
@@ -39,6 +40,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from . import (
+        account,
         activity,
         admin,
         auth,
@@ -52,8 +54,8 @@ def _register_blueprints(app: Flask) -> None:
         teams,
     )
 
-    for module in (main, auth, tasks, teams, activity, members, groups, insight, desk, admin,
-                   digests):
+    for module in (main, auth, account, tasks, teams, activity, members, groups, insight, desk,
+                   admin, digests):
         app.register_blueprint(module.bp)
 
 

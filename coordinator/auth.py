@@ -112,6 +112,7 @@ def reset_password(token: str):
         flash("That reset link is invalid or has expired. Ask for a new one.", "error")
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
+    form.password_context = (user.name, user.email)
     if form.validate_on_submit():
         accounts.set_new_password(user, form.password.data)
         db.session.commit()
@@ -145,6 +146,7 @@ def accept_invitation(token: str):
     if known is not None:
         return _accept_as_existing_user(invitation, known)
     form = AcceptInvitationForm()
+    form.password_context = (invitation.email,)
     if form.validate_on_submit():
         accounts.accept_invitation(invitation, form.name.data, form.password.data, None)
         db.session.commit()

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -60,7 +60,8 @@ def create_admin(email: str, name: str, slug: str | None, password: str | None) 
 
     if password is None:
         password = getpass.getpass("Password: ")
-    problem = password_problem(password, 10, (email, name))
+    problem = password_problem(password, current_app.config["PASSWORD_MIN_LENGTH"],
+                               (email, name))
     if problem:
         raise click.ClickException(problem)
     partnership = _partnership(slug) if slug else None

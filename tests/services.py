@@ -98,3 +98,58 @@ class SilentServer:
         for conn in self.connections:
             conn.close()
         self.sock.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class GunicornServer:
+    """The app under gunicorn with several worker processes, as in production."""
+
+    def __init__(self, database_uri: str, tmp_path: Path, workers: int = 4, **env: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tmp_path / "gunicorn.log"
+        environment = {
+            **os.environ, "DATABASE_URL": database_uri, "REDIS_URL": "",
+            "SECRET_KEY": "gunicorn-test-secret-0123456789abcdef",
+            "POLDER_INSTANCE_DIR": str(tmp_path / "instance"), "BASE_URL": self.url,
+            **env,
+        }
+        self._log_file = self.log.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b",
+             f"127.0.0.1:{self.port}", "--timeout", "60", "wsgi:app"],
+            cwd=ROOT, env=environment, stdout=self._log_file, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        try:
+            wait_until(self._answers, timeout=60, what="gunicorn to answer")
+        except BaseException:
+            self.stop()
+            raise
+
+    def _answers(self) -> bool:
+        import requests
+
+        if self.process.poll() is not None:
+            raise AssertionError("gunicorn exited:\n" + self.output())
+        try:
+            return requests.get(self.url + "/healthz", timeout=2).status_code == 200
+        except requests.RequestException:  # refused, or workers still booting
+            return False
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self._log_file.close()
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")

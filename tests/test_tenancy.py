@@ -17,6 +17,7 @@ from coordinator.extensions import db
 from coordinator.models import (
     Alert,
     Comment,
+    LoginSession,
     Membership,
     Organisation,
     Partnership,
@@ -24,7 +25,7 @@ from coordinator.models import (
     User,
     WorkingGroup,
 )
-from coordinator.services import activity, groups, joining, knowledge
+from coordinator.services import activity, groups, joining, knowledge, sessions
 
 # Arguments that are not ids and that every route may carry.
 NON_ID_ARGS = {"slug"}
@@ -38,6 +39,7 @@ ID_KINDS = {
     "activity_id": "activities",
     "cluster_id": "clusters",
     "alert_id": "alerts",
+    "session_id": "sessions",
 }
 # Form fields every POST carries: enough for any form here to validate, so a missing
 # scope check would show up as a change in the database, not as a form error.
@@ -82,6 +84,9 @@ def build_partnership(make) -> SimpleNamespace:
                   window_start=datetime(2026, 10, 23, tzinfo=UTC),
                   window_end=datetime(2026, 11, 20, tzinfo=UTC))
     db.session.add(alert)
+    login_sessions = [LoginSession(token=LoginSession.new_token(), user_id=m.user_id)
+                      for m in (admin, member)]
+    db.session.add_all(login_sessions)
     make.commit()
     return SimpleNamespace(
         slug=p.slug, id=p.id, admin_email=admin.user.email, member_email=member.user.email,
@@ -90,7 +95,8 @@ def build_partnership(make) -> SimpleNamespace:
              "members": [admin.id, member.id], "organisations": [org.id],
              "groups": [group.id], "activities": [meeting.id],
              "clusters": [cluster.id for cluster in knowledge_map.snapshot.clusters],
-             "alerts": [alert.id]})
+             "alerts": [alert.id],
+             "sessions": [sessions.public_id(row.token) for row in login_sessions]})
 
 
 @pytest.fixture

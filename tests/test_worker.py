@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from coordinator.extensions import db
-from coordinator.models import ClusterSnapshot, Partnership, RecomputeRun, Task
+from coordinator.models import ClusterSnapshot, Partnership, RecomputeRun, Task, utcnow
 from coordinator.queue import request_recompute
 from coordinator.services import knowledge
 from tests.services import SilentServer, WorkerProcess, wait_until
@@ -149,12 +149,27 @@ def test_scheduler_enqueues_each_slot_once_across_processes(queued_app, redis_ur
     first = tick(queue, now)
     second = tick(queue, now + timedelta(minutes=30))  # a second scheduler, same hour
     third = tick(queue, now + timedelta(hours=1))
-    sweep, daily, digests = (entry.name for entry in SCHEDULE)
+    sweep, daily, digests, expired = (entry.name for entry in SCHEDULE)
     assert first == [f"{sweep}-20261123T1000", f"{daily}-20261123T0000",
-                     f"{digests}-20261123T1015"]
+                     f"{digests}-20261123T1015", f"{expired}-20261123T1000"]
     assert second == [f"{digests}-20261123T1045"]  # a quarter-hour slot of its own
-    assert third == [f"{sweep}-20261123T1100", f"{digests}-20261123T1115"]
+    assert third == [f"{sweep}-20261123T1100", f"{digests}-20261123T1115",
+                     f"{expired}-20261123T1100"]
     assert sorted(queue.get_job_ids()) == sorted(first + second + third)
+
+
+def test_the_hourly_housekeeping_sweeps_ended_sessions_and_old_form_tokens(app, make):
+    from coordinator.models import FormSubmission, LoginSession
+    from workers.sweep import sweep_expired_records
+
+    user = make.user()
+    old = utcnow() - timedelta(days=40)
+    db.session.add_all([LoginSession(token="old", user_id=user.id, created_at=old,
+                                     last_seen_at=old),
+                        FormSubmission(token="t" * 32, user_id=user.id, created_at=old)])
+    make.commit()
+    with app.app_context():
+        assert sweep_expired_records() == {"sessions": 1, "form_tokens": 1}
 
 
 def test_scheduler_command_once(queued_app, redis_url):

@@ -39,3 +39,18 @@ def evaluate_all_partnerships() -> list[int]:
             request_recompute(partnership_id, trigger="daily", delay=timedelta(0),
                               job_suffix="-daily")
         return ids
+
+
+def sweep_expired_records() -> dict[str, int]:
+    """Hourly: delete login sessions past their idle time or lifetime, and the one-time
+    tokens of forms too old to be sent again."""
+    from flask import current_app
+
+    from coordinator.once import sweep_submissions
+    from coordinator.services import sessions
+
+    with job_context():
+        swept = {"sessions": sessions.sweep(sessions.Lifetimes.from_config(current_app.config)),
+                 "form_tokens": sweep_submissions()}
+        db.session.commit()
+        return swept

@@ -29,3 +29,8 @@ class AcceptInvitationForm(FlaskForm):
 
 class JoinWithAccountForm(FlaskForm):
     """For someone already logged in: one click to accept."""
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[InputRequired(), Length(max=128)])
+    password = NewPasswordField()

@@ -43,9 +43,11 @@ class NewPasswordField(PasswordField):
         super().__init__(label, validators=[InputRequired()], **kwargs)
 
     def pre_validate(self, form):
+        # The person's name and address: from the form's own fields, and from
+        # `form.password_context` where the view knows who is choosing (reset, change).
         context = tuple(
             str(getattr(form, name).data or "") for name in ("name", "email") if hasattr(form, name)
-        )
+        ) + tuple(getattr(form, "password_context", ()))
         problem = password_problem(self.data or "", current_app.config["PASSWORD_MIN_LENGTH"],
                                    context)
         if problem:

@@ -36,6 +36,7 @@ from .people import (
     User,
     membership_tags,
 )
+from .submissions import FormSubmission
 from .tasks import (
     JOIN_POLICIES,
     TASK_STATUSES,
@@ -52,7 +53,7 @@ from .types import utcnow
 __all__ = [
     "DELIVERY_STATUSES", "DIGEST_KINDS", "DigestDelivery", "DigestPreference",
     "ALERT_STATUSES", "SCOPE_TYPES", "SEVERITY_RANK", "Alert", "AlertEntry", "ContingencyProfile",
-    "ImmutableRecordError", "ThresholdChange",
+    "FormSubmission", "ImmutableRecordError", "ThresholdChange",
     "RUN_STATUSES", "Cluster", "ClusterAssignment", "ClusterSnapshot", "ClusterTie",
     "RecomputeRun", "ACTIVITY_KINDS", "JOIN_POLICIES", "ROLES", "TASK_STATUSES", "Comment", "Event",
     "GroupMember", "Invitation", "JoinRequest", "JointActivity", "LoginSession", "Membership",

@@ -68,6 +68,10 @@ class LoginSession(db.Model):
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Moved forward at most once a minute (services/sessions.py), for the idle limit.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    client: Mapped[str] = mapped_column(String(64), default="")
 
     user: Mapped[User] = relationship()
 

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 
 from ..domain.member_rows import normalise_email
+from ..domain.passwords import password_problem
 from ..errors import CoordinatorError, InvalidInputError
 from ..extensions import db
 from ..models import Invitation, LoginSession, Membership, Organisation, Partnership, User, utcnow
+from . import sessions
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -26,19 +28,15 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def start_session(user: User) -> str:
-    token = LoginSession.new_token()
-    db.session.add(LoginSession(token=token, user_id=user.id))
-    user.session_token = token
-    return token
+    from flask import request
+
+    return sessions.start(user, request.user_agent.string or "", request.remote_addr or "")
 
 
 def load_session_user(token: str) -> User | None:
-    session_row = db.session.get(LoginSession, token)
-    if session_row is None:
-        return None
-    user = session_row.user
-    user.session_token = token
-    return user
+    from flask import current_app
+
+    return sessions.resume(token, sessions.Lifetimes.from_config(current_app.config))
 
 
 def end_session(token: str | None) -> None:
@@ -50,8 +48,20 @@ def end_all_sessions(user: User) -> None:
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
 
 
+def require_good_password(password: str, *context: str) -> None:
+    """The password rule (domain/passwords.py), on every path that sets a password; the
+    forms check it too, so this is what holds for a caller that skips them."""
+    from flask import current_app
+
+    problem = password_problem(password or "", current_app.config["PASSWORD_MIN_LENGTH"],
+                               tuple(c for c in context if c))
+    if problem:
+        raise InvalidInputError(problem, field="password")
+
+
 def set_new_password(user: User, password: str) -> None:
     """Change the password and log out every browser that had the old one."""
+    require_good_password(password, user.name, user.email)
     user.set_password(password)
     end_all_sessions(user)
 
@@ -90,6 +100,7 @@ def accept_invitation(invitation: Invitation, name: str, password: str | None,
     if user is None:
         if not password:
             raise InvalidInputError("Choose a password.", field="password")
+        require_good_password(password, name, invitation.email)
         user = User(email=invitation.email, name=name.strip())
         user.set_password(password)
         db.session.add(user)
@@ -106,6 +117,7 @@ def accept_invitation(invitation: Invitation, name: str, password: str | None,
 
 def create_admin(email: str, name: str, password: str, partnership: Partnership | None) -> User:
     email = normalise_email(email)
+    require_good_password(password, name, email)
     user = find_user_by_email(email)
     if user is None:
         user = User(email=email, name=name or email.split("@")[0])

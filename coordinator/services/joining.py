@@ -32,6 +32,7 @@ def join_task(task: Task, member: Membership, note: str,
     note = _check_note(note)
     if task.join_policy != "open":
         raise NotAllowedError("This task needs the initiator's approval: send a request.")
+    hold_member(member)
     _refuse_if_in(task, member)
     if not _take_place(task):
         raise _why_no_place(task)
@@ -56,6 +57,7 @@ def join_waitlist(task: Task, member: Membership, note: str,
     note = _check_note(note)
     if task.join_policy != "open":
         raise NotAllowedError("Approval tasks have no waitlist: send a request instead.")
+    hold_member(member)
     _refuse_if_in(task, member)
     if _take_place(task):  # a place freed since the page was shown
         participation = _add_participant(task, member.id, note, now)
@@ -230,7 +232,14 @@ def _promote_one(task: Task, now: datetime | None) -> int | None:
         if head is None:
             return None
         # Another leaver may promote the same person concurrently: whoever deletes wins.
-        if db.session.execute(delete(WaitlistEntry).where(WaitlistEntry.id == head.id)).rowcount:
+        if not db.session.execute(delete(WaitlistEntry)
+                                  .where(WaitlistEntry.id == head.id)).rowcount:
+            continue
+        # Someone already on the team (a state older releases could leave) just leaves
+        # the queue; the place goes to the next in line.
+        if not db.session.scalar(select(Participation.id).where(
+                Participation.task_id == task.id,
+                Participation.membership_id == head.membership_id)):
             break
     db.session.add(Participation(task_id=task.id, membership_id=head.membership_id,
                                  note=head.note, role="contributor", joined_at=now or utcnow()))
@@ -266,6 +275,19 @@ def _decide(request: JoinRequest, status: str, actor: Membership, reason: str,
 def _why_no_place(task: Task) -> CoordinatorError:
     db.session.refresh(task)
     return TaskFullError(task_id=task.id) if task.is_joinable else TaskClosedError()
+
+
+def hold_member(member: Membership) -> None:
+    """Run one member's joining actions one after the other.
+
+    Two submits of "join" and "join waitlist" (two tabs, a double click) would otherwise
+    both pass the "already in?" check before either writes, and put the member on the
+    team and the waitlist at once. A no-op UPDATE of the member's row takes its row lock
+    (PostgreSQL) or the write lock (SQLite) until commit, so the second action waits and
+    then sees the first.
+    """
+    db.session.execute(update(Membership).where(Membership.id == member.id)
+                       .values(id=Membership.id).execution_options(synchronize_session=False))
 
 
 def _refuse_if_in(task: Task, member: Membership) -> None:

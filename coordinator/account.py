@@ -1,0 +1,53 @@
+"""My account: change my password, see where I am logged in and end those sessions."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, login_user
+
+from .extensions import db
+from .forms.auth import ChangePasswordForm
+from .forms.tasks import EmptyForm
+from .services import accounts, sessions
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def index():
+    form = ChangePasswordForm()
+    form.password_context = (current_user.name, current_user.email)
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append("That is not your current password.")
+        else:
+            accounts.set_new_password(current_user, form.password.data)
+            # Every session ended with the old password, this one too: start a new one.
+            accounts.start_session(current_user)
+            login_user(current_user)
+            db.session.commit()
+            flash("Your password is changed. Every other browser is logged out.", "success")
+            return redirect(url_for("account.index"))
+    status = 422 if form.errors else 200
+    return render_template("account/index.html", form=form, button_form=EmptyForm(),
+                           sessions=sessions.of_user(current_user.id),
+                           public_id=sessions.public_id,
+                           current=current_user.session_token), status
+
+
+@bp.post("/sessions/<session_id>/end")
+@login_required
+def end_session(session_id: str):
+    if not sessions.end_other(current_user.id, session_id, current_user.session_token):
+        abort(404)  # ended already, this browser's own, or somebody else's
+    db.session.commit()
+    flash("That session is ended: the browser is logged out.", "info")
+    return redirect(url_for("account.index"))
+
+
+@bp.post("/sessions/end-others")
+@login_required
+def end_other_sessions():
+    ended = sessions.end_all_others(current_user.id, current_user.session_token)
+    db.session.commit()
+    flash(f"{ended} other session{'s' if ended != 1 else ''} ended.", "info")
+    return redirect(url_for("account.index"))
