@@ -31,7 +31,10 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Empty means "no Redis": jobs run in-process after the request commits.
     REDIS_URL = os.environ.get("REDIS_URL", "")
-    REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1"))
+    # A local Redis answers in well under a millisecond; a hung one must cost a page less
+    # than a second in all (limiter and queue), and then is left alone for a while.
+    REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.25"))
+    REDIS_RETRY_AFTER_SECONDS = float(os.environ.get("REDIS_RETRY_AFTER_SECONDS", "30"))
     # Seconds between the attempts of a failed job (three retries).
     JOB_RETRY_INTERVALS = [int(s) for s in os.environ.get("JOB_RETRY_INTERVALS",
                                                             "30,120,600").split(",")]
@@ -56,8 +59,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
 
+    # Login attempts per address from one client, and per client over all addresses.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/minute;50/hour")
+    LOGIN_CLIENT_RATE_LIMIT = os.environ.get("LOGIN_CLIENT_RATE_LIMIT", "30/minute;200/hour")
+    # Shared by every web process: Redis (REDIS_URL unless set). Production refuses to
+    # start with per-process memory storage unless this says it runs one process only.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
+    RATELIMIT_SINGLE_PROCESS = _bool("RATELIMIT_SINGLE_PROCESS", False)
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -92,6 +101,9 @@ class TestConfig(Config):
     # A cheaper scrypt cost keeps the suite fast; production cost has its own test.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     RATELIMIT_STORAGE_URI = "memory://"
+    # Tests log in often from one address; the limit tests set their own.
+    LOGIN_RATE_LIMIT = "100/minute"
+    LOGIN_CLIENT_RATE_LIMIT = "300/minute"
     # Most tests post forms directly; tests/test_security.py turns CSRF back on.
     WTF_CSRF_ENABLED = False
     MAIL_SERVER = ""

@@ -65,11 +65,22 @@ def _register_template_helpers(app: Flask) -> None:
     init_templating(app)
 
 
+MIN_SECRET_BYTES = 32
+
+
 def _check_secret_key(app: Flask) -> None:
-    if app.config.get("SECRET_KEY"):
-        return
+    key = app.config.get("SECRET_KEY")
     if app.config["ENV_NAME"] == "production":
-        raise RuntimeError("SECRET_KEY must be set in production (32+ random bytes).")
+        if not key:
+            raise RuntimeError("SECRET_KEY must be set in production (32+ random bytes).")
+        size = len(key.encode() if isinstance(key, str) else key)
+        if size < MIN_SECRET_BYTES:
+            raise RuntimeError(
+                f"SECRET_KEY is {size} bytes; production needs at least {MIN_SECRET_BYTES}. "
+                "Make one with: python -c 'import secrets; print(secrets.token_hex(32))'")
+        return
+    if key:
+        return
     # Development: keep one random key per checkout so sessions survive restarts.
     os.makedirs(app.instance_path, exist_ok=True)
     path = os.path.join(app.instance_path, "secret_key")

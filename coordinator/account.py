@@ -20,10 +20,11 @@ def index():
         if not current_user.check_password(form.current.data):
             form.current.errors.append("That is not your current password.")
         else:
-            accounts.set_new_password(current_user, form.password.data)
+            user = current_user._get_current_object()
+            accounts.set_new_password(user, form.password.data)
             # Every session ended with the old password, this one too: start a new one.
-            accounts.start_session(current_user)
-            login_user(current_user)
+            accounts.start_session(user)
+            login_user(user)
             db.session.commit()
             flash("Your password is changed. Every other browser is logged out.", "success")
             return redirect(url_for("account.index"))

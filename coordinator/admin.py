@@ -141,7 +141,11 @@ def import_page():
     form = ImportForm()
     report = None
     if form.validate_on_submit():
-        raw = form.file.data.read()
+        upload = form.file.data
+        try:
+            raw = upload.read()
+        finally:
+            upload.close()  # a large upload is spooled to a temporary file
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -150,9 +154,12 @@ def import_page():
             report = import_members(g.partnership, text, skip_invalid=form.skip_invalid.data)
             if report.ok:
                 db.session.commit()
+                for invitation in report.invitations:
+                    send_invitation_email(invitation, g.member.name)
             else:
                 db.session.rollback()
-    return render_template("admin/import.html", form=form, report=report)
+    # A file of bad rows must not become a page many times its size.
+    return render_template("admin/import.html", form=form, report=report, shown_rows=100)
 
 
 def _org_choices() -> list[tuple[int, str]]:

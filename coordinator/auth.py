@@ -7,13 +7,13 @@ from flask import (
     Flask,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .domain.redirects import is_local_path
@@ -46,17 +46,22 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _failed_login(response) -> bool:
-    return bool(g.get("login_failed"))
+def _client_limit() -> str:
+    return current_app.config["LOGIN_CLIENT_RATE_LIMIT"]
 
 
-def _email_key() -> str:
-    return "login-email:" + (request.form.get("email") or "").strip().lower()
+def _email_and_client_key() -> str:
+    """An address is limited per client, so a stranger failing on it from elsewhere
+    slows only themselves, never its owner."""
+    email = (request.form.get("email") or "").strip().lower()
+    return f"login:{email}:{get_remote_address()}"
 
 
+# Every attempt counts, at the moment it arrives: counting failures after the fact let
+# concurrent attempts all pass the check before any of them was counted.
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed_login)
-@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key, deduct_when=_failed_login)
+@limiter.limit(_client_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_email_and_client_key)
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if current_user.is_authenticated and request.method == "GET":
@@ -70,7 +75,6 @@ def login():
             db.session.commit()
             log.info("login ok user=%s ip=%s", user.id, request.remote_addr)
             return redirect(_after_login_target(form.next.data))
-        g.login_failed = True
         log.warning("login failed ip=%s", request.remote_addr)
         form.password.errors.append("Email or password is not right.")
     return render_template("auth/login.html", form=form)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from .cli_demo import seed_demo_command
 from .cli_worker import COMMANDS as worker_commands
+from .emails import send_invitation_email
 from .extensions import db
 from .models import Partnership
 from .queue import enqueue_committed_changes
@@ -99,8 +100,13 @@ def import_members_command(file: Path, slug: str, skip_invalid: bool) -> None:
             "use --skip-invalid")
     db.session.commit()
     enqueue_committed_changes()  # the knowledge map follows the new members
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        for invitation in report.invitations:
+            send_invitation_email(invitation, f"The admins of {partnership.name}")
     for skipped in report.skipped:
         click.echo(f"skipped {skipped}", err=True)
-    click.echo(f"Imported {report.added} member(s); {report.already_members} already "
+    click.echo(f"Imported {report.added} member(s); invited {report.invited} who already "
+               "have an account (they join once they accept); "
+               f"{report.already_members} already "
                f"members; {report.organisations_created} new organisation(s); "
                f"{len(report.skipped)} row(s) skipped.")

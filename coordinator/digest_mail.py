@@ -6,7 +6,7 @@ import email.policy
 import re
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import parseaddr
+from email.utils import formatdate, parseaddr
 from urllib.parse import quote
 
 from flask import current_app, render_template
@@ -71,6 +71,7 @@ def build_digest(delivery: DigestDelivery, member: Membership, content) -> Email
     message["List-Unsubscribe"] = (f"<{url}>, <mailto:{sender_address}?subject="
                                    f"{quote(UNSUBSCRIBE + ' ' + token)}>")
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message["Date"] = formatdate(usegmt=True)  # RFC 5322 requires it; filters score its lack
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message

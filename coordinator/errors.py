@@ -56,8 +56,9 @@ class InitiatorMustHandOverError(CoordinatorError):
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CoordinatorError, _coordinator_error)
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, _http_error)
+    app.register_error_handler(429, _too_many)
     app.register_error_handler(500, _server_error)
 
 
@@ -70,6 +71,9 @@ def _coordinator_error(error: CoordinatorError):
     if _wants_json():
         body = {"code": error.code, "message": str(error), "field": error.field}
         return jsonify(error=body), error.status
+    if error.status == 403:  # not this person's to do: say so, with the right status
+        return render_template("errors/refused.html", message=str(error),
+                               back=_fallback_page()), 403
     flash(str(error), "error")
     return redirect(request.referrer if _same_site_referrer() else _fallback_page())
 
@@ -93,6 +97,21 @@ def _http_error(error):
                               "message": error.description,
                               "field": getattr(error, "field", None)}), error.code
     return render_template("errors/error.html", error=error), error.code
+
+
+def _too_many(error):
+    """A 429 that says when to try again (and Flask-Limiter adds Retry-After)."""
+    import time
+
+    from .extensions import limiter
+
+    current = limiter.current_limit
+    wait = max(1, int(current.reset_at - time.time())) if current else 60
+    if _wants_json():
+        return jsonify(error={"code": "too_many_requests", "field": None,
+                              "message": f"Too many attempts: try again in {wait} s.",
+                              "retry_after": wait}), 429
+    return render_template("errors/error.html", error=error, retry_after=wait), 429
 
 
 def _server_error(error):

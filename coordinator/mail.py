@@ -5,7 +5,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app
@@ -18,6 +18,7 @@ def build_message(to: str, subject: str, text: str, html: str | None = None) -> 
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="polder.local")
+    message["Date"] = formatdate(usegmt=True)  # RFC 5322 requires it; filters score its lack
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")

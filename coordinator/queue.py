@@ -1,8 +1,10 @@
 """The one place that enqueues background work.
 
-With REDIS_URL set, jobs go to RQ over a connection with one-second timeouts and no
-retries, so a refused or hung Redis costs a request about a second and never an error:
+With REDIS_URL set, jobs go to RQ over a connection with short timeouts and no retries,
+so a refused or hung Redis costs a request a fraction of a second and never an error:
 the database stamp (`recompute_requested_at`) stays, and the hourly sweep catches up.
+After a failure this process leaves Redis alone for REDIS_RETRY_AFTER_SECONDS, so the
+requests that follow do not each wait for it again.
 Without REDIS_URL (the embedded default) a job runs in this process once the response
 is done, or at once from the command line, so a bare machine needs no Redis.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -25,10 +28,39 @@ DIGEST_RETRY_INTERVALS = [60, 300, 900]  # an SMTP server saying "not now" means
 QUEUES = ("default",)
 
 
+class Breaker:
+    """Whether Redis failed lately in this process; while it is open, skip Redis."""
+
+    def __init__(self, cool_down: float, clock: Callable[[], float] = time.monotonic):
+        self.cool_down = cool_down
+        self.clock = clock
+        self.open_until = 0.0
+
+    @property
+    def is_open(self) -> bool:
+        return self.clock() < self.open_until
+
+    def trip(self) -> None:
+        self.open_until = self.clock() + self.cool_down
+
+
 def init_queue(app: Flask) -> None:
     url = app.config.get("REDIS_URL")
     app.extensions["rq"] = make_queue(url, app.config["REDIS_SOCKET_TIMEOUT"]) if url else None
+    app.extensions["redis_breaker"] = Breaker(app.config["REDIS_RETRY_AFTER_SECONDS"])
     app.after_request(_after_request)
+
+
+def _redis_skipped(what: str) -> bool:
+    if current_app.extensions["redis_breaker"].is_open:
+        log.warning("Redis failed lately: %s left for later", what)
+        return True
+    return False
+
+
+def _redis_failed(what: str) -> None:
+    current_app.extensions["redis_breaker"].trip()
+    log.warning("Redis unavailable: %s left for later", what)
 
 
 def make_queue(url: str, timeout: float, name: str = "default"):
@@ -57,11 +89,13 @@ def enqueue(func: Callable, *args, **kwargs) -> None:
         return
     from redis.exceptions import RedisError
 
+    if _redis_skipped(func.__name__):
+        return
     try:
         queue.enqueue(func, *args, **kwargs, job_timeout=JOB_TIMEOUT,
                       retry=job_retry())
     except RedisError:
-        log.exception("could not enqueue %s; continuing without it", func.__name__)
+        _redis_failed(func.__name__)
 
 
 def request_recompute(partnership_id: int, trigger: str = "change", *,
@@ -81,6 +115,9 @@ def request_recompute(partnership_id: int, trigger: str = "change", *,
     from redis.exceptions import RedisError
     from rq.exceptions import DuplicateJobError
 
+    what = f"recompute of partnership {partnership_id} (the hourly sweep catches up)"
+    if _redis_skipped(what):
+        return "deferred"
     job = queue.create_job(
         recompute_partnership, args=(partnership_id,), kwargs={"trigger": trigger, "force": force},
         job_id=f"recompute-p{partnership_id}{job_suffix}", timeout=JOB_TIMEOUT,
@@ -96,8 +133,7 @@ def request_recompute(partnership_id: int, trigger: str = "change", *,
     except DuplicateJobError:
         return "coalesced"
     except RedisError:
-        log.warning("Redis unavailable: recompute of partnership %s left to the hourly sweep",
-                    partnership_id)
+        _redis_failed(what)
         return "deferred"
     return "scheduled"
 
@@ -129,6 +165,9 @@ def enqueue_digests(rows: list[tuple[int, int]]) -> str:
     # A row back in `pending` after RQ's retries has a higher attempt count: a fresh job.
     # A failed job keeps its id until failure_ttl: kept short, so rows a job failed on
     # before claiming them (the database was down) are queued again within the hour.
+    what = f"{len(ids)} digest(s) (the next planner run queues them)"
+    if _redis_skipped(what):
+        return "deferred"
     fingerprint = hashlib.sha1(repr(sorted(rows)).encode()).hexdigest()[:12]
     job = queue.create_job(send_digests, args=(ids,),
                            job_id=f"digests-{ids[0]}-n{len(ids)}-{fingerprint}",
@@ -139,7 +178,7 @@ def enqueue_digests(rows: list[tuple[int, int]]) -> str:
     except DuplicateJobError:
         return "coalesced"
     except RedisError:
-        log.warning("Redis unavailable: %d digest(s) wait for the next planner run", len(ids))
+        _redis_failed(what)
         return "deferred"
     return "scheduled"
 

@@ -1,6 +1,7 @@
 """Security headers, CSRF and rate limiting."""
 
-from flask import Flask
+from flask import Flask, request
+from flask_login import current_user
 
 from .extensions import csrf, limiter, talisman
 
@@ -25,10 +26,34 @@ def init_security(app: Flask) -> None:
         frame_options="DENY",
         referrer_policy="strict-origin-when-cross-origin",
     )
+    init_limiter(app)
+    app.after_request(_no_store_for_people)
+
+
+def _no_store_for_people(response):
+    """A page made for a logged-in person must not stay in a shared or back-button cache
+    after they log out."""
+    if request.endpoint != "static" and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Cookie")
+    return response
+
+
+def init_limiter(app: Flask) -> None:
     storage = app.config["RATELIMIT_STORAGE_URI"] or app.config["REDIS_URL"] or "memory://"
     app.config["RATELIMIT_STORAGE_URI"] = storage
+    if storage.startswith("memory") and app.config["ENV_NAME"] == "production" \
+            and not app.config.get("RATELIMIT_SINGLE_PROCESS"):
+        raise RuntimeError(
+            "Rate limits need storage shared by every web process: set REDIS_URL (or "
+            "RATELIMIT_STORAGE_URI). With one web process only, set "
+            "RATELIMIT_SINGLE_PROCESS=1.")
     if storage.startswith("redis"):
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
         timeout = app.config["REDIS_SOCKET_TIMEOUT"]
-        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS",
-                              {"socket_timeout": timeout, "socket_connect_timeout": timeout})
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {
+            "socket_timeout": timeout, "socket_connect_timeout": timeout,
+            "retry": Retry(NoBackoff(), 0)})
     limiter.init_app(app)

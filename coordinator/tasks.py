@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .domain.fit import task_fit
-from .errors import CoordinatorError
+from .errors import CoordinatorError, NotAllowedError
 from .extensions import db
 from .forms.fields import attach_error, options
 from .forms.tasks import (
@@ -94,6 +94,8 @@ def new():
 @member_required
 def edit(task_id: int):
     task = get_scoped_or_404(Task, task_id)
+    if task.initiator_id != g.member.id:
+        raise NotAllowedError("Only the person who started the task can edit it.")
     form = TaskForm(obj=task)
     form.working_group_id.choices = options(_group_choices())
     if request.method == "GET":

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from config import TestConfig
 from coordinator import create_app
-from coordinator.extensions import db
+from coordinator.extensions import db, limiter
 from tests.databases import empty_tables, throwaway_database
 from tests.factories import Factory
 from tests.services import require_redis
@@ -52,6 +52,8 @@ def app(_schema, tmp_path):
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=_schema,
                      MAIL_FOLDER=str(tmp_path / "mail"))
     app.test_client_class = IsolatedClient
+    with app.app_context():
+        limiter.reset()  # one limiter object serves every app: no counts carry over
     yield app
     with app.app_context():
         db.session.remove()

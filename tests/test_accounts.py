@@ -1,5 +1,6 @@
 """Invitations, password resets and login, with mail going through a real SMTP server."""
 
+import email.utils
 import re
 
 import pytest
@@ -94,6 +95,7 @@ def test_password_reset_by_email(client, auth, smtp, admin):
     unknown = client.post("/password/forgot", data={"email": "nobody@example.org"})
     assert unknown.status_code == 302  # same answer, no mail
     assert len(smtp.messages) == 1
+    assert email.utils.parsedate_to_datetime(smtp.messages[0]["Date"]).tzinfo is not None
     link = _link(smtp.messages[0])
     response = client.post(link, data={"password": "estuary tides at dawn"})
     assert response.status_code == 302
@@ -133,3 +135,57 @@ def test_switcher_lists_only_my_partnerships(client, auth, make, admin):
     assert response.headers["Location"] == "/p/coast/tasks"
     assert client.post("/switch", data={"slug": "secret"}).status_code == 404
     assert client.get("/").headers["Location"] == "/p/coast/tasks"
+
+
+def test_import_invites_people_with_an_account_elsewhere_and_never_shows_them(
+        client, auth, smtp, admin, make):
+    """Probe 5: an imported address with an account became a member at once, and the
+    members page showed the name they chose elsewhere."""
+    from io import BytesIO
+
+    from coordinator.models import Invitation, Membership
+
+    elsewhere = make.partnership(slug="lake", name="Lake Alliance")
+    make.member(elsewhere, email="known@example.org", name="Private Real Name")
+    make.commit()
+    auth.login("admin@example.org")
+    csv = ("email,name,organization,sector,tags,bio\n"
+           "known@example.org,Guessed Name,,,,\n"
+           "fresh@example.org,Fresh Person,,,,\n")
+
+    def upload():
+        return client.post("/p/river/admin/import", content_type="multipart/form-data",
+                           data={"file": (BytesIO(csv.encode()), "members.csv")})
+
+    report = upload()
+    assert "1 member added, 1 invited to accept" in report.text
+    assert "Private Real Name" not in report.text
+    members = client.get("/p/river/members").text
+    assert "Fresh Person" in members and "Private Real Name" not in members
+    river_ids = db.session.scalars(select(Membership.user_id).where(
+        Membership.partnership_id == admin["partnership"].id)).all()
+    known = db.session.scalar(select(User).where(User.email == "known@example.org"))
+    assert known.id not in river_ids
+    assert [m["To"] for m in smtp.messages] == ["known@example.org"]
+    upload()  # a second import sends no second invitation
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 1
+    assert len(smtp.messages) == 1
+
+
+def test_a_csv_of_bad_rows_gives_a_page_of_bounded_size(client, auth, admin):
+    """Probe 12: a 4 MB CSV of bad rows returned a 13.7 MB page."""
+    rows = "".join(f"not-an-email-{n},Name,,,,\n" for n in range(120_000))
+    csv = "email,name,organization,sector,tags,bio\n" + rows
+    assert len(csv) > 3_000_000
+    auth.login("admin@example.org")
+    # The body by hand: the test client would spool a body this size to a file it does
+    # not close.
+    boundary = "polder-test-boundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"members.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n"
+            f"--{boundary}--\r\n").encode()
+    response = client.post("/p/river/admin/import", data=body,
+                           content_type=f"multipart/form-data; boundary={boundary}")
+    assert "Nothing was imported" in response.text
+    assert "120000 rows need fixing" in response.text and "and 119900 more" in response.text
+    assert len(response.data) < 100_000

@@ -58,11 +58,13 @@ def test_import_members_is_idempotent(runner, make, tmp_path):
     good.write_text(GOOD)
     first = runner.invoke(args=["import-members", str(good), "--partnership", "river"])
     assert first.exit_code == 0, first.output
-    assert "Imported 3 member(s); 0 already members; 2 new organisation(s)" in first.output
+    assert ("Imported 3 member(s); invited 0 who already have an account (they join once "
+            "they accept); 0 already members; 2 new organisation(s)") in first.output
     counts = _counts()
     assert counts == (3, 3, 2, 3)
     second = runner.invoke(args=["import-members", str(good), "--partnership", "river"])
-    assert "Imported 0 member(s); 3 already members; 0 new organisation(s)" in second.output
+    assert "; 3 already members; 0 new organisation(s)" in second.output
+    assert "Imported 0 member(s); invited 0" in second.output
     assert _counts() == counts
     ana = db.session.scalar(select(Membership).join(User).where(User.email == "ana@example.org"))
     assert ana.tag_names == ["flood modelling", "hydrology"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import email.utils
 import re
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -660,6 +661,7 @@ def test_message_has_parts_and_list_headers(smtp, river):
     assert message["Message-ID"] == f"<digest-{river.ids.ana}-member-2026-W48@localhost>"
     assert message["List-Id"].strip().endswith("<member-digest.river.localhost>")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert email.utils.parsedate_to_datetime(message["Date"]).tzinfo is not None
     links = [part.strip() for part in message["List-Unsubscribe"].split(",")]
     assert len(links) == 2 and all(p.startswith("<") and p.endswith(">") for p in links)
     url, mailto = links[0][1:-1], links[1][1:-1]

@@ -21,7 +21,7 @@ from tests.security_helpers import (
 # --- 9. Security headers -------------------------------------------------------------------
 
 def test_security_headers_on_every_kind_of_response(make_app, make):
-    limited = make_app(LOGIN_RATE_LIMIT="1/minute")
+    limited = make_app(LOGIN_CLIENT_RATE_LIMIT="2/minute")
     p = make.partnership()
     member = make.member(p)
     make.commit()
@@ -55,6 +55,7 @@ class _Production(ProductionConfig):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     REDIS_URL = ""
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_SINGLE_PROCESS = True
     PASSWORD_HASH_METHOD = TestConfig.PASSWORD_HASH_METHOD
 
 
@@ -81,6 +82,30 @@ def test_production_env_refuses_to_start_without_a_secret_key(no_instance_writes
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(NoKey)
+
+
+@pytest.mark.parametrize("key", ["abc", "x" * 31, b"y" * 31])
+def test_production_refuses_a_secret_key_under_32_bytes(no_instance_writes, key):
+    class ShortKey(_Production):
+        SECRET_KEY = key
+
+    with pytest.raises(RuntimeError, match="at least 32"):
+        create_app(ShortKey)
+
+
+def test_production_takes_a_32_byte_secret_key(no_instance_writes):
+    class GoodKey(_Production):
+        SECRET_KEY = "k" * 32
+
+    assert create_app(GoodKey).config["SECRET_KEY"] == "k" * 32
+
+
+def test_production_refuses_per_process_rate_limits(no_instance_writes):
+    class PerProcess(_Production):
+        RATELIMIT_SINGLE_PROCESS = False
+
+    with pytest.raises(RuntimeError, match="shared by every web process"):
+        create_app(PerProcess)
 
 
 def test_production_cookies_are_host_only_and_secure(make_app, make):
@@ -154,3 +179,47 @@ def test_the_partnership_of_a_404_is_not_named(client, make):
 
 def _without_token(page: str) -> str:
     return re.sub(r'name="(csrf_token|_once)" value="[^"]*"', r'name="\1"', page)
+
+
+# --- Liveness and readiness ----------------------------------------------------------------
+
+def test_healthz_and_readyz_answer_plain_http_even_in_production(make_app):
+    production = make_app(_Production, FORCE_HTTPS=True)
+    client = production.test_client()
+    assert client.get("/login").status_code == 302  # pages go to https
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_readyz_is_503_naming_what_is_down(make_app):
+    from tests.services import SilentServer
+
+    hung = SilentServer()
+    queued = make_app(REDIS_URL=f"redis://127.0.0.1:{hung.port}/0")
+    try:
+        ready = queued.test_client().get("/readyz")
+    finally:
+        queued.extensions["rq"].connection.connection_pool.disconnect()
+        hung.close()
+    assert ready.status_code == 503
+    assert ready.get_json()["redis"].startswith("down") and ready.get_json()["database"] == "ok"
+    down = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none"
+                    ).test_client()
+    assert down.get("/healthz").status_code == 200
+    broken = down.get("/readyz")
+    assert broken.status_code == 503 and broken.get_json()["database"].startswith("down")
+
+
+def test_pages_for_a_logged_in_person_are_not_cached(client, make):
+    """Probe 12: authenticated pages sent no Cache-Control."""
+    p = make.partnership()
+    address = make.member(p).user.email
+    make.commit()
+    assert "no-store" not in client.get("/login").headers.get("Cache-Control", "")
+    login(client, address)
+    page = client.get(f"/p/{p.slug}/tasks")
+    assert page.headers["Cache-Control"] == "no-store" and "Cookie" in page.headers["Vary"]
+    static = client.get("/static/polder.css")
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+    static.close()

@@ -1,8 +1,12 @@
 """Accounts: authentication, login sessions, invitations and password resets."""
 
+import secrets
 from dataclasses import dataclass
+from functools import cache
 
+from flask import current_app
 from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..domain.member_rows import normalise_email
 from ..domain.passwords import password_problem
@@ -17,14 +21,26 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the user when the password matches; upgrade an outdated hash on the way."""
+    """Return the user when the password matches; upgrade an outdated hash on the way.
+
+    An unknown address costs one hash check as well, against a hash made for nobody, so
+    the time of the answer does not tell whether an address has an account."""
     user = find_user_by_email(email)
-    if user is None or not user.check_password(password):
+    if user is None or not user.password_hash:
+        check_password_hash(_hash_for_nobody(current_app.config["PASSWORD_HASH_METHOD"]),
+                            password)
+        return None
+    if not user.check_password(password):
         return None
     if user.password_needs_rehash:
         user.set_password(password)
     user.last_login_at = utcnow()
     return user
+
+
+@cache
+def _hash_for_nobody(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def start_session(user: User) -> str:
@@ -34,8 +50,6 @@ def start_session(user: User) -> str:
 
 
 def load_session_user(token: str) -> User | None:
-    from flask import current_app
-
     return sessions.resume(token, sessions.Lifetimes.from_config(current_app.config))
 
 
@@ -51,8 +65,6 @@ def end_all_sessions(user: User) -> None:
 def require_good_password(password: str, *context: str) -> None:
     """The password rule (domain/passwords.py), on every path that sets a password; the
     forms check it too, so this is what holds for a caller that skips them."""
-    from flask import current_app
-
     problem = password_problem(password or "", current_app.config["PASSWORD_MIN_LENGTH"],
                                tuple(c for c in context if c))
     if problem:

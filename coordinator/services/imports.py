@@ -1,4 +1,10 @@
-"""Bulk import of members from CSV: all rows valid, or nothing written."""
+"""Bulk import of members from CSV: all rows valid, or nothing written.
+
+A person new to Polder becomes a member at once, with the name and details the admin
+gave. A person who already has an account (in any partnership) is never added without
+their consent: they get an invitation to accept, and nothing of their account (their
+name, their other partnerships) is shown to the importing admin.
+"""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -7,7 +13,7 @@ from sqlalchemy import func, insert, select
 
 from ..domain.member_rows import MemberRow, RowError, parse_member_csv
 from ..extensions import db
-from ..models import Membership, Organisation, Partnership, User, membership_tags
+from ..models import Invitation, Membership, Organisation, Partnership, User, membership_tags
 from .events import record_event
 from .tags import ensure_tags
 
@@ -17,10 +23,12 @@ CHUNK = 500
 @dataclass
 class ImportReport:
     added: int = 0
+    invited: int = 0  # had an account already: they join when they accept
     already_members: int = 0
     organisations_created: int = 0
     errors: list[RowError] = field(default_factory=list)
     skipped: list[RowError] = field(default_factory=list)
+    invitations: list[Invitation] = field(default_factory=list)  # to email after commit
 
     @property
     def ok(self) -> bool:
@@ -45,9 +53,11 @@ def import_members(partnership: Partnership, text: str, skip_invalid: bool = Fal
             ensure_tags(partnership.id, sorted({t for row in rows for t in row.tags}))}
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start:start + CHUNK]
-        added = _import_chunk(partnership.id, chunk, organisations, tags)
+        added, invitations = _import_chunk(partnership.id, chunk, organisations, tags)
         report.added += added
-        report.already_members += len(chunk) - added
+        report.invited += len(invitations)
+        report.invitations += invitations
+        report.already_members += len(chunk) - added - len(invitations)
         if progress:
             progress(len(chunk))
     if report.added:
@@ -95,19 +105,22 @@ def _create_organisations(partnership_id: int, rows: list[MemberRow],
 
 
 def _import_chunk(partnership_id: int, rows: list[MemberRow],
-                  organisations: dict[str, Organisation], tags: dict[str, int]) -> int:
+                  organisations: dict[str, Organisation], tags: dict[str, int]
+                  ) -> tuple[int, list[Invitation]]:
     emails = [row.email for row in rows]
-    users = {user.email.lower(): user for user in db.session.scalars(
+    known = {user.email.lower(): user for user in db.session.scalars(
         select(User).where(func.lower(User.email).in_(emails)))}
-    new_users = [User(email=row.email, name=row.name) for row in rows if row.email not in users]
-    db.session.add_all(new_users)
-    db.session.flush()
-    users.update({user.email: user for user in new_users})
     member_user_ids = set(db.session.scalars(select(Membership.user_id).where(
         Membership.partnership_id == partnership_id,
-        Membership.user_id.in_([user.id for user in users.values()]))))
-    fresh = [(row, users[row.email]) for row in rows
-             if users[row.email].id not in member_user_ids]
+        Membership.user_id.in_([user.id for user in known.values()]))))
+    invitations = _invite(partnership_id, [
+        row for row in rows
+        if row.email in known and known[row.email].id not in member_user_ids], organisations)
+    new_users = {row.email: User(email=row.email, name=row.name) for row in rows
+                 if row.email not in known}
+    db.session.add_all(new_users.values())
+    db.session.flush()
+    fresh = [(row, new_users[row.email]) for row in rows if row.email in new_users]
     memberships = [
         Membership(partnership_id=partnership_id, user_id=user.id, role="member", bio=row.bio,
                    organisation_id=organisations[row.organisation.lower()].id
@@ -121,4 +134,20 @@ def _import_chunk(partnership_id: int, rows: list[MemberRow],
              for name in row.tags]
     if links:
         db.session.execute(insert(membership_tags), links)
-    return len(fresh)
+    return len(fresh), invitations
+
+
+def _invite(partnership_id: int, rows: list[MemberRow],
+            organisations: dict[str, Organisation]) -> list[Invitation]:
+    """An invitation per address, unless one is still open: importing twice sends one."""
+    waiting = set(db.session.scalars(select(func.lower(Invitation.email)).where(
+        Invitation.partnership_id == partnership_id, Invitation.accepted_at.is_(None),
+        func.lower(Invitation.email).in_([row.email for row in rows]))))
+    invitations = [
+        Invitation(partnership_id=partnership_id, email=row.email, role="member",
+                   organisation_id=organisations[row.organisation.lower()].id
+                   if row.organisation else None)
+        for row in rows if row.email not in waiting]
+    db.session.add_all(invitations)
+    db.session.flush()
+    return invitations
