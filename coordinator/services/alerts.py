@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select, update
 
 from ..domain import alert_state as states
 from ..domain.balance import KINDS
@@ -107,10 +107,23 @@ def history(alert: Alert) -> list[AlertEntry]:
                                    .order_by(AlertEntry.id)))
 
 
+def lock_alerts(*where) -> None:
+    """Hold the matching alert rows until commit: a no-op UPDATE takes their row locks
+    (PostgreSQL) or the write lock (SQLite). Evaluations and coordinators both take it
+    before reading an alert they are about to change, so neither acts on a stale read."""
+    db.session.execute(update(Alert).where(*where).values(id=Alert.id)
+                       .execution_options(synchronize_session=False))
+
+
 def act(alert: Alert, actor: Membership, action: str, note: str = "",
         until: date | None = None, now: datetime | None = None) -> AlertEntry:
-    """A coordinator's action, checked by the domain rules and written to the audit trail."""
+    """A coordinator's action, checked by the domain rules and written to the audit trail.
+
+    Judged on the alert as it is once its row is locked, so an evaluation writing it at
+    the same moment is waited for, never overwritten or overwriting."""
     now = now or utcnow()
+    lock_alerts(Alert.id == alert.id)
+    db.session.refresh(alert)
     current = states.AlertState(alert.status, alert.active, alert.severity, alert.snoozed_until)
     try:
         new, step = states.coordinator_step(current, action, now.date(), note, until)

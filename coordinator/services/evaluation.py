@@ -34,6 +34,7 @@ from ..domain.thresholds import Thresholds
 from ..extensions import db
 from ..models import SEVERITY_RANK, Alert, AlertEntry, Partnership, utcnow
 from . import power_data
+from .alerts import lock_alerts
 from .balance_data import PartnershipData, load_partnership
 
 # Evidence lists stay readable on a page and small in a row; the count is kept.
@@ -201,9 +202,12 @@ def apply_findings(partnership_id: int, flagged: dict[ScopeKey, Flagged],
     """Upsert the alerts; an alert whose measure is back within its threshold keeps the
     reading that raised it and gets today's `readings` sentence beside it."""
     outcome = Outcome()
+    # Locked before they are read: a coordinator's action landing now waits for this
+    # evaluation's commit and is then judged on what it wrote (services/alerts.act).
+    scope = (Alert.partnership_id == partnership_id, Alert.kind.in_(KINDS + POWER_KINDS))
+    lock_alerts(*scope)
     existing = {a.scope_key: a for a in db.session.scalars(
-        select(Alert).where(Alert.partnership_id == partnership_id,
-                            Alert.kind.in_(KINDS + POWER_KINDS)))}
+        select(Alert).where(*scope).execution_options(populate_existing=True))}
     today = now.date()
     history: list[tuple[Alert, tuple[states.Step, ...]]] = []
     # Sorted, so alerts are created (and numbered) in the same order on every database.
