@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from .extensions import db
 
@@ -59,6 +70,8 @@ def register_error_handlers(app: Flask) -> None:
     for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, _http_error)
     app.register_error_handler(429, _too_many)
+    for unreachable in (OperationalError, InterfaceError):
+        app.register_error_handler(unreachable, _database_unavailable)
     app.register_error_handler(500, _server_error)
 
 
@@ -112,6 +125,31 @@ def _too_many(error):
                               "message": f"Too many attempts: try again in {wait} s.",
                               "retry_after": wait}), 429
     return render_template("errors/error.html", error=error, retry_after=wait), 429
+
+
+# Plain HTML: a template would run the page context, which asks the database again.
+UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Polder is briefly unavailable</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main><h1>Polder is briefly unavailable</h1>
+<p>The database is not answering just now. Nothing you sent was half-saved: try again in
+a minute.</p></main></body></html>
+"""
+
+
+def _database_unavailable(error):
+    """The database is down or restarting: a clear 503 that load balancers and browsers
+    retry, not a 500. The pool's pre-ping reconnects once it is back."""
+    db.session.rollback()
+    log.error("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
+    if _wants_json():
+        response = jsonify(error={"code": "unavailable", "field": None,
+                                  "message": "The database is not answering; try again."})
+    else:
+        response = Response(UNAVAILABLE_PAGE, mimetype="text/html")
+    response.status_code = 503
+    response.headers["Retry-After"] = "30"
+    return response
 
 
 def _server_error(error):

@@ -1,7 +1,6 @@
 """Security headers, CSRF and rate limiting."""
 
-from flask import Flask, request
-from flask_login import current_user
+from flask import Flask, g, request
 
 from .extensions import csrf, limiter, talisman
 
@@ -33,7 +32,10 @@ def init_security(app: Flask) -> None:
 def _no_store_for_people(response):
     """A page made for a logged-in person must not stay in a shared or back-button cache
     after they log out."""
-    if request.endpoint != "static" and current_user.is_authenticated:
+    # The user as loaded during the request, if it was: loading them here could fail
+    # again after a database error, and a static file needs no user.
+    user = g.get("_login_user")
+    if request.endpoint != "static" and user is not None and user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"
         response.vary.add("Cookie")
     return response
