@@ -1,6 +1,6 @@
 """My account: change my password, see where I am logged in and end those sessions."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
 
 from .extensions import db
@@ -31,8 +31,23 @@ def index():
     status = 422 if form.errors else 200
     return render_template("account/index.html", form=form, button_form=EmptyForm(),
                            sessions=sessions.of_user(current_user.id),
-                           public_id=sessions.public_id,
-                           current=current_user.session_token), status
+                           public_id=sessions.public_id, browser_label=sessions.browser_label,
+                           current=current_user.session_token,
+                           lifetimes=_lifetimes_in_words()), status
+
+
+def _lifetimes_in_words() -> dict[str, str]:
+    limits = sessions.Lifetimes.from_config(current_app.config)
+    return {"idle": _duration(limits.idle), "absolute": _duration(limits.absolute)}
+
+
+def _duration(span) -> str:
+    minutes = int(span.total_seconds() // 60)
+    for size, unit in ((1440, "day"), (60, "hour"), (1, "minute")):
+        if minutes >= size and minutes % size == 0 or size == 1:
+            count = minutes // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{minutes} minutes"
 
 
 @bp.post("/sessions/<session_id>/end")

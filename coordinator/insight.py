@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
+from .extensions import db
 from .forms.tasks import EmptyForm
 from .models import Cluster, utcnow
 from .queue import request_recompute
@@ -55,6 +56,9 @@ def recompute_now():
     if not EmptyForm().validate_on_submit():
         abort(400)
     asked_at = utcnow().timestamp()
+    # The form's one-time token first: the run below writes on a connection of its own,
+    # which SQLite would make wait for this request's open write.
+    db.session.commit()
     # Asked for explicitly, so without a queue the coordinator waits for it to finish.
     outcome = request_recompute(g.partnership.id, trigger="manual", job_suffix="-manual",
                                 force=True, delay=timedelta(0), wait=True)

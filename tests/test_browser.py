@@ -354,3 +354,22 @@ def test_other_pages(site, busy_river):
     page.get_by_role("button", name="Import").click()
     expect(page.locator("#report-heading")).to_have_text("Nothing was imported")
     site.shoot(page, "admin-import-report", phone=True)
+
+
+def test_account_page_changes_the_password_and_lists_sessions(site, busy_river):
+    site.number = 80
+    page = site.new_page()
+    log_in(page, "anna@example.org")
+    page.get_by_role("link", name="Account").click()
+    expect(page.get_by_role("heading", name="Where I am logged in")).to_be_visible()
+    expect(page.get_by_text("This browser")).to_be_visible()
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password").fill("aaaaaaaaaaaa")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.locator(".error-summary")).to_contain_text("easy to guess")
+    site.shoot(page, "account-errors", phone=True)
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password").fill("heron kettle dune")
+    page.get_by_role("button", name="Change password").click()
+    expect(flash(page)).to_have_text(
+        "Your password is changed. Every other browser is logged out.")

@@ -124,3 +124,17 @@ def test_changing_my_password_applies_the_rule_and_ends_other_sessions(app, make
     assert changed.status_code == 302
     assert here.get(board).status_code == 200
     assert there.get(board).status_code == 302
+
+
+@pytest.mark.parametrize("agent, label", [
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+     "Firefox on Windows"),
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+     "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1", "Safari on iOS"),
+    ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/131.0 Safari/537.36 Edg/131.0", "Edge on Linux"),
+    ("curl/8.5", "An unknown browser"),
+    ("", "An unknown browser"),
+])
+def test_sessions_are_named_by_browser_and_system(agent, label):
+    assert sessions.browser_label(agent) == label

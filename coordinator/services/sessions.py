@@ -64,6 +64,23 @@ def resume(token: str, limits: Lifetimes, now: datetime | None = None) -> User |
     return user
 
 
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
+             ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+_SYSTEMS = (("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"),
+            ("Windows", "Windows"), ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"),
+            ("Linux", "Linux"))
+
+
+def browser_label(user_agent: str) -> str:
+    """'Firefox on Windows' from a User-Agent string, for a person to recognise a
+    session; the string itself is kept for those who want it."""
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), None)
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), None)
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "An unknown browser"
+
+
 def of_user(user_id: int) -> list[LoginSession]:
     return list(db.session.scalars(select(LoginSession).where(LoginSession.user_id == user_id)
                                    .order_by(LoginSession.last_seen_at.desc())))
