@@ -78,7 +78,7 @@ def recompute_command(slug: str, now_text: str | None) -> None:
     started = time.perf_counter()
     outcome = recompute_partnership(partnership.id, trigger="cli", force=True, now=now_text)
     seconds = time.perf_counter() - started
-    from .services.knowledge import latest_snapshot
+    from .services.snapshots import latest_snapshot
 
     snapshot = latest_snapshot(partnership.id)
     quality = snapshot.quality

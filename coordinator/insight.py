@@ -10,8 +10,8 @@ from .forms.tasks import EmptyForm
 from .models import Cluster, utcnow
 from .queue import request_recompute
 from .services import insight
-from .services.knowledge import latest_snapshot
 from .services.recompute_runs import latest_run
+from .services.snapshots import latest_snapshot
 from .tenancy import get_scoped_or_404, member_required, role_required
 
 bp = Blueprint("insight", __name__, url_prefix="/p/<slug>/knowledge")

@@ -1,4 +1,4 @@
-"""The security checklist (reliability.md §3): security headers, production configuration
+"""The security checklist (docs/operations.md): security headers, production configuration
 and error pages.
 """
 

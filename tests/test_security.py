@@ -1,4 +1,4 @@
-"""The security checklist (reliability.md §3), untrusted input: XSS, CSRF and redirects.
+"""The security checklist (docs/operations.md), untrusted input: XSS, CSRF and redirects.
 
 Sessions, passwords and login throttling are in test_sessions.py; headers, production
 config and error pages in test_hardening.py; tenant isolation, function-level

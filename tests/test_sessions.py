@@ -1,4 +1,4 @@
-"""The security checklist (reliability.md §3): sessions, password hashing, login failures
+"""The security checklist (docs/operations.md): sessions, password hashing, login failures
 and throttling.
 """
 

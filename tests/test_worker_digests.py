@@ -1,7 +1,7 @@
 """Digests against a real Redis, a real `flask worker` and a real SMTP server (issue 6).
 
-A worker killed in the middle of a send loses and duplicates nothing (reliability.md §4.2,
-§5.1): the send jobs of a few members run in a real worker, and the one sending the first
+A worker killed in the middle of a send loses and duplicates nothing (an outbox):
+the send jobs of a few members run in a real worker, and the one sending the first
 digest is killed at a chosen moment:
 
 - while rendering (row `rendering`): the retry renders and sends it, exactly once;
@@ -13,7 +13,7 @@ digest is killed at a chosen moment:
 "Killed" is either the work horse alone (SIGKILL; the worker sees it and reschedules the
 job) or the whole worker, as on machine loss (SIGKILL to the worker's process group and to
 the horse, which RQ puts in a group of its own); then the job stays in StartedJobRegistry
-until a cleanup (reliability.md §5.1, run here instead of waiting ~90 s for the heartbeat)
+until a cleanup (run here instead of waiting ~90 s for the heartbeat)
 re-enqueues it, and a second worker runs it.
 
 Two *live* senders of one row deliver it once: `flask send-digests` during a worker's

@@ -1,5 +1,5 @@
 """Digest jobs: plan what is due, and send each planned digest at most once
-(reliability.md §4.2). Jobs commit; the services they call only flush.
+(an outbox). Jobs commit; the services they call only flush.
 
 A send job takes a batch of one partnership's rows: the partnership's open tasks and
 knowledge map are read once per batch, the rows' members and activity a page at a time,

@@ -1,4 +1,4 @@
-"""Team alignophilia (design.md §4): knowledge-cluster homogeneity that costs something.
+"""Team alignophilia (docs/coordinators.md): knowledge-cluster homogeneity that costs something.
 
 A team (task team or working group) is homogeneous when its normalised Blau diversity
 over knowledge clusters is low. Homogeneity is how self-selecting teams coordinate, so it

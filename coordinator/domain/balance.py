@@ -1,4 +1,4 @@
-"""Shared pieces of the balance measures (design.md §4): windows, findings and wording.
+"""Shared pieces of the balance measures (docs/coordinators.md): windows, findings and wording.
 
 The measures live in `alignophilia.py`, `insularity.py` and `joinholism.py`; their
 thresholds in `thresholds.py`. Every measure looks at a window that ends at an injected

@@ -1,4 +1,4 @@
-"""What goes into a digest (design.md §6, issue 6): pure selection, no database, no Flask.
+"""What goes into a digest: pure selection, no database, no Flask.
 
 A member digest holds up to five open tasks with room that fit the member's knowledge
 (and why: the shared tags), up to three *bridge* tasks where the member would bring a

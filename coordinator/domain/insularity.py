@@ -1,4 +1,4 @@
-"""Partnership alignophilia (design.md §4): E-I index over knowledge clusters, and silos.
+"""Partnership alignophilia (docs/coordinators.md): E-I index over knowledge clusters, and silos.
 
 Two members are tied when they were on the same team (task team or working group) at the
 same time within the window. Ties are unordered member pairs, each counted once however
@@ -216,7 +216,7 @@ class PartnershipAlignophilia:
 def assess_partnership_alignophilia(stints: Iterable[Stint], knowledge: PartnershipKnowledge,
                                     now: datetime, thresholds: Thresholds
                                     ) -> PartnershipAlignophilia:
-    """E-I over the partnership window and the one before it; findings per design.md §4."""
+    """E-I over the partnership window and the one before it, and its findings."""
     stints = list(stints)
     window = window_ending(now, thresholds.partnership_window_days)
     recent = window_ending(now, thresholds.team_window_days)

@@ -1,4 +1,4 @@
-"""Joinholism (design.md §4): joint time that does not turn into output.
+"""Joinholism (docs/coordinators.md): joint time that does not turn into output.
 
 Bergkvist's papers spell it "jointholism"; Polder's users know "joinholism". A team or
 working group is flagged when J ≥ min person-hours, js ≥ min share and nothing was

@@ -1,4 +1,4 @@
-"""The joint-work measures behind joinholism (design.md §4).
+"""The joint-work measures behind joinholism (docs/coordinators.md).
 
 J = joint person-hours (duration × attendees), W = logged work hours, joint share
 js = J / (J + W), outputs = tasks completed, churn = (joins + leaves) / mean active size,

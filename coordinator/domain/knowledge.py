@@ -1,4 +1,4 @@
-"""Knowledge vectors (design.md §4) and their nearest neighbours.
+"""Knowledge vectors (docs/coordinators.md) and their nearest neighbours.
 
 A member's vector joins two L2-normalised blocks: tags (declared tags weigh 1, each
 completed task adds 0.5 per tag it required), IDF-weighted; and bio terms (TF-IDF) at

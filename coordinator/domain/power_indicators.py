@@ -1,4 +1,4 @@
-"""The four indicators of disruptive power dynamics (design.md §1 and §4), as shares:
+"""The four indicators of disruptive power dynamics (docs/coordinators.md), as shares:
 exclusion and exemption here, restrictive practice and cost burden in power_practice.py.
 
 Groups are sectors and power tiers. Every indicator compares a group's share of

@@ -1,4 +1,4 @@
-"""Indicators 3 and 4 of disruptive power dynamics (design.md §4): practices that
+"""Indicators 3 and 4 of disruptive power dynamics (docs/coordinators.md): practices that
 restrict less powerful partners, and costs that fall on them. Indicators 1 and 2 are in
 power_indicators.py, whose findings and arithmetic these share.
 

@@ -1,4 +1,4 @@
-"""Balance thresholds (design.md §4 defaults), their valid ranges and input validation."""
+"""Balance thresholds: defaults (see docs/coordinators.md), valid ranges, input checks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, fields
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Every balance threshold of one partnership; the defaults are design.md's v1 values."""
+    """Every balance threshold of one partnership, with the documented defaults."""
 
     team_window_days: int = 28
     partnership_window_days: int = 90
@@ -34,7 +34,7 @@ class Thresholds:
     partnership_min_joint_share: float = 0.5
     partnership_activities_per_completion: float = 5.0
     partnership_min_activities: int = 5
-    # Power (design.md §4): groups are sectors and power tiers.
+    # Power (docs/coordinators.md): groups are sectors and power tiers.
     power_window_days: int = 90
     power_min_cell: int = 5  # smaller groups are "too small to report"
     max_chance: float = 0.01  # a gap this likely by chance alone is not reported

@@ -94,7 +94,7 @@ class Partnership(db.Model):
     # A running recompute holds this lease, so two workers never compute one partnership.
     recompute_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recompute_lease_owner: Mapped[str | None] = mapped_column(String(80))
-    # Balance thresholds that differ from design.md's defaults (domain.thresholds).
+    # Balance thresholds that differ from the defaults (domain.thresholds).
     balance_thresholds: Mapped[dict | None] = mapped_column(JSON)
     # Sectors that must be heard in every decision (power indicator 1), e.g. ["civil_society"].
     critical_sectors: Mapped[list | None] = mapped_column(JSON)

@@ -40,7 +40,7 @@ from ..models import (
     task_tags,
 )
 from ..models import WorkLog as WorkLogRow
-from .knowledge import latest_snapshot
+from .snapshots import latest_snapshot
 
 LIVE = ("open", "active")
 TEAM_EVENTS = {"joined": ("task", JOIN), "left": ("task", LEAVE),

@@ -1,6 +1,6 @@
 """Charts of the balance measures over time, for an alert's page and the health page.
 
-Recomputed from the event log on request (design.md §3: any metric, any window), over
+Recomputed from the event log on request (any metric, any window), over
 the last twelve weeks, so a chart needs no stored history of its own.
 """
 

@@ -21,7 +21,7 @@ from ..models import (
     membership_tags,
     task_tags,
 )
-from .knowledge import latest_snapshot
+from .snapshots import latest_snapshot
 
 HISTORY = 12
 

@@ -28,6 +28,7 @@ from ..models import (
     task_tags,
     utcnow,
 )
+from .snapshots import is_current, latest_snapshot
 
 SEED = 20261123
 TIE_WINDOW = timedelta(days=90)
@@ -63,18 +64,6 @@ def load_profiles(partnership_id: int) -> list[Profile]:
     return [Profile(member_id, tuple(sorted(declared.get(member_id, ()))),
                     tuple(sorted(completed.get(member_id, ()))), bio or "")
             for member_id, bio in rows]
-
-
-def is_current(partnership: Partnership) -> bool:
-    """True when the latest snapshot already covers the latest change."""
-    latest = latest_snapshot(partnership.id)
-    return latest is not None and latest.data_version == partnership.recompute_requested_at
-
-
-def latest_snapshot(partnership_id: int) -> ClusterSnapshot | None:
-    return db.session.scalar(select(ClusterSnapshot).where(
-        ClusterSnapshot.partnership_id == partnership_id)
-        .order_by(ClusterSnapshot.id.desc()).limit(1))
 
 
 def recompute(partnership: Partnership, now: datetime | None = None, force: bool = False,

@@ -22,7 +22,7 @@ HISTORY_SHOWN = 50
 
 
 def current(partnership: Partnership) -> Thresholds:
-    """The thresholds as set: design.md's defaults and the coordinators' changes."""
+    """The thresholds as set: the documented defaults and the coordinators' changes."""
     return load_thresholds(partnership.balance_thresholds)
 
 

@@ -1,4 +1,4 @@
-"""Balance thresholds: design.md's defaults, ranges, and validation of user input."""
+"""Balance thresholds: the documented defaults, ranges, and validation of user input."""
 
 from dataclasses import fields
 
@@ -53,7 +53,7 @@ DESIGN_DEFAULTS = {
 }
 
 
-def test_defaults_are_design_md_values():
+def test_defaults_are_the_documented_values():
     assert DEFAULT_THRESHOLDS.as_dict() == DESIGN_DEFAULTS
     assert Thresholds() == DEFAULT_THRESHOLDS
 
