@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export FLASK_APP := wsgi.py
 
-.PHONY: install run test lint worker clean
+.PHONY: install run test lint worker clean lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-lock.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Polder needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c requirements-lock.txt -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -25,6 +26,13 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# The newest versions the ranges in pyproject.toml allow, written down as the lock.
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade -e '.[dev]'
+	@{ echo "# Exact versions CI and \`make install\` use (pip constraints; the ranges live in"; \
+	   echo "# pyproject.toml). Regenerate with \`make lock\` after changing a range."; \
+	   $(BIN)/python -m pip freeze --exclude-editable | grep -v '^polder'; } > requirements-lock.txt
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache test-artifacts
