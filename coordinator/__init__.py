@@ -18,8 +18,17 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from . import auth, database, input_guard, once, queue, security, tenancy
-    from .errors import register_error_handlers
+    from . import database, queue
+    from .web import (
+        auth,
+        error_pages,
+        input_guard,
+        once,
+        register_blueprints,
+        security,
+        templating,
+        tenancy,
+    )
 
     input_guard.init_input_guard(app)
     database.init_database(app)
@@ -28,41 +37,14 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     once.init_once(app)
     queue.init_queue(app)
     tenancy.init_tenancy(app)
-    register_error_handlers(app)
-    _register_blueprints(app)
-    _register_template_helpers(app)
+    error_pages.register_error_handlers(app)
+    register_blueprints(app)
+    templating.init_templating(app)
 
     from .cli import register_commands
 
     register_commands(app)
     return app
-
-
-def _register_blueprints(app: Flask) -> None:
-    from . import (
-        account,
-        activity,
-        admin,
-        auth,
-        desk,
-        digests,
-        groups,
-        insight,
-        main,
-        members,
-        tasks,
-        teams,
-    )
-
-    for module in (main, auth, account, tasks, teams, activity, members, groups, insight, desk,
-                   admin, digests):
-        app.register_blueprint(module.bp)
-
-
-def _register_template_helpers(app: Flask) -> None:
-    from .templating import init_templating
-
-    init_templating(app)
 
 
 MIN_SECRET_BYTES = 32

@@ -835,7 +835,7 @@ def test_a_year_old_link_still_works(csrf_app, river, monkeypatch):
 
 def test_max_age_is_enforced(csrf_app, river, monkeypatch):
     token = _planned_token(river.ids.ana)
-    monkeypatch.setattr("coordinator.digests.UNSUBSCRIBE_MAX_AGE", -1)
+    monkeypatch.setattr("coordinator.web.digests.UNSUBSCRIBE_MAX_AGE", -1)
     response = csrf_app.test_client(use_cookies=False).post(f"/u/{token}")
     assert response.status_code == 400
     assert _prefs(river.ids.ana) is None
@@ -857,7 +857,7 @@ def test_pending_digest_is_skipped_after_unsubscribing(csrf_app, smtp, river):
 
 @pytest.fixture
 def fixed_now(monkeypatch):
-    monkeypatch.setattr("coordinator.digests.utcnow", lambda: NOW)
+    monkeypatch.setattr("coordinator.web.digests.utcnow", lambda: NOW)
 
 
 @pytest.fixture

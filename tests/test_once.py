@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from coordinator.extensions import db
 from coordinator.models import FormSubmission, Participation, Task, WaitlistEntry
-from coordinator.once import sweep_submissions
 from coordinator.services.joining import join_task, leave_task
+from coordinator.web.once import sweep_submissions
 
 
 def _once(html: str) -> str:

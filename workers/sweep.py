@@ -46,8 +46,8 @@ def sweep_expired_records() -> dict[str, int]:
     tokens of forms too old to be sent again."""
     from flask import current_app
 
-    from coordinator.once import sweep_submissions
     from coordinator.services import sessions
+    from coordinator.web.once import sweep_submissions
 
     with job_context():
         swept = {"sessions": sessions.sweep(sessions.Lifetimes.from_config(current_app.config)),

@@ -8,9 +8,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from .extensions import db
-from .models import Partnership
-from .queue import QUEUES, make_queue
+from ..extensions import db
+from ..models import Partnership
+from ..queue import QUEUES, make_queue
 
 
 def _queue():
@@ -78,7 +78,7 @@ def recompute_command(slug: str, now_text: str | None) -> None:
     started = time.perf_counter()
     outcome = recompute_partnership(partnership.id, trigger="cli", force=True, now=now_text)
     seconds = time.perf_counter() - started
-    from .services.snapshots import latest_snapshot
+    from ..services.snapshots import latest_snapshot
 
     snapshot = latest_snapshot(partnership.id)
     quality = snapshot.quality
@@ -110,8 +110,8 @@ def send_digests_command(now_text: str | None, dry_run: bool) -> None:
     from workers.digests import mark_stuck_unknown, send_batch
     from workers.smtp_batch import close_batch
 
-    from .models import DigestDelivery, utcnow
-    from .services.digest_planner import plan
+    from ..models import DigestDelivery, utcnow
+    from ..services.digest_planner import plan
 
     now = utcnow() if now_text is None else _moment(now_text)
     planned = plan(now)

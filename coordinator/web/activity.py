@@ -5,13 +5,13 @@ from datetime import UTC, date
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from .errors import CoordinatorError
-from .extensions import db
+from ..errors import CoordinatorError
+from ..extensions import db
+from ..models import JointActivity, Membership, Task, User, WorkingGroup
+from ..services import activity
 from .forms.fields import attach_error, options
 from .forms.people import ActivityForm
 from .forms.tasks import CommentForm, WorkLogForm
-from .models import JointActivity, Membership, Task, User, WorkingGroup
-from .services import activity
 from .tasks import render_task
 from .tenancy import get_scoped_or_404, member_required
 

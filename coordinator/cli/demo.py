@@ -7,10 +7,10 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from .extensions import db
-from .models import Partnership
-from .queue import enqueue_committed_changes
-from .services.demo import DEMO_PASSWORD, demo_logins, demo_summary, seed_demo
+from ..extensions import db
+from ..models import Partnership
+from ..queue import enqueue_committed_changes
+from ..services.demo import DEMO_PASSWORD, demo_logins, demo_summary, seed_demo
 
 
 def _parse_now(value: str | None) -> datetime:

@@ -6,8 +6,8 @@ from flask import current_app
 from wtforms import DecimalField, PasswordField, SelectChoice, StringField
 from wtforms.validators import InputRequired, ValidationError
 
-from ..domain.passwords import password_problem
-from ..domain.tags import TagError, parse_tags
+from ...domain.passwords import password_problem
+from ...domain.tags import TagError, parse_tags
 
 
 class TagListField(StringField):

@@ -5,16 +5,16 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from .extensions import db
+from ..extensions import db
+from ..models import Cluster, utcnow
+from ..queue import request_recompute
+from ..services import insight
+from ..services.recompute_runs import latest_run
+from ..services.snapshots import latest_snapshot
 from .forms.tasks import EmptyForm
-from .models import Cluster, utcnow
-from .queue import request_recompute
-from .services import insight
-from .services.recompute_runs import latest_run
-from .services.snapshots import latest_snapshot
 from .tenancy import get_scoped_or_404, member_required, role_required
 
-bp = Blueprint("insight", __name__, url_prefix="/p/<slug>/knowledge")
+bp = Blueprint("knowledge", __name__, url_prefix="/p/<slug>/knowledge")
 
 
 @bp.get("/")
@@ -70,5 +70,5 @@ def recompute_now():
     }
     flash(messages[outcome], "info" if outcome != "deferred" else "error")
     if outcome in ("deferred", "in-process"):
-        return redirect(url_for("insight.knowledge_map"))
-    return redirect(url_for("insight.knowledge_map", asked=f"{asked_at:.3f}"))
+        return redirect(url_for("knowledge.knowledge_map"))
+    return redirect(url_for("knowledge.knowledge_map", asked=f"{asked_at:.3f}"))

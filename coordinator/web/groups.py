@@ -4,13 +4,13 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .errors import CoordinatorError
-from .extensions import db
+from ..errors import CoordinatorError
+from ..extensions import db
+from ..models import GroupMember, JointActivity, Membership, Task, WorkingGroup
+from ..services import alerts, groups
 from .forms.fields import attach_error
 from .forms.people import GroupForm
 from .forms.tasks import EmptyForm
-from .models import GroupMember, JointActivity, Membership, Task, WorkingGroup
-from .services import alerts, groups
 from .tenancy import get_scoped_or_404, member_required
 
 bp = Blueprint("groups", __name__, url_prefix="/p/<slug>/groups")

@@ -14,8 +14,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .extensions import db, talisman
-from .models import Membership, Partnership
+from ..extensions import db, talisman
+from ..models import Membership, Partnership
 
 bp = Blueprint("main", __name__)
 

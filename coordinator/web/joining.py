@@ -2,16 +2,16 @@
 
 from flask import Blueprint, abort, flash, g, redirect, url_for
 
-from .errors import CoordinatorError, TaskFullError
-from .extensions import db
+from ..errors import CoordinatorError, TaskFullError
+from ..extensions import db
+from ..models import JoinRequest, Participation, Task
+from ..services import joining
 from .forms.fields import attach_error, options
 from .forms.tasks import DecisionForm, EmptyForm, HandOverForm, JoinForm
-from .models import JoinRequest, Participation, Task
-from .services import joining
 from .tasks import render_task
 from .tenancy import get_scoped_or_404, member_required
 
-bp = Blueprint("teams", __name__, url_prefix="/p/<slug>/tasks/<int:task_id>")
+bp = Blueprint("joining", __name__, url_prefix="/p/<slug>/tasks/<int:task_id>")
 
 
 @bp.post("/join")

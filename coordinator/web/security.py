@@ -2,7 +2,7 @@
 
 from flask import Flask, g, request
 
-from .extensions import csrf, limiter, talisman
+from ..extensions import csrf, limiter, talisman
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",

@@ -12,8 +12,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from ..domain.power import POWER_SOURCE_LABELS, SECTOR_LABELS
-from ..models import ROLES
+from ...domain.power import POWER_SOURCE_LABELS, SECTOR_LABELS
+from ...models import ROLES
 from .fields import options
 
 SCORE_CHOICES = options([(0, "0 – none"), (1, "1 – some"), (2, "2 – strong")])

@@ -5,19 +5,19 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from .domain import alert_state as states
-from .domain.contingency import FACTOR_KEYS, FACTORS, read_profile
-from .domain.power import SECTOR_LABELS, TIERS
-from .domain.thresholds import DEFAULT_THRESHOLDS, FIELDS
-from .errors import CoordinatorError
-from .extensions import db
+from ..domain import alert_state as states
+from ..domain.contingency import FACTOR_KEYS, FACTORS, read_profile
+from ..domain.power import SECTOR_LABELS, TIERS
+from ..domain.thresholds import DEFAULT_THRESHOLDS, FIELDS
+from ..errors import CoordinatorError
+from ..extensions import db
+from ..models import Alert, utcnow
+from ..queue import request_evaluation
+from ..services import alerts, balance_history, contingency, power_view, thresholds
 from .forms.desk import NoteForm, ResolveForm, SnoozeForm
 from .forms.fields import attach_error
 from .forms.tasks import EmptyForm
 from .input_guard import int_arg
-from .models import Alert, utcnow
-from .queue import request_evaluation
-from .services import alerts, balance_history, contingency, power_view, thresholds
 from .tenancy import get_scoped_or_404, role_required
 
 bp = Blueprint("desk", __name__, url_prefix="/p/<slug>/desk")

@@ -3,10 +3,10 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
 
-from .extensions import db
+from ..extensions import db
+from ..services import accounts, sessions
 from .forms.auth import ChangePasswordForm
 from .forms.tasks import EmptyForm
-from .services import accounts, sessions
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

@@ -28,8 +28,8 @@ from markupsafe import Markup, escape
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .extensions import db
-from .models import FormSubmission, utcnow
+from ..extensions import db
+from ..models import FormSubmission, utcnow
 
 FIELD = "_once"
 KEEP = timedelta(days=2)  # a form older than this may be sent again (the sweep forgets it)

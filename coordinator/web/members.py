@@ -4,13 +4,13 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .extensions import db
+from ..extensions import db
+from ..models import Membership, Participation, Tag, Task, User, membership_tags
+from ..services.insight import placement
+from ..services.profiles import update_profile
+from ..services.tags import popular_tags
 from .forms.people import ProfileForm
 from .input_guard import int_arg
-from .models import Membership, Participation, Tag, Task, User, membership_tags
-from .services.insight import placement
-from .services.profiles import update_profile
-from .services.tags import popular_tags
 from .tenancy import get_scoped_or_404, member_required
 
 bp = Blueprint("members", __name__, url_prefix="/p/<slug>")

@@ -9,14 +9,14 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from .cli_demo import seed_demo_command
-from .cli_worker import COMMANDS as worker_commands
-from .emails import send_invitation_email
-from .extensions import db
-from .models import Partnership
-from .queue import enqueue_committed_changes
-from .services import accounts
-from .services.imports import import_members
+from ..emails import send_invitation_email
+from ..extensions import db
+from ..models import Partnership
+from ..queue import enqueue_committed_changes
+from ..services import accounts
+from ..services.imports import import_members
+from .demo import seed_demo_command
+from .worker import COMMANDS as worker_commands
 
 
 def register_commands(app: Flask) -> None:
@@ -57,7 +57,7 @@ def create_partnership(slug: str, name: str) -> None:
               help="Read from POLDER_ADMIN_PASSWORD, else asked for.")
 def create_admin(email: str, name: str, slug: str | None, password: str | None) -> None:
     """Create (or promote) an administrator account."""
-    from .domain.passwords import password_problem
+    from ..domain.passwords import password_problem
 
     if password is None:
         password = getpass.getpass("Password: ")

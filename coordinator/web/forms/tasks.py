@@ -21,7 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..models import utcnow
+from ...models import utcnow
 from .fields import FiniteDecimalField, TagListField, options
 
 NOTE_HELP = "One line on why you qualify: what you know or bring (max 280 characters)."

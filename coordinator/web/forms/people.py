@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from ..models import ACTIVITY_KINDS
+from ...models import ACTIVITY_KINDS
 from .fields import TagListField, options
 
 

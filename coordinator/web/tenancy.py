@@ -13,8 +13,8 @@ from flask import Flask, abort, g
 from flask_login import current_user
 from sqlalchemy import select
 
-from .extensions import db
-from .models import Membership, Partnership
+from ..extensions import db
+from ..models import Membership, Partnership
 
 
 def init_tenancy(app: Flask) -> None:
@@ -59,7 +59,7 @@ def member_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
-            from .extensions import login_manager
+            from ..extensions import login_manager
 
             return login_manager.unauthorized()
         if g.member is None:

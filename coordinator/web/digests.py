@@ -5,20 +5,20 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from .digest_mail import UNSUBSCRIBE, UNSUBSCRIBE_MAX_AGE
-from .domain.digest_periods import OFF, period_key
-from .extensions import csrf, db
-from .forms.digests import DigestSettingsForm
-from .models import DigestDelivery, Membership, utcnow
-from .services import digest_prefs
-from .services.digest_content import (
+from ..digest_mail import UNSUBSCRIBE, UNSUBSCRIBE_MAX_AGE
+from ..domain.digest_periods import OFF, period_key
+from ..extensions import csrf, db
+from ..models import DigestDelivery, Membership, utcnow
+from ..services import digest_prefs
+from ..services.digest_content import (
     coordinator_digest,
     last_sent,
     member_digest,
     since_for,
 )
+from ..tokens import read_token
+from .forms.digests import DigestSettingsForm
 from .tenancy import get_scoped_or_404, member_required, role_required
-from .tokens import read_token
 
 bp = Blueprint("digests", __name__)
 

@@ -4,16 +4,16 @@ from flask import Blueprint, flash, g, redirect, render_template, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from .domain.power import SECTOR_LABELS
-from .emails import send_invitation_email
-from .errors import CoordinatorError
-from .extensions import db
+from ..domain.power import SECTOR_LABELS
+from ..emails import send_invitation_email
+from ..errors import CoordinatorError
+from ..extensions import db
+from ..models import Invitation, Membership, Organisation, User
+from ..queue import request_evaluation
+from ..services import accounts
+from ..services.imports import import_members
 from .forms.admin import ImportForm, InviteForm, OrganisationForm, PartnershipForm, RoleForm
 from .forms.fields import attach_error, options
-from .models import Invitation, Membership, Organisation, User
-from .queue import request_evaluation
-from .services import accounts
-from .services.imports import import_members
 from .tenancy import get_scoped_or_404, role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/p/<slug>/admin")

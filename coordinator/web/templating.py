@@ -6,9 +6,9 @@ from flask import Flask, g, has_request_context, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from .domain.power import SECTOR_LABELS
-from .extensions import db
-from .models import Membership, Partnership
+from ..domain.power import SECTOR_LABELS
+from ..extensions import db
+from ..models import Membership, Partnership
 
 
 def init_templating(app: Flask) -> None:

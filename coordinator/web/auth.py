@@ -16,9 +16,12 @@ from flask import (
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .domain.redirects import is_local_path
-from .emails import send_reset_email
-from .extensions import db, limiter, login_manager
+from ..domain.redirects import is_local_path
+from ..emails import send_reset_email
+from ..extensions import db, limiter, login_manager
+from ..models import Invitation, User
+from ..services import accounts
+from ..tokens import read_token
 from .forms.auth import (
     AcceptInvitationForm,
     ForgotPasswordForm,
@@ -26,9 +29,6 @@ from .forms.auth import (
     LoginForm,
     ResetPasswordForm,
 )
-from .models import Invitation, User
-from .services import accounts
-from .tokens import read_token
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger("polder.auth")

@@ -4,9 +4,23 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .domain.fit import task_fit
-from .errors import CoordinatorError, NotAllowedError
-from .extensions import db
+from ..domain.fit import task_fit
+from ..errors import CoordinatorError, NotAllowedError
+from ..extensions import db
+from ..models import (
+    Comment,
+    JoinRequest,
+    JointActivity,
+    Membership,
+    Participation,
+    Task,
+    WaitlistEntry,
+    WorkingGroup,
+    WorkLog,
+)
+from ..services import alerts, tasks
+from ..services import board as board_service
+from ..services.tags import popular_tags
 from .forms.fields import attach_error, options
 from .forms.tasks import (
     CancelForm,
@@ -20,20 +34,6 @@ from .forms.tasks import (
     WorkLogForm,
 )
 from .input_guard import int_arg
-from .models import (
-    Comment,
-    JoinRequest,
-    JointActivity,
-    Membership,
-    Participation,
-    Task,
-    WaitlistEntry,
-    WorkingGroup,
-    WorkLog,
-)
-from .services import alerts, tasks
-from .services import board as board_service
-from .services.tags import popular_tags
 from .tenancy import get_scoped_or_404, member_required
 
 bp = Blueprint("tasks", __name__, url_prefix="/p/<slug>")

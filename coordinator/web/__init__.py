@@ -1,0 +1,28 @@
+"""The web interface: blueprints, forms, request glue and error pages, on the services.
+
+Each blueprint turns requests into calls of `coordinator.services` and renders the
+result; the API sits beside them on the same services.
+"""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import (
+        account,
+        activity,
+        admin,
+        auth,
+        desk,
+        digests,
+        groups,
+        home,
+        joining,
+        knowledge_map,
+        members,
+        tasks,
+    )
+
+    for module in (home, auth, account, tasks, joining, activity, members, groups,
+                   knowledge_map, desk, admin, digests):
+        app.register_blueprint(module.bp)
