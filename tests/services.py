@@ -42,6 +42,17 @@ def wait_until(condition, timeout: float = 60, what: str = "condition"):
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
+def stop_process_group(process: subprocess.Popen) -> None:
+    """SIGTERM the process's group, SIGKILL it if it has not ended within 20 s."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
 class WorkerProcess:
     """`flask worker` in its own process group, against the test database."""
 
@@ -59,13 +70,7 @@ class WorkerProcess:
             stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process_group(self.process)
         self._log_file.close()
 
     def output(self) -> str:
@@ -142,13 +147,7 @@ class GunicornServer:
             return False
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process_group(self.process)
         self._log_file.close()
 
     def output(self) -> str:

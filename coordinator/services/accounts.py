@@ -4,7 +4,7 @@ import secrets
 from dataclasses import dataclass
 from functools import cache
 
-from flask import current_app
+from flask import current_app, request
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -44,8 +44,6 @@ def _hash_for_nobody(method: str) -> str:
 
 
 def start_session(user: User) -> str:
-    from flask import request
-
     return sessions.start(user, request.user_agent.string or "", request.remote_addr or "")
 
 

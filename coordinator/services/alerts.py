@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select
 
 from ..domain import alert_state as states
 from ..domain.balance import KINDS
@@ -22,6 +22,7 @@ from ..models import (
     WorkingGroup,
     utcnow,
 )
+from .sql import hold_rows
 
 # What happened in everyday words first, the research term second.
 KIND_LABELS = {
@@ -108,11 +109,9 @@ def history(alert: Alert) -> list[AlertEntry]:
 
 
 def lock_alerts(*where) -> None:
-    """Hold the matching alert rows until commit: a no-op UPDATE takes their row locks
-    (PostgreSQL) or the write lock (SQLite). Evaluations and coordinators both take it
-    before reading an alert they are about to change, so neither acts on a stale read."""
-    db.session.execute(update(Alert).where(*where).values(id=Alert.id)
-                       .execution_options(synchronize_session=False))
+    """Evaluations and coordinators both hold an alert before reading it to change it, so
+    neither acts on a stale read."""
+    hold_rows(Alert, *where)
 
 
 def act(alert: Alert, actor: Membership, action: str, note: str = "",

@@ -22,6 +22,7 @@ from ..errors import (
 from ..extensions import db
 from ..models import JoinRequest, Membership, Participation, Task, WaitlistEntry, utcnow
 from .events import record_event
+from .sql import hold_rows
 
 MAX_NOTE = 280
 
@@ -286,8 +287,7 @@ def hold_member(member: Membership) -> None:
     (PostgreSQL) or the write lock (SQLite) until commit, so the second action waits and
     then sees the first.
     """
-    db.session.execute(update(Membership).where(Membership.id == member.id)
-                       .values(id=Membership.id).execution_options(synchronize_session=False))
+    hold_rows(Membership, Membership.id == member.id)
 
 
 def _refuse_if_in(task: Task, member: Membership) -> None:

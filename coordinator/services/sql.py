@@ -1,5 +1,6 @@
 """Small SQL helpers that differ by dialect."""
 
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -10,3 +11,11 @@ def insert_ignoring_conflicts(table):
     if db.session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def hold_rows(model, *where) -> None:
+    """Hold the matching rows until commit, on both databases: a no-op UPDATE takes their
+    row locks (PostgreSQL) or the write lock (SQLite), where SELECT ... FOR UPDATE would
+    do nothing on SQLite. Whoever takes it before reading sees every earlier writer."""
+    db.session.execute(update(model).where(*where).values(id=model.id)
+                       .execution_options(synchronize_session=False))

@@ -43,11 +43,11 @@ def _lifetimes_in_words() -> dict[str, str]:
 
 def _duration(span) -> str:
     minutes = int(span.total_seconds() // 60)
-    for size, unit in ((1440, "day"), (60, "hour"), (1, "minute")):
-        if minutes >= size and minutes % size == 0 or size == 1:
-            count = minutes // size
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"{minutes} minutes"
+    # The largest unit that divides it exactly: 7 days, 36 hours, 90 minutes.
+    size, unit = next((s, u) for s, u in ((1440, "day"), (60, "hour"), (1, "minute"))
+                      if minutes % s == 0 and minutes >= s or s == 1)
+    count = minutes // size
+    return f"{count} {unit}{'s' if count != 1 else ''}"
 
 
 @bp.post("/sessions/<session_id>/end")

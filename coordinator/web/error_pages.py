@@ -4,6 +4,7 @@ database outages and server errors, as pages or (under /api/) JSON."""
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import (
     Flask,
@@ -19,7 +20,7 @@ from flask import (
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ..errors import CoordinatorError
-from ..extensions import db
+from ..extensions import db, limiter
 
 log = logging.getLogger("coordinator.errors")
 
@@ -73,10 +74,6 @@ def _http_error(error):
 
 def _too_many(error):
     """A 429 that says when to try again (and Flask-Limiter adds Retry-After)."""
-    import time
-
-    from ..extensions import limiter
-
     current = limiter.current_limit
     wait = max(1, int(current.reset_at - time.time())) if current else 60
     if _wants_json():

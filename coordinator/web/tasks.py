@@ -79,8 +79,9 @@ def _filters_from_args() -> board_service.BoardFilters:
 def new():
     form = TaskForm()
     form.working_group_id.choices = options(_group_choices())
-    if request.method == "GET" and int_arg("group", None, minimum=1):
-        form.working_group_id.data = int_arg("group", None, minimum=1)
+    group_id = int_arg("group", None, minimum=1) if request.method == "GET" else None
+    if group_id:
+        form.working_group_id.data = group_id
     if form.validate_on_submit():
         task = tasks.create_task(g.member, _task_input(form))
         db.session.commit()
