@@ -29,7 +29,7 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 
 from config import TestConfig, database_url  # noqa: E402
 from coordinator import create_app  # noqa: E402
-from coordinator.domain.power import SECTORS  # noqa: E402
+from coordinator.domain.power.sectors import SECTORS  # noqa: E402
 from coordinator.extensions import db  # noqa: E402
 from coordinator.models import (  # noqa: E402
     Membership,

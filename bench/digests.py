@@ -17,7 +17,7 @@ coordinators' digest.
 Then, in a child process (so its peak RSS is the run's own: /proc VmHWM, since Linux
 carries getrusage's ru_maxrss across exec from the seeding parent), against an aiosmtpd
 sink in this process on 127.0.0.1 that only counts: `plan(now)` plus its commit, then
-the planned rows in batches of `workers.digests.JOB_ROWS`, each sent as one planner job
+the planned rows in batches of `coordinator.services.digests.outbox.JOB_ROWS`, each sent as one planner job
 sends it (`send_batch` with a fresh `sources`: the partnership's shared data read once per
 batch, one SMTP connection per batch). The batches go to `--senders` processes at once,
 as to that many `flask worker`s (default: one per core; with 1, or --profile, they are
@@ -253,7 +253,7 @@ def _activity(w: World, tasks: list[dict]) -> None:
 
 def _preferences(w: World) -> None:
     """Most members on the defaults (no row); the rest choose. Last period was sent."""
-    from coordinator.domain.digest_periods import period_key, send_moment
+    from coordinator.domain.digests.periods import period_key, send_moment
     from coordinator.models import DigestDelivery, DigestPreference
 
     rnd, prefs, history = w.rnd, [], []
@@ -316,8 +316,8 @@ def _instrument(stages: Counter) -> None:
     """Time each stage wherever the sending code calls it, into `stages`."""
     import smtplib
 
-    import workers.digests as digests
-    from workers.digest_pages import Page
+    import coordinator.services.digests.outbox as digests
+    from coordinator.services.digests.pages import Page
 
     def timed(name: str, function):
         def wrapper(*args, **kwargs):
@@ -352,8 +352,8 @@ def _app(url: str, port: int):
 def _send_one_batch(batch: list[int]) -> dict[int, str]:
     """What one planner job does: its rows, a fresh `sources` (the partnership's shared
     data read once), one SMTP connection."""
-    from workers.digests import send_batch
-    from workers.smtp_batch import close_batch
+    from coordinator.services.digests.outbox import send_batch
+    from coordinator.services.digests.smtp_batch import close_batch
 
     sources: dict = {}
     try:
@@ -391,10 +391,10 @@ def run(url: str, port: int, profile: bool, senders: int) -> dict:
 
     from sqlalchemy import select
 
-    import workers.digests as digests
+    import coordinator.services.digests.outbox as digests
     from coordinator.extensions import db
     from coordinator.models import DigestDelivery
-    from coordinator.services.digest_planner import plan
+    from coordinator.services.digests.planner import plan
 
     stages: Counter = Counter()
     _instrument(stages)

@@ -77,7 +77,7 @@ class PlantedPeople:
         """(model, rows) for what every benchmark seeds after its partnership (id 1):
         organisations (`critical` picks the critical stakeholders), tags, users,
         memberships (one coordinator per thousand) and members' tags."""
-        from coordinator.domain.power import SECTORS
+        from coordinator.domain.power.sectors import SECTORS
         from coordinator.models import Membership, Organisation, Tag, User, membership_tags
 
         rnd, n = self.rnd, self.n

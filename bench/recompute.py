@@ -81,11 +81,11 @@ def run(url: str, n: int) -> dict:
     from bench.synthetic import planted_profiles
     from config import TestConfig
     from coordinator import create_app
-    from coordinator.domain.knowledge import build_vectors
-    from coordinator.domain.neighbours import nearest_neighbours
+    from coordinator.domain.knowledge.neighbours import nearest_neighbours
+    from coordinator.domain.knowledge.vectors import build_vectors
     from coordinator.extensions import db
     from coordinator.models import Cluster, ClusterAssignment, Partnership
-    from coordinator.services import knowledge
+    from coordinator.services.knowledge import compute as knowledge
 
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():

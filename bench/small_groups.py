@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coordinator.domain.knowledge import Profile
+from coordinator.domain.knowledge.vectors import Profile
 
 TAGS_PER_GROUP = 8
 COMMON_TAGS = 6

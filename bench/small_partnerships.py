@@ -6,7 +6,7 @@ For each size and seed: 2-6 planted groups of unequal size with peripheral membe
 share tags across groups (bench/small_groups.py). Prints mean and minimum adjusted Rand
 index against the planted groups, the clusters found, and the time per map, for the
 previous method (truncated k-NN graph, Leiden at resolution 1) and the current one
-(coordinator.domain.map_structure: the full graph up to FULL_GRAPH_LIMIT members, a
+(coordinator.domain.knowledge.structure: the full graph up to FULL_GRAPH_LIMIT members, a
 partition that must beat shuffled profiles, no cluster under three members). Then the
 same on two published networks with known splits, and the time of the full graph at
 FULL_GRAPH_LIMIT and above it, which is how the limit was chosen. Target: mean ARI
@@ -27,10 +27,10 @@ import numpy as np  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
 from bench.small_groups import karate, planted_groups, southern_women  # noqa: E402
-from coordinator.domain import clusters as cl  # noqa: E402
-from coordinator.domain import map_structure as ms  # noqa: E402
-from coordinator.domain.knowledge import build_vectors  # noqa: E402
-from coordinator.domain.neighbours import nearest_neighbours  # noqa: E402
+from coordinator.domain.knowledge import clusters as cl  # noqa: E402
+from coordinator.domain.knowledge import structure as ms  # noqa: E402
+from coordinator.domain.knowledge.neighbours import nearest_neighbours  # noqa: E402
+from coordinator.domain.knowledge.vectors import build_vectors  # noqa: E402
 
 SEED = 20261123
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coordinator.domain.knowledge import Profile
+from coordinator.domain.knowledge.vectors import Profile
 
 
 def planted_profiles(n: int, topics: int = 20, seed: int = 0, own: float = 0.7,

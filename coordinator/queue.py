@@ -152,7 +152,7 @@ def enqueue_digests(rows: list[tuple[int, int]]) -> str:
     next planner tick, while the job still waits, coalesce into it."""
     from rq import Retry
 
-    from workers.digests import send_digests
+    from coordinator.services.digests.outbox import send_digests
 
     ids = [delivery_id for delivery_id, _ in rows]
     queue = current_app.extensions.get("rq")

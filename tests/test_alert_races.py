@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import event, select
 
 from coordinator.domain.alert_state import ACKNOWLEDGE
-from coordinator.domain.balance import Finding, Window
+from coordinator.domain.balance.findings import Finding, Window
 from coordinator.extensions import db
 from coordinator.models import Alert, AlertEntry, Membership
 from coordinator.services import alerts

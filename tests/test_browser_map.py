@@ -7,7 +7,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from coordinator.extensions import db
 from coordinator.models import Partnership
-from coordinator.services import knowledge
+from coordinator.services.knowledge import compute as knowledge
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, Browsing, live_server, require_chromium
 from tests.factories import Factory
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from config import TestConfig
 from coordinator import create_app
-from coordinator.domain.power import SECTORS, power_tier
+from coordinator.domain.power.sectors import SECTORS, power_tier
 from coordinator.extensions import db
 from coordinator.models import (
     TASK_STATUSES,

@@ -139,9 +139,9 @@ def test_a_coordinator_reads_the_power_page_of_the_demo(demo):
 
 @pytest.mark.parametrize("kind", ["alignophilia_team", "joinholism_team"])
 def test_a_team_chart_loads_only_its_team_and_matches_the_partnership_view(demo, kind):
-    from coordinator.domain import balance_series as series
+    from coordinator.domain.balance import series
     from coordinator.models import Partnership
-    from coordinator.services.balance_data import load_partnership, load_team
+    from coordinator.services.balance.data import load_partnership, load_team
     from coordinator.services.evaluation import thresholds_for
 
     alert = next(a for a in _open(kind) if a.scope_type in ("task", "group"))

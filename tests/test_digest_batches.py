@@ -16,15 +16,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-import workers.digests as digests
-import workers.smtp_batch as smtp_batch
+import coordinator.services.digests.outbox as digests
+import coordinator.services.digests.smtp_batch as smtp_batch
 from coordinator.extensions import db
 from coordinator.models import DigestDelivery
 from coordinator.services import activity, joining
 from coordinator.services import tasks as task_service
-from coordinator.services.digest_planner import plan
+from coordinator.services.digests.pages import Page
+from coordinator.services.digests.planner import plan
 from tests.smtp import Recorder, free_port, serve
-from workers.digest_pages import Page
 
 NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)
 LAST_WEEK = datetime(2026, 11, 16, 7, tzinfo=UTC)

@@ -21,16 +21,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from coordinator.digest_mail import unsubscribe_token
-from coordinator.domain.digest_periods import HOUR_WANTED, TIMEZONE_UNKNOWN
+from coordinator.domain.digests.periods import HOUR_WANTED, TIMEZONE_UNKNOWN
 from coordinator.extensions import db
 from coordinator.models import Alert, DigestDelivery, DigestPreference, Membership
 from coordinator.services import activity, joining
 from coordinator.services import tasks as task_service
-from coordinator.services.digest_planner import plan
+from coordinator.services.digests.message import unsubscribe_token
+from coordinator.services.digests.outbox import TryAgainLater, plan_digests, send, send_digests
+from coordinator.services.digests.planner import plan
 from coordinator.tokens import make_token, read_token
 from tests.smtp import Recorder, free_port, serve
-from workers.digests import TryAgainLater, plan_digests, send, send_digests
 
 NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)  # Monday of ISO week 2026-W48
 DUE = datetime(2026, 11, 23, 7, tzinfo=UTC)  # the default weekly send moment (UTC, 07:00)

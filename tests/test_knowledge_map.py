@@ -5,10 +5,10 @@ from sqlalchemy import func, select
 
 from coordinator.extensions import db
 from coordinator.models import Cluster, ClusterSnapshot, Membership, Partnership, RecomputeRun
-from coordinator.services import knowledge
 from coordinator.services.dirty import mark_dirty, take_committed
 from coordinator.services.joining import join_task
-from coordinator.services.profiles import update_profile
+from coordinator.services.knowledge import compute as knowledge
+from coordinator.services.knowledge.profiles import update_profile
 from workers.knowledge import recompute_partnership
 
 

@@ -25,7 +25,8 @@ from coordinator.models import (
     User,
     WorkingGroup,
 )
-from coordinator.services import activity, groups, joining, knowledge, sessions
+from coordinator.services import activity, groups, joining, sessions
+from coordinator.services.knowledge import compute as knowledge
 
 # Arguments that are not ids and that every route may carry.
 NON_ID_ARGS = {"slug"}

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from coordinator.extensions import db
 from coordinator.models import ClusterSnapshot, Partnership, RecomputeRun, Task, utcnow
 from coordinator.queue import request_recompute
-from coordinator.services import knowledge
+from coordinator.services.knowledge import compute as knowledge
 from tests.services import SilentServer, WorkerProcess, wait_until
 
 pytestmark = pytest.mark.redis

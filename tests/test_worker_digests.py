@@ -22,7 +22,7 @@ number fences them: only the latest claimant may move the row on to `submitting`
 
 Timing is controlled, never slept for: the SMTP server in this process holds DATA on an
 event; rendering is held by `hooked_app`, the worker's FLASK_APP here, which wraps
-`coordinator.digest_mail.render_bodies` to record the horse's pid and wait while a hold
+`coordinator.services.digests.message.render_bodies` to record the horse's pid and wait while a hold
 file exists. Digest retries wait 60 s (queue.DIGEST_RETRY_INTERVALS): the test moves the
 rescheduled job's time to now in ScheduledJobRegistry instead of waiting.
 """
@@ -61,7 +61,8 @@ MEMBERS = 5
 def hooked_app():
     """The worker's app in these tests: `create_app()`, with rendering observable and
     holdable. Only the worker processes started here use it (FLASK_APP)."""
-    from coordinator import create_app, digest_mail
+    from coordinator import create_app
+    from coordinator.services.digests import message as digest_mail
 
     folder = Path(os.environ[HOOK_DIR])
     render = digest_mail.render_bodies
@@ -193,7 +194,7 @@ def test_a_worker_killed_mid_send_loses_and_duplicates_nothing(
     from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
     from rq.scheduler import RQScheduler
 
-    from workers.digests import plan_digests
+    from coordinator.services.digests.outbox import plan_digests
 
     controller, recorder = smtp
     hooks = tmp_path / "hooks"
@@ -297,7 +298,7 @@ def test_send_digests_command_during_a_worker_send_does_not_send_twice(
         make_app, _schema, redis_url, smtp, members, tmp_path):
     from rq.job import Job, JobStatus
 
-    from workers.digests import plan_digests
+    from coordinator.services.digests.outbox import plan_digests
 
     controller, recorder = smtp
     app = make_app(REDIS_URL=redis_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
@@ -340,7 +341,7 @@ def test_a_retry_and_a_requeue_of_one_row_on_two_workers_send_it_once(
     from rq.job import Job, JobStatus
     from rq.registry import ScheduledJobRegistry
 
-    from workers.digests import plan_digests
+    from coordinator.services.digests.outbox import plan_digests
 
     controller, recorder = smtp
     recorder.replies = ["451 4.3.0 Try again later"]  # the first digest, once
@@ -394,7 +395,7 @@ def test_the_planner_queues_batches_of_one_partnership_and_a_tick_later_nothing_
         queued_app, members, make, monkeypatch):
     from rq.job import Job
 
-    import workers.digests as digests
+    import coordinator.services.digests.outbox as digests
 
     other = make.partnership(slug="estuary")
     for n in range(2):

@@ -5,7 +5,9 @@ from datetime import datetime
 
 from coordinator.extensions import db
 from coordinator.models import Partnership
-from coordinator.services import evaluation, knowledge, recompute_runs
+from coordinator.services import evaluation
+from coordinator.services.knowledge import compute as knowledge
+from coordinator.services.knowledge import runs as recompute_runs
 
 from .context import job_context
 

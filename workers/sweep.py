@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import Partnership
-from coordinator.services.snapshots import is_current
+from coordinator.services.knowledge.snapshots import is_current
 
 from .context import job_context
 

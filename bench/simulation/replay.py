@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from coordinator.domain import alert_state as states
-from coordinator.domain import alignophilia, insularity, joint_work
-from coordinator.domain import power_indicators as pi
-from coordinator.domain import power_practice as practice
-from coordinator.domain.balance import index_knowledge
-from coordinator.domain.thresholds import Thresholds
-from coordinator.services import balance_data, power_data
+from coordinator.domain.balance import alignophilia, insularity, joint_work
+from coordinator.domain.balance.findings import index_knowledge
+from coordinator.domain.balance.thresholds import Thresholds
+from coordinator.domain.power import indicators as pi
+from coordinator.domain.power import practice
+from coordinator.services.balance import data as balance_data
 from coordinator.services.evaluation import measure
+from coordinator.services.power import data as power_data
 
 from .world import DAY, World
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coordinator.domain.thresholds import Thresholds
+from coordinator.domain.balance.thresholds import Thresholds
 
 from . import world as w
 from .plants import PLANTS

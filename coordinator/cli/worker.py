@@ -78,7 +78,7 @@ def recompute_command(slug: str, now_text: str | None) -> None:
     started = time.perf_counter()
     outcome = recompute_partnership(partnership.id, trigger="cli", force=True, now=now_text)
     seconds = time.perf_counter() - started
-    from ..services.snapshots import latest_snapshot
+    from coordinator.services.knowledge.snapshots import latest_snapshot
 
     snapshot = latest_snapshot(partnership.id)
     quality = snapshot.quality
@@ -106,12 +106,12 @@ def send_digests_command(now_text: str | None, dry_run: bool) -> None:
     """Plan the digests that are due and send them here, now; print what happened per kind."""
     from collections import Counter, defaultdict
 
-    from workers.digest_pages import Page
-    from workers.digests import mark_stuck_unknown, send_batch
-    from workers.smtp_batch import close_batch
+    from coordinator.services.digests.outbox import mark_stuck_unknown, send_batch
+    from coordinator.services.digests.pages import Page
+    from coordinator.services.digests.planner import plan
+    from coordinator.services.digests.smtp_batch import close_batch
 
     from ..models import DigestDelivery, utcnow
-    from ..services.digest_planner import plan
 
     now = utcnow() if now_text is None else _moment(now_text)
     planned = plan(now)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
-from .power import normalise_sector
+from coordinator.domain.power.sectors import normalise_sector
+
 from .tags import TagError, parse_tags
 
 COLUMNS = ("email", "name", "organization", "sector", "tags", "bio")

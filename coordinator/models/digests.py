@@ -7,7 +7,13 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.digest_periods import DEFAULT_FREQUENCY, DEFAULT_HOUR, DEFAULT_TIMEZONE, FREQUENCIES
+from coordinator.domain.digests.periods import (
+    DEFAULT_FREQUENCY,
+    DEFAULT_HOUR,
+    DEFAULT_TIMEZONE,
+    FREQUENCIES,
+)
+
 from ..extensions import db
 from .people import Membership
 from .types import UTCDateTime, utcnow

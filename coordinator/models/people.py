@@ -21,7 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..domain.power import POWER_SOURCES, SECTORS, power_tier
+from coordinator.domain.power.sectors import POWER_SOURCES, SECTORS, power_tier
+
 from ..extensions import db
 from .types import UTCDateTime, utcnow
 

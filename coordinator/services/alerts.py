@@ -7,8 +7,9 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, exists, func, or_, select
 
+from coordinator.domain.balance.findings import KINDS
+
 from ..domain import alert_state as states
-from ..domain.balance import KINDS
 from ..errors import InvalidInputError
 from ..extensions import db
 from ..models import (

@@ -11,10 +11,13 @@ from datetime import datetime
 
 from sqlalchemy import insert, select
 
-from ..domain import alert_state as states
-from ..domain import readings as read
-from ..domain.alignophilia import PERSISTENCE, TeamSnapshot, assess_team_alignophilia
-from ..domain.balance import (
+from coordinator.domain.balance import readings as read
+from coordinator.domain.balance.alignophilia import (
+    PERSISTENCE,
+    TeamSnapshot,
+    assess_team_alignophilia,
+)
+from coordinator.domain.balance.findings import (
     ALIGNOPHILIA_PARTNERSHIP,
     ALIGNOPHILIA_SILO,
     ALIGNOPHILIA_TEAM,
@@ -24,18 +27,23 @@ from ..domain.balance import (
     Finding,
     cluster_name,
 )
-from ..domain.decision_invites import invite_for_decision
-from ..domain.insularity import assess_partnership_alignophilia, members_at
-from ..domain.joinholism import assess_partnership_joinholism, assess_team_joinholism
-from ..domain.power_indicators import DECISION_VOICE, POWER_KINDS, group_label
-from ..domain.power_readings import power_readings
-from ..domain.suggestions import CandidatePool, suggest_for_team
-from ..domain.thresholds import Thresholds
+from coordinator.domain.balance.insularity import assess_partnership_alignophilia, members_at
+from coordinator.domain.balance.joinholism import (
+    assess_partnership_joinholism,
+    assess_team_joinholism,
+)
+from coordinator.domain.balance.suggestions import CandidatePool, suggest_for_team
+from coordinator.domain.balance.thresholds import Thresholds
+from coordinator.domain.power.decision_invites import invite_for_decision
+from coordinator.domain.power.indicators import DECISION_VOICE, POWER_KINDS, group_label
+from coordinator.domain.power.readings import power_readings
+from coordinator.services.balance.data import PartnershipData, load_partnership
+from coordinator.services.power import data as power_data
+
+from ..domain import alert_state as states
 from ..extensions import db
 from ..models import SEVERITY_RANK, Alert, AlertEntry, Partnership, utcnow
-from . import power_data
 from .alerts import lock_alerts
-from .balance_data import PartnershipData, load_partnership
 
 # Evidence lists stay readable on a page and small in a row; the count is kept.
 MAX_PEOPLE_STORED = 200
@@ -67,7 +75,7 @@ class Outcome:
 
 def thresholds_for(partnership: Partnership) -> Thresholds:
     """What the measures use: as set, tightened when the mission is exigent."""
-    from .thresholds import effective
+    from coordinator.services.balance.thresholds import effective
 
     return effective(partnership)[0]
 

@@ -4,7 +4,8 @@ from flask import Blueprint, flash, g, redirect, render_template, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ..domain.power import SECTOR_LABELS
+from coordinator.domain.power.sectors import SECTOR_LABELS
+
 from ..emails import send_invitation_email
 from ..errors import CoordinatorError
 from ..extensions import db

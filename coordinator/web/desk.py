@@ -5,15 +5,20 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
+from coordinator.domain.balance.thresholds import DEFAULT_THRESHOLDS, FIELDS
+from coordinator.domain.power.contingency import FACTOR_KEYS, FACTORS, read_profile
+from coordinator.domain.power.sectors import SECTOR_LABELS, TIERS
+from coordinator.services.balance import history as balance_history
+from coordinator.services.balance import thresholds
+from coordinator.services.power import contingency
+from coordinator.services.power import view as power_view
+
 from ..domain import alert_state as states
-from ..domain.contingency import FACTOR_KEYS, FACTORS, read_profile
-from ..domain.power import SECTOR_LABELS, TIERS
-from ..domain.thresholds import DEFAULT_THRESHOLDS, FIELDS
 from ..errors import CoordinatorError
 from ..extensions import db
 from ..models import Alert, utcnow
 from ..queue import request_evaluation
-from ..services import alerts, balance_history, contingency, power_view, thresholds
+from ..services import alerts
 from .forms.desk import NoteForm, ResolveForm, SnoozeForm
 from .forms.fields import attach_error
 from .forms.tasks import EmptyForm

@@ -5,17 +5,18 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ..digest_mail import UNSUBSCRIBE, UNSUBSCRIBE_MAX_AGE
-from ..domain.digest_periods import OFF, period_key
-from ..extensions import csrf, db
-from ..models import DigestDelivery, Membership, utcnow
-from ..services import digest_prefs
-from ..services.digest_content import (
+from coordinator.domain.digests.periods import OFF, period_key
+from coordinator.services.digests import preferences as digest_prefs
+from coordinator.services.digests.content import (
     coordinator_digest,
     last_sent,
     member_digest,
     since_for,
 )
+from coordinator.services.digests.message import UNSUBSCRIBE, UNSUBSCRIBE_MAX_AGE
+
+from ..extensions import csrf, db
+from ..models import DigestDelivery, Membership, utcnow
 from ..tokens import read_token
 from .forms.digests import DigestSettingsForm
 from .tenancy import get_scoped_or_404, member_required, role_required

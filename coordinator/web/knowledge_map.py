@@ -5,12 +5,13 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
+from coordinator.services.knowledge import map_view as insight
+from coordinator.services.knowledge.runs import latest_run
+from coordinator.services.knowledge.snapshots import latest_snapshot
+
 from ..extensions import db
 from ..models import Cluster, utcnow
 from ..queue import request_recompute
-from ..services import insight
-from ..services.recompute_runs import latest_run
-from ..services.snapshots import latest_snapshot
 from .forms.tasks import EmptyForm
 from .tenancy import get_scoped_or_404, member_required, role_required
 

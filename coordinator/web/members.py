@@ -4,10 +4,11 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from coordinator.services.knowledge.map_view import placement
+from coordinator.services.knowledge.profiles import update_profile
+
 from ..extensions import db
 from ..models import Membership, Participation, Tag, Task, User, membership_tags
-from ..services.insight import placement
-from ..services.profiles import update_profile
 from ..services.tags import popular_tags
 from .forms.people import ProfileForm
 from .input_guard import int_arg

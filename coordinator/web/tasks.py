@@ -4,7 +4,8 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..domain.fit import task_fit
+from coordinator.domain.knowledge.fit import task_fit
+
 from ..errors import CoordinatorError, NotAllowedError
 from ..extensions import db
 from ..models import (

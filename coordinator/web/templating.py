@@ -6,7 +6,8 @@ from flask import Flask, g, has_request_context, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..domain.power import SECTOR_LABELS
+from coordinator.domain.power.sectors import SECTOR_LABELS
+
 from ..extensions import db
 from ..models import Membership, Partnership
 

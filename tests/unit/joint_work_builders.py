@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from coordinator.domain.balance import window_ending
-from coordinator.domain.joint_work import Activity, MembershipEvent
+from coordinator.domain.balance.findings import window_ending
+from coordinator.domain.balance.joint_work import Activity, MembershipEvent
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 HOUR, SECOND = timedelta(hours=1), timedelta(seconds=1)

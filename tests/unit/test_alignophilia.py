@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coordinator.domain.alignophilia import (
+from coordinator.domain.balance.alignophilia import (
     DECLINED_JOIN,
     MISSING_TAG,
     SINGLE_SECTOR,
@@ -39,8 +39,8 @@ from coordinator.domain.alignophilia import (
     single_sector,
     tag_coverage,
 )
-from coordinator.domain.balance import index_knowledge, window_ending
-from coordinator.domain.thresholds import Thresholds
+from coordinator.domain.balance.findings import index_knowledge, window_ending
+from coordinator.domain.balance.thresholds import Thresholds
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 DAY, SECOND = timedelta(days=1), timedelta(seconds=1)

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from coordinator.domain.balance import (
+from coordinator.domain.balance.findings import (
     ALIGNOPHILIA_TEAM,
     KINDS,
     Finding,

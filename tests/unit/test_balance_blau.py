@@ -2,7 +2,7 @@
 
 import pytest
 
-from coordinator.domain.alignophilia import dominant_cluster, normalised_blau
+from coordinator.domain.balance.alignophilia import dominant_cluster, normalised_blau
 
 
 @pytest.mark.parametrize(

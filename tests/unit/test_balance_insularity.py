@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coordinator.domain import insularity
-from coordinator.domain.balance import index_knowledge, window_ending
-from coordinator.domain.insularity import (
+from coordinator.domain.balance import insularity
+from coordinator.domain.balance.findings import index_knowledge, window_ending
+from coordinator.domain.balance.insularity import (
     ClusterTies,
     EIIndex,
     PartnershipAlignophilia,
@@ -19,7 +19,7 @@ from coordinator.domain.insularity import (
     krackhardt_stern,
     ties_in_window,
 )
-from coordinator.domain.thresholds import Thresholds
+from coordinator.domain.balance.thresholds import Thresholds
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 DAY, SECOND = timedelta(days=1), timedelta(seconds=1)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from coordinator.domain.joint_work import (
+from coordinator.domain.balance.joint_work import (
     Churn,
     Completion,
     MembershipEvent,

@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coordinator.domain import balance_series as series
-from coordinator.domain.balance import index_knowledge
-from coordinator.domain.insularity import Stint
-from coordinator.domain.joint_work import Activity, Completion, WorkLog
+from coordinator.domain.balance import series
+from coordinator.domain.balance.findings import index_knowledge
+from coordinator.domain.balance.insularity import Stint
+from coordinator.domain.balance.joint_work import Activity, Completion, WorkLog
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 DAY = timedelta(days=1)

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from coordinator.domain.chance import binomial_at_most, more_hits_by_chance
+from coordinator.domain.power.chance import binomial_at_most, more_hits_by_chance
 
 
 @pytest.mark.parametrize(("k", "n", "p", "expected"), [

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coordinator.domain.digest import (
+from coordinator.domain.digests.content import (
     MAX_BRIDGE,
     MAX_FIT,
     AlertLine,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from coordinator.domain.digest_periods import (
+from coordinator.domain.digests.periods import (
     DEFAULT_HOUR,
     DEFAULT_WEEKDAY,
     FREQUENCIES,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from coordinator.domain.fit import Fit, task_fit
+from coordinator.domain.knowledge.fit import Fit, task_fit
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
 
 import pytest
 
-from coordinator.domain.balance import window_ending
-from coordinator.domain.joinholism import (
+from coordinator.domain.balance.findings import window_ending
+from coordinator.domain.balance.joinholism import (
     CHURN_ADVICE,
     PARTNERSHIP_ADVICE,
     TEAM_ADVICE,
@@ -13,13 +13,8 @@ from coordinator.domain.joinholism import (
     assess_team_joinholism,
     person_hours,
 )
-from coordinator.domain.joint_work import (
-    Activity,
-    Completion,
-    WorkLog,
-    measure_joint_work,
-)
-from coordinator.domain.thresholds import Thresholds
+from coordinator.domain.balance.joint_work import Activity, Completion, WorkLog, measure_joint_work
+from coordinator.domain.balance.thresholds import Thresholds
 from tests.unit.joint_work_builders import (
     FOUR,
     HOUR,

@@ -7,14 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from coordinator.domain.joinholism import (
+from coordinator.domain.balance.joinholism import (
     CHURN_ADVICE,
     TEAM_ADVICE,
     assess_partnership_joinholism,
     assess_team_joinholism,
 )
-from coordinator.domain.joint_work import Activity, Completion, WorkLog
-from coordinator.domain.thresholds import Thresholds
+from coordinator.domain.balance.joint_work import Activity, Completion, WorkLog
+from coordinator.domain.balance.thresholds import Thresholds
 from tests.unit.joint_work_builders import FOUR, NOW, SECOND, ago, join, leave, meeting
 
 DEFAULTS = Thresholds()

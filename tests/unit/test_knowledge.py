@@ -5,9 +5,13 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from bench.synthetic import planted_profiles
-from coordinator.domain import clusters as cl
-from coordinator.domain.knowledge import Profile, build_vectors
-from coordinator.domain.neighbours import cell_search, exact_neighbours, nearest_neighbours
+from coordinator.domain.knowledge import clusters as cl
+from coordinator.domain.knowledge.neighbours import (
+    cell_search,
+    exact_neighbours,
+    nearest_neighbours,
+)
+from coordinator.domain.knowledge.vectors import Profile, build_vectors
 
 
 def test_declared_and_completed_tags_weigh_one_and_a_half():

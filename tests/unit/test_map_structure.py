@@ -8,8 +8,8 @@ from sklearn.metrics import adjusted_rand_score
 
 from bench.small_groups import one_group, planted_groups, southern_women
 from bench.small_partnerships import current_method, previous_method
-from coordinator.domain import map_clarity
-from coordinator.domain.map_structure import merge_small
+from coordinator.domain.knowledge import clarity as map_clarity
+from coordinator.domain.knowledge.structure import merge_small
 
 
 @pytest.mark.parametrize("n", [12, 35, 120])

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from coordinator.domain.power import SECTORS, normalise_sector, power_tier
+from coordinator.domain.power.sectors import SECTORS, normalise_sector, power_tier
 
 TIER_BY_SUM = {0: "low", 1: "low", 2: "low", 3: "medium", 4: "medium", 5: "high", 6: "high"}
 ALL_SCORES = list(itertools.product(range(3), repeat=3))

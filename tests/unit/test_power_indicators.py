@@ -14,8 +14,9 @@ from itertools import count
 
 import pytest
 
-from coordinator.domain.balance import window_ending
-from coordinator.domain.power_indicators import (
+from coordinator.domain.balance.findings import window_ending
+from coordinator.domain.balance.thresholds import Thresholds
+from coordinator.domain.power.indicators import (
     COST_BURDEN,
     DECISION_VOICE,
     EXCLUSION,
@@ -36,13 +37,12 @@ from coordinator.domain.power_indicators import (
     is_overdue,
     reportable_groups,
 )
-from coordinator.domain.power_practice import (
+from coordinator.domain.power.practice import (
     Decision,
     Hours,
     assess_cost_burden,
     assess_restrictive,
 )
-from coordinator.domain.thresholds import Thresholds
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 TODAY = NOW.date()  # 2026-11-23

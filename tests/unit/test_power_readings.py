@@ -2,10 +2,10 @@
 
 from datetime import UTC, date, datetime
 
-from coordinator.domain.power_indicators import DecisionTask, DueTask, assess_exemption
-from coordinator.domain.power_readings import power_readings
-from coordinator.domain.power_shares import group_shares
-from coordinator.domain.thresholds import Thresholds
+from coordinator.domain.balance.thresholds import Thresholds
+from coordinator.domain.power.indicators import DecisionTask, DueTask, assess_exemption
+from coordinator.domain.power.readings import power_readings
+from coordinator.domain.power.shares import group_shares
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 TIERS = {m: "low" if m <= 5 else "high" for m in range(1, 11)}

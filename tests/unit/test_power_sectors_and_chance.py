@@ -10,15 +10,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coordinator.domain.power_indicators import EXEMPTION, SECTOR, DueTask, assess_exemption
-from coordinator.domain.power_practice import (
+from coordinator.domain.balance.thresholds import Thresholds
+from coordinator.domain.power.indicators import EXEMPTION, SECTOR, DueTask, assess_exemption
+from coordinator.domain.power.practice import (
     COST_BURDEN,
     Decision,
     Hours,
     assess_cost_burden,
     assess_restrictive,
 )
-from coordinator.domain.thresholds import Thresholds
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 TODAY, DAY = NOW.date(), timedelta(days=1)

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coordinator.domain.alignophilia import (
+from coordinator.domain.balance.alignophilia import (
     MISSING_TAG,
     SINGLE_SECTOR,
     TAG_ELSEWHERE,
@@ -35,9 +35,14 @@ from coordinator.domain.alignophilia import (
     TeamSnapshot,
     assess_team_alignophilia,
 )
-from coordinator.domain.balance import index_knowledge
-from coordinator.domain.suggestions import BUSY_AT, MAX_SUGGESTIONS, Suggestion, suggest_for_team
-from coordinator.domain.thresholds import Thresholds
+from coordinator.domain.balance.findings import index_knowledge
+from coordinator.domain.balance.suggestions import (
+    BUSY_AT,
+    MAX_SUGGESTIONS,
+    Suggestion,
+    suggest_for_team,
+)
+from coordinator.domain.balance.thresholds import Thresholds
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 CE = "community engagement"

@@ -4,7 +4,7 @@ from dataclasses import fields
 
 import pytest
 
-from coordinator.domain.thresholds import (
+from coordinator.domain.balance.thresholds import (
     DEFAULT_THRESHOLDS,
     FIELDS,
     FIELDS_BY_NAME,

@@ -8,9 +8,10 @@ from datetime import timedelta
 from flask import current_app
 from werkzeug.security import generate_password_hash
 
+from coordinator.services.knowledge.profiles import update_profile
+
 from ...extensions import db
 from ...models import Membership, Organisation, User
-from ..profiles import update_profile
 from .data.people import CLUSTERS, EMAIL_DOMAIN, MEMBERS, ORGANISATIONS
 from .data.phrases import BIO_TEMPLATES, FOCUS
 from .world import World, backdated, split_tags

@@ -12,7 +12,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from ...domain.power import POWER_SOURCE_LABELS, SECTOR_LABELS
+from coordinator.domain.power.sectors import POWER_SOURCE_LABELS, SECTOR_LABELS
+
 from ...models import ROLES
 from .fields import options
 

@@ -1,0 +1,1 @@
+"""The balance measures: joinholism and alignophilia, their thresholds and readings."""

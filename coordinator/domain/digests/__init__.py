@@ -1,0 +1,1 @@
+"""What goes into a digest, and when it falls due."""

@@ -1,0 +1,1 @@
+"""Knowledge vectors, neighbours, clusters and how clear a map is."""

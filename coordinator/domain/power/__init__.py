@@ -1,0 +1,1 @@
+"""Sectors, power tiers and the four indicators of disruptive power dynamics."""

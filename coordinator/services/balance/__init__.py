@@ -1,0 +1,1 @@
+"""The balance measures' data, history and thresholds."""

@@ -1,0 +1,1 @@
+"""Digests: preferences, planning, content, the message and the outbox that sends it."""

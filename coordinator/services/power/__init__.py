@@ -1,0 +1,1 @@
+"""The power indicators' data, page and the contingency profile."""
