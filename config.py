@@ -40,8 +40,6 @@ class Config:
                                                             "30,120,600").split(",")]
     # Changes within this many seconds coalesce into one knowledge-map recompute.
     RECOMPUTE_DEBOUNCE_SECONDS = float(os.environ.get("RECOMPUTE_DEBOUNCE_SECONDS", "30"))
-    # Fault tests only: a recompute waits while this file exists (see workers/knowledge.py).
-    RECOMPUTE_HOLD_FILE = os.environ.get("POLDER_RECOMPUTE_HOLD_FILE", "")
 
     # OWASP Password Storage Cheat Sheet: scrypt N=2^17, r=8, p=1.
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"

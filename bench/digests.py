@@ -17,8 +17,8 @@ coordinators' digest.
 Then, in a child process (so its peak RSS is the run's own: /proc VmHWM, since Linux
 carries getrusage's ru_maxrss across exec from the seeding parent), against an aiosmtpd
 sink in this process on 127.0.0.1 that only counts: `plan(now)` plus its commit, then
-the planned rows in batches of `coordinator.services.digests.outbox.JOB_ROWS`, each sent as one planner job
-sends it (`send_batch` with a fresh `sources`: the partnership's shared data read once per
+the planned rows in batches of `outbox.JOB_ROWS`, each sent as one planner job
+sends it (`send_batch` with a fresh `Batch`: the partnership's shared data read once per
 batch, one SMTP connection per batch). The batches go to `--senders` processes at once,
 as to that many `flask worker`s (default: one per core; with 1, or --profile, they are
 sent in the child itself). Prints the counts, the time per stage (content selection,
@@ -350,16 +350,13 @@ def _app(url: str, port: int):
 
 
 def _send_one_batch(batch: list[int]) -> dict[int, str]:
-    """What one planner job does: its rows, a fresh `sources` (the partnership's shared
+    """What one planner job does: its rows, a fresh `Batch` (the partnership's shared
     data read once), one SMTP connection."""
+    from coordinator.services.digests.batch import Batch
     from coordinator.services.digests.outbox import send_batch
-    from coordinator.services.digests.smtp_batch import close_batch
 
-    sources: dict = {}
-    try:
-        outcomes = send_batch(batch, NOW, sources)
-    finally:
-        close_batch(sources)
+    with Batch() as shared:
+        outcomes = send_batch(batch, NOW, shared)
     return {delivery_id: outcome.status for delivery_id, outcome in outcomes.items()}
 
 

@@ -73,7 +73,10 @@ def imports(name: str, path: Path, known: set[str]) -> tuple[set[str], int]:
             names = [alias.name for alias in node.names]
         else:
             base = _resolve(name, node, is_package)
-            names = [f"{base}.{alias.name}" for alias in node.names] + [base]
+            # `from package import module` needs the module, not what else the package's
+            # __init__ imports; `from module import name` needs the module.
+            names = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base
+                     for alias in node.names]
         own = set()
         for candidate in names:
             while candidate and candidate not in known:
@@ -122,21 +125,6 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def _package_links(graph: dict[str, set[str]]) -> dict[str, set[str]]:
-    """Importing `a.b.c` runs `a/__init__` and `a/b/__init__` first, so a package's
-    __init__ is not counted as depending on its own submodules' imports; but an import
-    of `a.b.c` does depend on `a.b`'s __init__."""
-    linked = {name: set(targets) for name, targets in graph.items()}
-    for name, targets in graph.items():
-        for target in list(targets):
-            parent = target.rpartition(".")[0]
-            while parent:
-                if parent in graph and not name.startswith(parent + ".") and name != parent:
-                    linked[name].add(parent)
-                parent = parent.rpartition(".")[0]
-    return linked
-
-
 def count_tests(root: Path) -> str:
     done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p",
                            "no:cacheprovider"], cwd=root, capture_output=True, text=True)
@@ -152,7 +140,7 @@ def measure(root: Path, with_tests: bool) -> dict[str, str]:
     for name, path in found.items():
         graph[name], in_functions = imports(name, path, known)
         hidden += in_functions
-    loops = cycles(_package_links(graph))
+    loops = cycles(graph)
     sizes = {name: len(path.read_text().splitlines()) for name, path in found.items()}
     largest = max(sizes, key=sizes.get)
     per_folder = Counter(str(path.parent.relative_to(root)) for path in found.values()

@@ -7,6 +7,19 @@ from flask import Flask
 
 from config import BASE_DIR, INSTANCE_DIR, Config, config_for_env
 
+from . import database, queue
+from .cli import register_commands
+from .web import (
+    auth,
+    error_pages,
+    input_guard,
+    once,
+    register_blueprints,
+    security,
+    templating,
+    tenancy,
+)
+
 
 def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app = Flask(__name__, template_folder=str(BASE_DIR / "templates"),
@@ -18,18 +31,6 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from . import database, queue
-    from .web import (
-        auth,
-        error_pages,
-        input_guard,
-        once,
-        register_blueprints,
-        security,
-        templating,
-        tenancy,
-    )
-
     input_guard.init_input_guard(app)
     database.init_database(app)
     security.init_security(app)
@@ -40,8 +41,6 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     error_pages.register_error_handlers(app)
     register_blueprints(app)
     templating.init_templating(app)
-
-    from .cli import register_commands
 
     register_commands(app)
     return app

@@ -6,7 +6,9 @@ from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
+from . import models  # noqa: F401  (register tables with the metadata)
 from .extensions import db, migrate
+from .services import dirty
 
 
 def init_database(app: Flask) -> None:
@@ -22,9 +24,6 @@ def init_database(app: Flask) -> None:
         if path and path != uri and not path.startswith(":memory:"):
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     db.init_app(app)
-    from . import models  # noqa: F401  (register tables with the metadata)
-    from .services import dirty
-
     for name, hook in (("before_commit", dirty.stamp_before_commit),
                        ("after_commit", dirty.move_after_commit),
                        ("after_soft_rollback", dirty.forget_after_rollback)):

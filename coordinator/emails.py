@@ -2,10 +2,8 @@
 
 from flask import current_app, render_template, url_for
 
-from workers.mail import send_email
-
 from .models import Invitation, User
-from .queue import enqueue
+from .queue import SEND_EMAIL_JOB, enqueue
 from .tokens import make_token
 
 
@@ -18,7 +16,7 @@ def send_invitation_email(invitation: Invitation, inviter_name: str) -> str:
     link = _absolute(url_for("auth.accept_invitation", token=token))
     context = {"invitation": invitation, "inviter_name": inviter_name, "link": link}
     subject = f"Join {invitation.partnership.name} on Polder"
-    enqueue(send_email, invitation.email, subject,
+    enqueue(SEND_EMAIL_JOB, invitation.email, subject,
             render_template("emails/invitation.txt", **context),
             render_template("emails/invitation.html", **context))
     return link
@@ -28,7 +26,7 @@ def send_reset_email(user: User) -> str:
     token = make_token("reset", {"u": user.id, "h": (user.password_hash or "")[-16:]})
     link = _absolute(url_for("auth.reset_password", token=token))
     context = {"user": user, "link": link}
-    enqueue(send_email, user.email, "Reset your Polder password",
+    enqueue(SEND_EMAIL_JOB, user.email, "Reset your Polder password",
             render_template("emails/reset.txt", **context),
             render_template("emails/reset.html", **context))
     return link

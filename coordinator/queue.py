@@ -12,6 +12,7 @@ is done, or at once from the command line, so a bare machine needs no Redis.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import logging
 import time
 from collections.abc import Callable
@@ -22,6 +23,12 @@ from flask import Flask, current_app, g, has_request_context
 from .services.dirty import take_committed
 
 log = logging.getLogger(__name__)
+
+# Jobs are named by dotted path, never imported here: the web process loads no job code
+# (nor the clustering stack behind it), and workers/ can import this module freely.
+RECOMPUTE_JOB = "workers.knowledge.recompute_partnership"
+SEND_DIGESTS_JOB = "workers.digests.send_digests"
+SEND_EMAIL_JOB = "workers.mail.send_email"
 
 JOB_TIMEOUT = 600
 DIGEST_RETRY_INTERVALS = [60, 300, 900]  # an SMTP server saying "not now" means minutes
@@ -81,21 +88,21 @@ def job_retry():
     return Retry(max=3, interval=current_app.config["JOB_RETRY_INTERVALS"])
 
 
-def enqueue(func: Callable, *args, **kwargs) -> None:
-    """Run `func(*args, **kwargs)` in the background once the current work is committed."""
+def enqueue(job: str, *args, **kwargs) -> None:
+    """Run the job at dotted path `job` with these arguments in the background, once the
+    current work is committed."""
     queue = current_app.extensions.get("rq")
     if queue is None:
-        _run_in_process(func, args, kwargs)
+        _run_in_process(job, args, kwargs)
         return
     from redis.exceptions import RedisError
 
-    if _redis_skipped(func.__name__):
+    if _redis_skipped(job):
         return
     try:
-        queue.enqueue(func, *args, **kwargs, job_timeout=JOB_TIMEOUT,
-                      retry=job_retry())
+        queue.enqueue(job, *args, **kwargs, job_timeout=JOB_TIMEOUT, retry=job_retry())
     except RedisError:
-        _redis_failed(func.__name__)
+        _redis_failed(job)
 
 
 def request_recompute(partnership_id: int, trigger: str = "change", *,
@@ -105,11 +112,9 @@ def request_recompute(partnership_id: int, trigger: str = "change", *,
 
     Without Redis the run happens after the response, or before it with `wait`.
     """
-    from workers.knowledge import recompute_partnership
-
     queue = current_app.extensions.get("rq")
     if queue is None:
-        _run_in_process(recompute_partnership, (partnership_id,),
+        _run_in_process(RECOMPUTE_JOB, (partnership_id,),
                         {"trigger": trigger, "force": force}, defer=not wait)
         return "in-process"
     from redis.exceptions import RedisError
@@ -119,7 +124,7 @@ def request_recompute(partnership_id: int, trigger: str = "change", *,
     if _redis_skipped(what):
         return "deferred"
     job = queue.create_job(
-        recompute_partnership, args=(partnership_id,), kwargs={"trigger": trigger, "force": force},
+        RECOMPUTE_JOB, args=(partnership_id,), kwargs={"trigger": trigger, "force": force},
         job_id=f"recompute-p{partnership_id}{job_suffix}", timeout=JOB_TIMEOUT,
         result_ttl=0, failure_ttl=3600,
         retry=job_retry())
@@ -152,12 +157,10 @@ def enqueue_digests(rows: list[tuple[int, int]]) -> str:
     next planner tick, while the job still waits, coalesce into it."""
     from rq import Retry
 
-    from coordinator.services.digests.outbox import send_digests
-
     ids = [delivery_id for delivery_id, _ in rows]
     queue = current_app.extensions.get("rq")
     if queue is None:
-        _run_in_process(send_digests, (ids,), {}, defer=False)
+        _run_in_process(SEND_DIGESTS_JOB, (ids,), {}, defer=False)
         return "in-process"
     from redis.exceptions import RedisError
     from rq.exceptions import DuplicateJobError
@@ -169,7 +172,7 @@ def enqueue_digests(rows: list[tuple[int, int]]) -> str:
     if _redis_skipped(what):
         return "deferred"
     fingerprint = hashlib.sha1(repr(sorted(rows)).encode()).hexdigest()[:12]
-    job = queue.create_job(send_digests, args=(ids,),
+    job = queue.create_job(SEND_DIGESTS_JOB, args=(ids,),
                            job_id=f"digests-{ids[0]}-n{len(ids)}-{fingerprint}",
                            timeout=JOB_TIMEOUT, result_ttl=3600, failure_ttl=3600,
                            retry=Retry(max=3, interval=DIGEST_RETRY_INTERVALS))
@@ -201,15 +204,21 @@ def _after_request(response):
     return response
 
 
-def _run_in_process(func: Callable, args: tuple, kwargs: dict, defer: bool = True) -> None:
+def job_function(job: str) -> Callable:
+    """The function a dotted path names, imported on first use (as RQ's worker does)."""
+    module, _, name = job.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def _run_in_process(job: str, args: tuple, kwargs: dict, defer: bool = True) -> None:
     app = current_app._get_current_object()
 
     def run() -> None:
         with app.app_context():
             try:
-                func(*args, **kwargs)
+                job_function(job)(*args, **kwargs)
             except Exception:
-                log.exception("in-process job %s failed", func.__name__)
+                log.exception("in-process job %s failed", job)
 
     if defer and has_request_context():
         g.setdefault("in_process_jobs", []).append(run)

@@ -8,9 +8,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from config import database_url
+
+SHARED_POSTGRES = os.environ.get("TEST_POSTGRES_URL",
+                                 "postgresql://postgres@127.0.0.1:5432/test")
 
 
 @contextmanager
@@ -20,7 +25,32 @@ def throwaway_database(folder: Path, prefix: str = "polder_test") -> Iterator[st
     if not url.startswith(("postgres://", "postgresql")):
         yield f"sqlite:///{folder / f'{prefix}.db'}"
         return
-    url = database_url(url)
+    with _created_beside(database_url(url), prefix) as created:
+        yield created
+
+
+@contextmanager
+def shared_postgres_database(prefix: str) -> Iterator[str]:
+    """A fresh database on the shared PostgreSQL server (TEST_POSTGRES_URL), whatever
+    DATABASE_URL says, for tests of what production runs on; down, it fails the test in
+    CI and skips it elsewhere."""
+    probe = create_engine(SHARED_POSTGRES)
+    try:
+        with probe.connect():
+            pass
+    except OperationalError as down:
+        message = f"PostgreSQL is not reachable at {SHARED_POSTGRES}: {down}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    finally:
+        probe.dispose()
+    with _created_beside(SHARED_POSTGRES, prefix) as created:
+        yield created
+
+
+@contextmanager
+def _created_beside(url: str, prefix: str) -> Iterator[str]:
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -56,7 +56,10 @@ def stop_process_group(process: subprocess.Popen) -> None:
 class WorkerProcess:
     """`flask worker` in its own process group, against the test database."""
 
-    def __init__(self, database_uri: str, redis_url: str, tmp_path: Path, **env: str):
+    def __init__(self, database_uri: str, redis_url: str, tmp_path: Path,
+                 hold: Path | None = None, **env: str):
+        """`hold`: the first recompute waits after taking its lease while this file is
+        there (tests/held_worker.py)."""
         self.log = tmp_path / "worker.log"
         environment = {
             **os.environ, "FLASK_APP": "wsgi.py", "DATABASE_URL": database_uri,
@@ -66,7 +69,8 @@ class WorkerProcess:
         }
         self._log_file = self.log.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "worker"], cwd=ROOT, env=environment,
+            [sys.executable, "-m", *(("tests.held_worker", str(hold)) if hold
+                                     else ("flask", "worker"))], cwd=ROOT, env=environment,
             stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True)
 
     def stop(self) -> None:

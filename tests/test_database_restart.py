@@ -48,8 +48,8 @@ def test_a_database_restart_gives_503s_then_recovers_and_the_recompute_runs_agai
     hold = tmp_path / "hold"
     hold.write_text("hold")
     web = GunicornServer(postgres.url, tmp_path, workers=2, REDIS_URL=redis_url)
-    worker = WorkerProcess(postgres.url, redis_url, tmp_path, JOB_RETRY_INTERVALS="2,4,8",
-                           POLDER_RECOMPUTE_HOLD_FILE=str(hold))
+    worker = WorkerProcess(postgres.url, redis_url, tmp_path, hold=hold,
+                           JOB_RETRY_INTERVALS="2,4,8")
     try:
         browser = requests.Session()
         page = browser.get(web.url + "/login", timeout=10).text

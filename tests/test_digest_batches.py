@@ -16,8 +16,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+import coordinator.services.digests.batch as batches
 import coordinator.services.digests.outbox as digests
-import coordinator.services.digests.smtp_batch as smtp_batch
+import workers.digests as jobs
 from coordinator.extensions import db
 from coordinator.models import DigestDelivery
 from coordinator.services import activity, joining
@@ -89,11 +90,8 @@ def _planned() -> list[int]:
 
 def _send_all(ids: list[int]) -> dict[int, digests.Outcome]:
     """As the job does: one batch, then goodbye to the SMTP server."""
-    sources: dict = {}
-    try:
-        return digests.send_batch(ids, NOW, sources)
-    finally:
-        smtp_batch.close_batch(sources)
+    with batches.Batch() as batch:
+        return digests.send_batch(ids, NOW, batch)
 
 
 def _text_to(recorder, address: str) -> str:
@@ -137,23 +135,21 @@ def test_pages_smaller_than_the_batch_give_the_same_digests(smtp, team, monkeypa
 
 
 def test_a_batch_uses_one_connection_and_no_noop_while_it_is_busy(smtp, team):
-    sources: dict = {}
-    outcomes = digests.send_batch(_planned(), NOW, sources)
-    smtp_batch.close_batch(sources)
+    with batches.Batch() as batch:
+        outcomes = digests.send_batch(_planned(), NOW, batch)
     assert [o.status for o in outcomes.values()] == ["sent"] * 4
     assert (smtp.greetings, smtp.noops, len(smtp.messages)) == (1, 0, 4)
 
 
 def test_an_idle_connection_that_died_is_replaced_before_sending(smtp, team, monkeypatch):
     first, *rest = _planned()
-    sources: dict = {}
-    assert digests.send(first, NOW, sources).status == "sent"
-    # The line goes dead while idle, as when the server hangs up after its timeout.
-    sources[smtp_batch.SMTP_KEY].sock.shutdown(socket.SHUT_RDWR)
-    monkeypatch.setattr(smtp_batch, "CHECK_AFTER_IDLE_S", 0.0)  # "idle long enough" now
+    with batches.Batch() as batch:
+        assert digests.send(first, NOW, batch).status == "sent"
+        # The line goes dead while idle, as when the server hangs up after its timeout.
+        batch.smtp.sock.shutdown(socket.SHUT_RDWR)
+        monkeypatch.setattr(batches, "CHECK_AFTER_IDLE_S", 0.0)  # "idle long enough" now
 
-    outcomes = digests.send_batch(rest, NOW, sources)
-    smtp_batch.close_batch(sources)
+        outcomes = digests.send_batch(rest, NOW, batch)
 
     # Found out by the NOOP, not by a failed send: nothing is left "unknown".
     assert [o.status for o in outcomes.values()] == ["sent"] * 3
@@ -172,7 +168,7 @@ def test_a_refused_connection_stops_the_batch_and_leaves_the_rest_untouched(app,
     assert "ConnectionRefusedError" in rows[ids[0]].last_error
     assert [(rows[i].status, rows[i].attempts) for i in ids[1:]] == [("pending", 0)] * 3
     with pytest.raises(digests.TryAgainLater):  # the job: RQ retries it
-        digests.send_digests(ids)
+        jobs.send_digests(ids)
 
 
 def test_a_451_in_a_batch_retries_that_digest_alone(smtp, team):
@@ -180,13 +176,13 @@ def test_a_451_in_a_batch_retries_that_digest_alone(smtp, team):
     smtp.replies.append("451 4.3.0 try later")
 
     with pytest.raises(digests.TryAgainLater):
-        digests.send_digests(ids)
+        jobs.send_digests(ids)
     rows = {row.id: row for row in _rows().values()}
     assert rows[ids[0]].status == "pending"
     assert {rows[i].status for i in ids[1:]} == {"sent"}
     assert len(smtp.messages) == 3
 
-    assert digests.send_digests(ids) == {"sent": 1, "already handled": 3}
+    assert jobs.send_digests(ids) == {"sent": 1, "already handled": 3}
     addresses = [m["To"].addresses[0].addr_spec for m in smtp.messages]
     assert sorted(addresses) == sorted(p.user.email for p in team[1])
 
@@ -280,9 +276,8 @@ def test_the_sender_that_heard_the_server_settles_a_row_called_unknown_meanwhile
 
 def test_a_batch_past_its_deadline_claims_nothing_more(smtp, team):
     ids = _planned()
-    sources: dict = {}
-    outcomes = digests.send_batch(ids, NOW, sources, deadline=time.monotonic() - 1)
-    smtp_batch.close_batch(sources)
+    with batches.Batch() as batch:
+        outcomes = digests.send_batch(ids, NOW, batch, deadline=time.monotonic() - 1)
     assert {o.detail for o in outcomes.values()} == {
         "not tried: out of time; the job's retry goes on"}
     assert {(r.status, r.attempts) for r in _rows().values()} == {("pending", 0)}
@@ -293,7 +288,7 @@ def test_the_planner_gives_up_on_a_row_that_never_finishes_rendering(team):
     row = next(iter(_rows().values()))
     row.status, row.attempts = "rendering", digests.GIVE_UP_AFTER
     db.session.commit()
-    assert digests.plan_digests("2026-11-23T08:00:00+00:00")["given up"] == 1
+    assert jobs.plan_digests("2026-11-23T08:00:00+00:00")["given up"] == 1
     row = next(r for r in _rows().values() if r.id == row.id)
     assert row.status == "failed" and "gave up after 5 attempts" in row.last_error
 
@@ -311,9 +306,8 @@ def test_a_member_who_unsubscribes_while_a_batch_runs_gets_nothing_more(smtp, te
             db.session.add(DigestPreference(membership_id=last.id, frequency="off"))
             db.session.commit()
 
-    sources: dict = {}
-    outcomes = digests.send_batch(ids, NOW, sources, progress=unsubscribe_after_the_first)
-    smtp_batch.close_batch(sources)
+    with batches.Batch() as batch:
+        outcomes = digests.send_batch(ids, NOW, batch, progress=unsubscribe_after_the_first)
 
     statuses = {row.membership_id: outcomes[row.id].status for row in _rows().values()}
     assert statuses[last.id] == "skipped"

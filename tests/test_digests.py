@@ -27,10 +27,11 @@ from coordinator.models import Alert, DigestDelivery, DigestPreference, Membersh
 from coordinator.services import activity, joining
 from coordinator.services import tasks as task_service
 from coordinator.services.digests.message import unsubscribe_token
-from coordinator.services.digests.outbox import TryAgainLater, plan_digests, send, send_digests
+from coordinator.services.digests.outbox import TryAgainLater, send
 from coordinator.services.digests.planner import plan
 from coordinator.tokens import make_token, read_token
 from tests.smtp import Recorder, free_port, serve
+from workers.digests import plan_digests, send_digests
 
 NOW = datetime(2026, 11, 23, 8, tzinfo=UTC)  # Monday of ISO week 2026-W48
 DUE = datetime(2026, 11, 23, 7, tzinfo=UTC)  # the default weekly send moment (UTC, 07:00)

@@ -67,7 +67,7 @@ def test_a_killed_work_horse_is_retried_and_writes_one_snapshot(queued_app, _sch
         db.session.commit()
     hold = tmp_path / "hold"
     hold.write_text("hold")
-    worker = WorkerProcess(_schema, redis_url, tmp_path, POLDER_RECOMPUTE_HOLD_FILE=str(hold))
+    worker = WorkerProcess(_schema, redis_url, tmp_path, hold=hold)
     try:
         with queued_app.app_context():
             assert request_recompute(partnership.id, force=True) == "scheduled"

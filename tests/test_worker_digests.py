@@ -194,7 +194,7 @@ def test_a_worker_killed_mid_send_loses_and_duplicates_nothing(
     from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
     from rq.scheduler import RQScheduler
 
-    from coordinator.services.digests.outbox import plan_digests
+    from workers.digests import plan_digests
 
     controller, recorder = smtp
     hooks = tmp_path / "hooks"
@@ -298,7 +298,7 @@ def test_send_digests_command_during_a_worker_send_does_not_send_twice(
         make_app, _schema, redis_url, smtp, members, tmp_path):
     from rq.job import Job, JobStatus
 
-    from coordinator.services.digests.outbox import plan_digests
+    from workers.digests import plan_digests
 
     controller, recorder = smtp
     app = make_app(REDIS_URL=redis_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
@@ -341,7 +341,7 @@ def test_a_retry_and_a_requeue_of_one_row_on_two_workers_send_it_once(
     from rq.job import Job, JobStatus
     from rq.registry import ScheduledJobRegistry
 
-    from coordinator.services.digests.outbox import plan_digests
+    from workers.digests import plan_digests
 
     controller, recorder = smtp
     recorder.replies = ["451 4.3.0 Try again later"]  # the first digest, once
@@ -395,13 +395,14 @@ def test_the_planner_queues_batches_of_one_partnership_and_a_tick_later_nothing_
         queued_app, members, make, monkeypatch):
     from rq.job import Job
 
-    import coordinator.services.digests.outbox as digests
+    import coordinator.services.digests.outbox as outbox
+    import workers.digests as digests
 
     other = make.partnership(slug="estuary")
     for n in range(2):
         make.member(other, email=f"e{n}@example.org", name=f"Estuary {n}")
     make.commit()
-    monkeypatch.setattr(digests, "JOB_ROWS", 2)
+    monkeypatch.setattr(outbox, "JOB_ROWS", 2)
     queue = queued_app.extensions["rq"]
 
     with queued_app.app_context():

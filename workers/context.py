@@ -4,6 +4,8 @@ from contextlib import contextmanager
 
 from flask import current_app, has_app_context
 
+from coordinator import create_app
+
 _app = None
 
 
@@ -14,8 +16,6 @@ def job_context():
         return
     global _app
     if _app is None:
-        from coordinator import create_app
-
         _app = create_app()
     with _app.app_context():
         yield _app

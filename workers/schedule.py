@@ -27,7 +27,7 @@ class Periodic:
 SCHEDULE = (
     Periodic("recompute-sweep", timedelta(hours=1), "workers.sweep.sweep_stale_maps"),
     Periodic("balance-evaluation", timedelta(days=1), "workers.sweep.evaluate_all_partnerships"),
-    Periodic("digest-planner", timedelta(minutes=15), "coordinator.services.digests.outbox.plan_digests"),
+    Periodic("digest-planner", timedelta(minutes=15), "workers.digests.plan_digests"),
     Periodic("expired-records", timedelta(hours=1), "workers.sweep.sweep_expired_records"),
 )
 

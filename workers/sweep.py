@@ -2,19 +2,21 @@
 
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import Partnership
+from coordinator.queue import request_recompute
+from coordinator.services import sessions
 from coordinator.services.knowledge.snapshots import is_current
+from coordinator.web.once import sweep_submissions
 
 from .context import job_context
 
 
 def sweep_stale_maps() -> list[int]:
     """Catch up changes whose recompute was never enqueued (Redis down) or was lost."""
-    from coordinator.queue import request_recompute
-
     with job_context():
         stale = [partnership.id for partnership in db.session.scalars(
                      select(Partnership).where(Partnership.recompute_requested_at.is_not(None))
@@ -31,8 +33,6 @@ def evaluate_all_partnerships() -> list[int]:
     Each partnership gets a recompute run; its map is current, so the run skips straight
     to evaluating the balance alerts.
     """
-    from coordinator.queue import request_recompute
-
     with job_context():
         ids = list(db.session.scalars(select(Partnership.id).order_by(Partnership.id)))
         for partnership_id in ids:
@@ -44,11 +44,6 @@ def evaluate_all_partnerships() -> list[int]:
 def sweep_expired_records() -> dict[str, int]:
     """Hourly: delete login sessions past their idle time or lifetime, and the one-time
     tokens of forms too old to be sent again."""
-    from flask import current_app
-
-    from coordinator.services import sessions
-    from coordinator.web.once import sweep_submissions
-
     with job_context():
         swept = {"sessions": sessions.sweep(sessions.Lifetimes.from_config(current_app.config)),
                  "form_tokens": sweep_submissions()}

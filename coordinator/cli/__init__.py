@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from ..domain.passwords import password_problem
 from ..emails import send_invitation_email
 from ..extensions import db
 from ..models import Partnership
@@ -57,8 +58,6 @@ def create_partnership(slug: str, name: str) -> None:
               help="Read from POLDER_ADMIN_PASSWORD, else asked for.")
 def create_admin(email: str, name: str, slug: str | None, password: str | None) -> None:
     """Create (or promote) an administrator account."""
-    from ..domain.passwords import password_problem
-
     if password is None:
         password = getpass.getpass("Password: ")
     problem = password_problem(password, current_app.config["PASSWORD_MIN_LENGTH"],

@@ -38,6 +38,7 @@ from coordinator.domain.power.decision_invites import invite_for_decision
 from coordinator.domain.power.indicators import DECISION_VOICE, POWER_KINDS, group_label
 from coordinator.domain.power.readings import power_readings
 from coordinator.services.balance.data import PartnershipData, load_partnership
+from coordinator.services.balance.thresholds import effective
 from coordinator.services.power import data as power_data
 
 from ..domain import alert_state as states
@@ -75,8 +76,6 @@ class Outcome:
 
 def thresholds_for(partnership: Partnership) -> Thresholds:
     """What the measures use: as set, tightened when the mission is exigent."""
-    from coordinator.services.balance.thresholds import effective
-
     return effective(partnership)[0]
 
 

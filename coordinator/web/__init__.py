@@ -6,23 +6,23 @@ result; the API sits beside them on the same services.
 
 from flask import Flask
 
+from . import (
+    account,
+    activity,
+    admin,
+    auth,
+    desk,
+    digests,
+    groups,
+    home,
+    joining,
+    knowledge_map,
+    members,
+    tasks,
+)
+
 
 def register_blueprints(app: Flask) -> None:
-    from . import (
-        account,
-        activity,
-        admin,
-        auth,
-        desk,
-        digests,
-        groups,
-        home,
-        joining,
-        knowledge_map,
-        members,
-        tasks,
-    )
-
     for module in (home, auth, account, tasks, joining, activity, members, groups,
                    knowledge_map, desk, admin, digests):
         app.register_blueprint(module.bp)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, abort, g
+from flask import Flask, abort, current_app, g
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..extensions import db
+from ..extensions import db, login_manager
 from ..models import Membership, Partnership
 
 
@@ -31,8 +31,6 @@ def _pull_slug(endpoint, values) -> None:
 def _add_slug(endpoint, values) -> None:
     if "slug" in values or not getattr(g, "partnership", None):
         return
-    from flask import current_app
-
     if current_app.url_map.is_endpoint_expecting(endpoint, "slug"):
         values["slug"] = g.partnership.slug
 
@@ -59,8 +57,6 @@ def member_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
-            from ..extensions import login_manager
-
             return login_manager.unauthorized()
         if g.member is None:
             abort(404)

@@ -17,6 +17,7 @@ from coordinator.domain.balance.thresholds import (
 from coordinator.domain.power.contingency import EXIGENT_THRESHOLDS, apply_exigency
 from coordinator.extensions import db
 from coordinator.models import Membership, Partnership, ThresholdChange, utcnow
+from coordinator.services.power.contingency import latest
 
 HISTORY_SHOWN = 50
 
@@ -29,8 +30,6 @@ def current(partnership: Partnership) -> Thresholds:
 def effective(partnership: Partnership) -> tuple[Thresholds, dict[str, tuple]]:
     """The thresholds the evaluation uses: as set, tightened by an exigent mission where a
     coordinator has not set the value by hand; and what was tightened (before, after)."""
-    from coordinator.services.power.contingency import latest
-
     profile = latest(partnership.id)
     return apply_exigency(current(partnership), profile.scores if profile else None,
                           frozenset(partnership.balance_thresholds or {}))

@@ -1,5 +1,9 @@
-"""Digest jobs: plan what is due, and send each planned digest at most once
-(an outbox). Jobs commit; the services they call only flush.
+"""The digest outbox: plan what is due, and send each planned digest at most once.
+
+Unlike other services this one owns its transactions: every state a row moves through is
+committed before the next step starts, so that a crash anywhere leaves a row that is
+either redone safely or known to be in doubt. The planner and sender jobs and `flask
+send-digests` call `plan_due`, `send_queued` and `send_due`.
 
 A send job takes a batch of one partnership's rows: the partnership's open tasks and
 knowledge map are read once per batch, the rows' members and activity a page at a time,
@@ -20,8 +24,10 @@ from __future__ import annotations
 import logging
 import smtplib
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
@@ -33,16 +39,10 @@ from coordinator import mail
 from coordinator.database import commit_without_waiting_for_disk
 from coordinator.extensions import db
 from coordinator.models import DigestDelivery, DigestPreference, utcnow
+from coordinator.services.digests.batch import Batch
 from coordinator.services.digests.message import build_digest
 from coordinator.services.digests.pages import Page, kept_across_commits
 from coordinator.services.digests.planner import plan
-from coordinator.services.digests.smtp_batch import (
-    close_batch,
-    connection,
-    drop_connection,
-    mark_used,
-)
-from workers.context import job_context
 
 log = logging.getLogger(__name__)
 
@@ -105,33 +105,41 @@ STUCK_AFTER = timedelta(minutes=15)
 GIVE_UP_AFTER = 5  # claims of one row that never got past rendering
 
 
-def plan_digests(now: str | None = None) -> dict:
-    """Every 15 minutes: insert what is due, and queue send jobs for every pending row."""
-    from coordinator.queue import enqueue_digests
+@dataclass(frozen=True)
+class Planned:
+    """What `plan_due` did: rows planned per kind and rows written off, and the pending
+    rows to send, as (row id, attempts so far) in batches of one partnership each."""
 
-    with job_context():
-        moment = datetime.fromisoformat(now) if now else utcnow()
-        planned = plan(moment)
-        stuck = mark_stuck_unknown(moment)
-        given_up = give_up_on_stuck_rendering(moment)
-        db.session.commit()
-        # Rows still pending from earlier ticks (the queue was down, or a server kept
-        # saying "not now" past RQ's retries) go out again; so do rows a sender died
-        # rendering once RQ gave up on it, as rendering is safe to redo. The claim keeps
-        # each to once. A job per partnership and JOB_ROWS rows reads the partnership once.
-        pending = db.session.execute(
-            select(DigestDelivery.partnership_id, DigestDelivery.id, DigestDelivery.attempts)
-            .where(DigestDelivery.due_at <= moment,
-                   or_(DigestDelivery.status == "pending",
-                       (DigestDelivery.status == "rendering")
-                       & (DigestDelivery.due_at <= moment - STUCK_AFTER)))
-            .order_by(DigestDelivery.partnership_id, DigestDelivery.id)).all()
-        for _, rows in groupby(pending, key=lambda row: row.partnership_id):
-            rows = [(row.id, row.attempts) for row in rows]
-            for start in range(0, len(rows), JOB_ROWS):
-                enqueue_digests(rows[start:start + JOB_ROWS])
-        return {**planned.planned, **({"marked unknown": stuck} if stuck else {}),
-                **({"given up": given_up} if given_up else {})}
+    counts: dict[str, int]
+    batches: list[list[tuple[int, int]]]
+
+
+def plan_due(moment: datetime) -> Planned:
+    """Insert what is due, write off rows left in doubt, and list what is to be sent.
+
+    Rows still pending from earlier runs (the queue was down, or a server kept saying
+    "not now" past RQ's retries) are listed again; so are rows a sender died rendering
+    once RQ gave up on it, as rendering is safe to redo. The claim keeps each to once. A
+    batch holds one partnership's rows, at most JOB_ROWS, so it reads the partnership once.
+    """
+    planned = plan(moment)
+    stuck = mark_stuck_unknown(moment)
+    given_up = give_up_on_stuck_rendering(moment)
+    db.session.commit()
+    pending = db.session.execute(
+        select(DigestDelivery.partnership_id, DigestDelivery.id, DigestDelivery.attempts)
+        .where(DigestDelivery.due_at <= moment,
+               or_(DigestDelivery.status == "pending",
+                   (DigestDelivery.status == "rendering")
+                   & (DigestDelivery.due_at <= moment - STUCK_AFTER)))
+        .order_by(DigestDelivery.partnership_id, DigestDelivery.id)).all()
+    batches = []
+    for _, rows in groupby(pending, key=lambda row: row.partnership_id):
+        rows = [(row.id, row.attempts) for row in rows]
+        batches += [rows[start:start + JOB_ROWS] for start in range(0, len(rows), JOB_ROWS)]
+    counts = {**planned.planned, **({"marked unknown": stuck} if stuck else {}),
+              **({"given up": given_up} if given_up else {})}
+    return Planned(counts, batches)
 
 
 def give_up_on_stuck_rendering(now: datetime) -> int:
@@ -154,51 +162,93 @@ def mark_stuck_unknown(now: datetime) -> int:
         .values(status="unknown", last_error=INTERRUPTED)).rowcount
 
 
-def send_digests(delivery_ids: list[int]) -> dict[str, int]:
-    """The RQ job: a batch of rows over one SMTP connection, one read of the partnership.
+def send_queued(delivery_ids: list[int], deadline: float | None = None) -> dict[str, int]:
+    """A batch of rows a job was given, over one SMTP connection and one read of the
+    partnership; the counts of what became of them.
 
     Raises TryAgainLater (so RQ retries the job) when any row went back to pending; on the
     retry the rows already handled are passed over by their claim.
     """
-    from coordinator.queue import JOB_TIMEOUT
+    with Batch() as batch:
+        outcomes = send_batch(delivery_ids, batch=batch, deadline=deadline)
+    later = [o.detail for o in outcomes.values() if o.status == "pending"]
+    if later:
+        raise TryAgainLater(f"{len(later)} digest(s) to try again: {later[0]}")
+    return dict(Counter(o.detail if o.detail == ALREADY else o.status
+                        for o in outcomes.values()))
 
-    # Stop claiming rows well before RQ's timeout would kill the job mid-conversation.
-    deadline = time.monotonic() + 0.8 * JOB_TIMEOUT
-    with job_context():
-        sources: dict = {}
-        try:
-            outcomes = send_batch(delivery_ids, sources=sources, deadline=deadline)
-        finally:
-            close_batch(sources)
-        later = [o.detail for o in outcomes.values() if o.status == "pending"]
-        if later:
-            raise TryAgainLater(f"{len(later)} digest(s) to try again: {later[0]}")
-        return dict(Counter(o.detail if o.detail == ALREADY else o.status
-                            for o in outcomes.values()))
+
+WRITTEN_OFF = {"marked unknown": "marked unknown (interrupted while sending)",
+               "given up": "given up (never finished rendering)"}
+
+
+def send_due(now: datetime, progress_bar: Callable[[int], ContextManager] | None = None
+             ) -> dict[str, Counter]:
+    """Plan what is due at `now` and send every row due, here and now (no queue): what
+    happened, per kind. `progress_bar(total)` gives a context whose `update(1)` hears of
+    each row."""
+    planned = plan_due(now)
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for what, n in planned.counts.items():
+        if what in WRITTEN_OFF:
+            counts["any"][WRITTEN_OFF[what]] = n
+        else:
+            counts[what]["planned"] = n
+    kinds = dict(db.session.execute(select(DigestDelivery.id, DigestDelivery.kind).where(
+        DigestDelivery.status.in_(("pending", "rendering")),
+        DigestDelivery.due_at <= now).order_by(DigestDelivery.id)).all())
+    with Batch() as batch, (progress_bar(len(kinds)) if progress_bar
+                            else nullcontext()) as bar:
+        outcomes = send_batch(list(kinds), now, batch, progress=bar.update if bar else None)
+    for delivery_id, outcome in outcomes.items():
+        status = "failed, will retry" if outcome.status == "pending" else outcome.status
+        counts[kinds[delivery_id]][status] += 1
+    return counts
+
+
+def preview_due(now: datetime) -> dict[str, Counter]:
+    """What `send_due` would plan and send at `now`, per kind; changes nothing."""
+    planned = plan(now)
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for kind, n in planned.planned.items():
+        counts[kind]["planned"] = n
+    ids = list(db.session.scalars(select(DigestDelivery.id).where(
+        DigestDelivery.status == "pending", DigestDelivery.due_at <= now)
+        .order_by(DigestDelivery.id)))
+    batch = Batch()
+    for start in range(0, len(ids), Page.SIZE):
+        page = Page(ids[start:start + Page.SIZE], now, batch)
+        for row in page.deliveries.values():
+            counts[row.kind]["would skip" if page.content(row, now).empty
+                             else "would send"] += 1
+    db.session.rollback()
+    return counts
 
 
 def send_batch(delivery_ids: list[int], now: datetime | None = None,
-               sources: dict | None = None,
+               batch: Batch | None = None,
                progress: Callable[[int], None] | None = None,
                deadline: float | None = None) -> dict[int, Outcome]:
     """Send rows in order, reading what they need a page at a time. A row the server
     answered "not now" is `pending` again and the batch goes on. When the server cannot be
     reached at all, or the `deadline` (time.monotonic()) has passed, the batch stops there
-    and the rest stay `pending`, untouched."""
+    and the rest stay `pending`, untouched. The caller closes the `batch` it passes."""
     now = now or utcnow()
-    sources = {} if sources is None else sources
+    if batch is None:
+        with Batch() as own:
+            return send_batch(delivery_ids, now, own, progress, deadline)
     outcomes: dict[int, Outcome] = {}
     with kept_across_commits():
         for start in range(0, len(delivery_ids), Page.SIZE):
             ids = delivery_ids[start:start + Page.SIZE]
-            page = Page(ids, now, sources)
+            page = Page(ids, now, batch)
             for delivery_id in ids:
                 stop = None
                 if deadline is not None and time.monotonic() > deadline:
                     stop = "out of time; the job's retry goes on"
                 else:
                     try:
-                        outcomes[delivery_id] = _send_one(delivery_id, now, sources, page)
+                        outcomes[delivery_id] = _send_one(delivery_id, now, batch, page)
                     except TryAgainLater as later:
                         outcomes[delivery_id] = Outcome("pending", str(later))
                         stop = str(later) if later.unreachable else None
@@ -211,14 +261,17 @@ def send_batch(delivery_ids: list[int], now: datetime | None = None,
     return outcomes
 
 
-def send(delivery_id: int, now: datetime | None = None, sources: dict | None = None) -> Outcome:
+def send(delivery_id: int, now: datetime | None = None, batch: Batch | None = None) -> Outcome:
     """One row; raises TryAgainLater when the server says "not now" or cannot be reached."""
     now = now or utcnow()
+    if batch is None:
+        with Batch() as own:
+            return send(delivery_id, now, own)
     with kept_across_commits():
-        return _send_one(delivery_id, now, sources, Page([delivery_id], now, sources))
+        return _send_one(delivery_id, now, batch, Page([delivery_id], now, batch))
 
 
-def _send_one(delivery_id: int, now: datetime, sources: dict | None, page: Page) -> Outcome:
+def _send_one(delivery_id: int, now: datetime, batch: Batch, page: Page) -> Outcome:
     """Commits as it goes: each state is on disk before the next step starts."""
     # The attempt number this claim wrote is its fencing token: a second sender claiming the
     # row (a retry racing a re-queue, or the CLI) takes a higher number, and only the
@@ -249,33 +302,29 @@ def _send_one(delivery_id: int, now: datetime, sources: dict | None, page: Page)
         _settle(delivery_id, mine, CLAIMED, status="skipped", last_error="nothing worth saying")
         return Outcome("skipped", "nothing worth saying")
     smtp = None
-    try:
-        if not mail.uses_folder():
-            try:
-                smtp = connection(sources)
-            except (OSError, smtplib.SMTPException) as down:
-                # Refused, unresolvable, TLS or login trouble: nothing was handed over.
-                _settle(delivery_id, mine, CLAIMED, durable=True, status="pending",
-                        last_error=f"{type(down).__name__}: {down}"[:500])
-                raise TryAgainLater(str(down), unreachable=True) from None
-        still_mine = db.session.execute(SUBMIT.values(
-            status="submitting", submitted_at=now, summary=_summary(content),
-            message_id=message["Message-ID"]), {"row": delivery_id, "mine": mine}).rowcount
-        db.session.commit()  # on disk before the server hears of it: the one that must be
-        if not still_mine:
-            return Outcome("taken over", "another sender claimed this digest")
-        if smtp is None:
-            mail.write_to_folder(message)
-        else:
-            refused = _hand_over(delivery_id, mine, smtp, message, sources)
-            if refused is not None:
-                return refused
-    finally:
-        if smtp is not None and sources is None:
-            drop_connection(None, smtp)
+    if not mail.uses_folder():
+        try:
+            smtp = batch.connection()
+        except (OSError, smtplib.SMTPException) as down:
+            # Refused, unresolvable, TLS or login trouble: nothing was handed over.
+            _settle(delivery_id, mine, CLAIMED, durable=True, status="pending",
+                    last_error=f"{type(down).__name__}: {down}"[:500])
+            raise TryAgainLater(str(down), unreachable=True) from None
+    still_mine = db.session.execute(SUBMIT.values(
+        status="submitting", submitted_at=now, summary=_summary(content),
+        message_id=message["Message-ID"]), {"row": delivery_id, "mine": mine}).rowcount
+    db.session.commit()  # on disk before the server hears of it: the one that must be
+    if not still_mine:
+        return Outcome("taken over", "another sender claimed this digest")
+    if smtp is None:
+        mail.write_to_folder(message)
+    else:
+        refused = _hand_over(delivery_id, mine, batch, message)
+        if refused is not None:
+            return refused
     _settle(delivery_id, mine, HANDED, status="sent", sent_at=utcnow())
     page.sent(delivery, now)
-    mark_used(sources)
+    batch.mark_used()
     return Outcome("sent")
 
 
@@ -294,17 +343,16 @@ def _left(delivery: DigestDelivery) -> bool:
     return saved.frequency == "off"
 
 
-def _hand_over(delivery_id: int, mine: int, smtp: smtplib.SMTP, message,
-               sources: dict | None) -> Outcome | None:
+def _hand_over(delivery_id: int, mine: int, batch: Batch, message) -> Outcome | None:
     """SMTP's part: None when the server took the message, else what became of the row."""
     try:
-        smtp.send_message(message)
+        batch.smtp.send_message(message)
     except smtplib.SMTPRecipientsRefused as refused:
         _settle(delivery_id, mine, HANDED, status="failed",
                 last_error=repr(refused.recipients)[:500])
         return Outcome("failed", "recipient refused")
     except smtplib.SMTPResponseException as refused:
-        drop_connection(sources, smtp)
+        batch.drop()
         error = f"{refused.smtp_code} {refused.smtp_error!r}"[:500]
         if 400 <= refused.smtp_code < 500:
             # Durable: lost, the row would read as unknown and never go out.
@@ -315,7 +363,7 @@ def _hand_over(delivery_id: int, mine: int, smtp: smtplib.SMTP, message,
         return Outcome("failed", str(refused.smtp_code))
     except (OSError, smtplib.SMTPException) as lost:
         # The line dropped mid-conversation: the server may have taken the message.
-        drop_connection(sources, smtp)
+        batch.drop()
         _settle(delivery_id, mine, HANDED, status="unknown",
                 last_error=f"connection lost while sending ({type(lost).__name__}); "
                            "not sent again, to never send twice")

@@ -1,4 +1,4 @@
-"""What a batch of digest rows needs, read a page at a time (coordinator.services.digests.outbox sends them)."""
+"""What a batch of digest rows needs, read a page at a time (the outbox sends them)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from sqlalchemy.orm import joinedload
 
 from coordinator.extensions import db
 from coordinator.models import DigestDelivery, DigestPreference, Membership
+from coordinator.services.digests.batch import Batch
 from coordinator.services.digests.content import (
     Activity,
-    Source,
     coordinator_digest,
     last_sent_before,
     member_digest,
@@ -41,7 +41,7 @@ class Page:
 
     SIZE = 200
 
-    def __init__(self, delivery_ids: list[int], now: datetime, sources: dict | None) -> None:
+    def __init__(self, delivery_ids: list[int], now: datetime, batch: Batch) -> None:
         self.deliveries = {d.id: d for d in db.session.scalars(
             select(DigestDelivery).where(DigestDelivery.id.in_(delivery_ids)))}
         member_ids = {d.membership_id for d in self.deliveries.values()}
@@ -58,18 +58,15 @@ class Page:
         readers = [d for d in self.deliveries.values() if d.kind == "member"]
         self.activity = Activity({d.membership_id for d in readers},
                                  min((self.since[d.id] for d in readers), default=None), now)
-        self.sources = sources
+        self.batch = batch
 
     def content(self, delivery: DigestDelivery, now: datetime):
         member = self.members[delivery.membership_id]
         since = self.since[delivery.id]
         if delivery.kind == "coordinator":
             return coordinator_digest(member, since)
-        source = None
-        if self.sources is not None:
-            source = self.sources.setdefault(member.partnership_id,
-                                             Source(member.partnership_id))
-        return member_digest(member, since, now, source, self.activity,
+        return member_digest(member, since, now, self.batch.source(member.partnership_id),
+                             self.activity,
                              self.prefs[member.id])
 
     def sent(self, delivery: DigestDelivery, at: datetime) -> None:
