@@ -30,7 +30,7 @@ def seed(folder: Path) -> dict[str, str]:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}",
            "POLDER_INSTANCE_DIR": str(folder), "REDIS_URL": "", "FLASK_APP": "wsgi.py",
            "SECRET_KEY": "bench-secret-key-0123456789abcdefghij"}
-    for command in (["db", "upgrade"], ["seed-demo", "--now", "2026-11-23T08:00"]):
+    for command in (["db", "upgrade"], ["seed-demo", "--now", "2026-11-23T08:00:00+00:00"]):
         subprocess.run([sys.executable, "-m", "flask", *command], cwd=ROOT, env=env,
                        check=True, capture_output=True, timeout=600)
     return env

@@ -1,5 +1,6 @@
 """Operator commands through the CLI runner."""
 
+import pytest
 from sqlalchemy import func, select
 
 from coordinator.extensions import db
@@ -123,3 +124,13 @@ def test_create_partnership_and_admin(runner, app):
         member = db.session.scalar(select(Membership).join(Partnership).where(
             Partnership.slug == "river"))
         assert (member.role, member.user.email) == ("admin", "boss@example.org")
+
+
+@pytest.mark.parametrize("command", [["seed-demo"], ["recompute", "--partnership", "river"],
+                                     ["send-digests"]])
+def test_every_now_option_refuses_a_moment_without_offset_alike(runner, make, command):
+    make.partnership(slug="river")
+    make.commit()
+    result = runner.invoke(args=[*command, "--now", "2026-11-23T08:00:00"])
+    assert result.exit_code == 2
+    assert "no UTC offset" in result.output and "--now" in result.output

@@ -11,29 +11,20 @@ from ..extensions import db
 from ..models import Partnership
 from ..queue import enqueue_committed_changes
 from ..services.demo import DEMO_PASSWORD, demo_logins, demo_summary, seed_demo
-
-
-def _parse_now(value: str | None) -> datetime:
-    if value is None:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"“{value}” is not an ISO date-time, e.g. "
-                                 "2026-11-23T12:00:00+00:00", param_hint="--now") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+from .params import Moment
 
 
 @click.command("seed-demo")
 @with_appcontext
-@click.option("--now", "now_text", metavar="ISO-DATETIME", default=None,
-              help="Date the demo's history up to this moment (default: now, UTC; a time "
-                   "without offset is UTC). The same value gives the same data.")
+@click.option("--now", type=Moment(), default=None,
+              help="Date the demo's history up to this moment, e.g. "
+                   "2026-11-23T12:00:00+00:00 (default: now). The same value gives the "
+                   "same data.")
 @click.option("--if-empty", is_flag=True,
               help="Do nothing when the database already holds any partnership.")
-def seed_demo_command(now_text: str | None, if_empty: bool) -> None:
+def seed_demo_command(now: datetime | None, if_empty: bool) -> None:
     """Create the demo partnership “demo” with members, tasks, groups and history."""
-    now = _parse_now(now_text)
+    now = now or datetime.now(UTC)
     if if_empty and db.session.scalar(select(Partnership.id).limit(1)) is not None:
         click.echo("The database already has data; not seeding the demo.")
         if db.session.scalar(select(Partnership.id).where(Partnership.slug == "demo")):

@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from workers.schedule import run_forever, tick
 
-from ..domain.moments import parse_moment
 from ..extensions import db
 from ..models import Partnership, utcnow
 from ..queue import QUEUES, RECOMPUTE_JOB, job_function, make_queue
 from ..services.digests import outbox
 from ..services.knowledge.snapshots import latest_snapshot
+from .params import Moment
 
 
 def _queue():
@@ -24,20 +24,6 @@ def _queue():
         raise click.ClickException("set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run "
                                    "workers; without it jobs run inside the web process")
     return make_queue(url, timeout=30)
-
-
-class Moment(click.ParamType):
-    """--now: ISO 8601 with a UTC offset, parsed as jobs parse it."""
-
-    name = "iso-datetime"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, datetime):
-            return value
-        try:
-            return parse_moment(value)
-        except ValueError as refused:
-            self.fail(str(refused), param, ctx)
 
 
 @click.command("worker")
