@@ -3,6 +3,8 @@ it is about). The web layer maps them to responses (web/error_pages.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class CoordinatorError(Exception):
     """A refused action with a message fit for the user."""
@@ -39,8 +41,19 @@ class NotAllowedError(CoordinatorError):
 
 
 class InvalidInputError(CoordinatorError):
+    """Input refused, with a message per field: `errors` holds every bad field, so a form
+    shows them all at once; `field` and the message are the first of them."""
+
     status = 422
     message = "Some input is not valid."
+
+    def __init__(self, message: str | None = None, *, field: str | None = None,
+                 errors: Mapping[str, str] | None = None, **fields):
+        errors = dict(errors or {})
+        if field is None and errors:
+            field, message = next(iter(errors.items()))
+        super().__init__(message, field=field, **fields)
+        self.errors = errors or ({field: str(self)} if field else {})
 
 
 class InitiatorMustHandOverError(CoordinatorError):

@@ -14,7 +14,7 @@ from coordinator.services.power import contingency
 from coordinator.services.power import view as power_view
 
 from ..domain import alert_state as states
-from ..errors import CoordinatorError
+from ..errors import CoordinatorError, InvalidInputError
 from ..extensions import db
 from ..models import Alert, utcnow
 from ..queue import request_evaluation
@@ -122,14 +122,16 @@ def contingency_profile():
         if not form.validate_on_submit():
             abort(400)
         raw = {key: request.form.get(key, "") for key in FACTOR_KEYS}
-        row, errors = contingency.save(g.partnership, g.member, raw,
-                                       request.form.get("note", ""))
-        if not errors:
+        try:
+            contingency.save(g.partnership, g.member, raw, request.form.get("note", ""))
+        except InvalidInputError as refused:
+            db.session.rollback()
+            errors = refused.errors
+        else:
             db.session.commit()
             _reevaluate()
             flash("Contingency profile saved.", "success")
             return redirect(url_for("desk.contingency_profile"))
-        db.session.rollback()
     latest = contingency.latest(g.partnership.id)
     return render_template(
         "desk/contingency.html", form=form, factors=FACTORS, raw=raw, errors=errors,
@@ -147,14 +149,17 @@ def settings():
         if not form.validate_on_submit():
             abort(400)
         raw = {f.name: request.form[f.name] for f in FIELDS if f.name in request.form}
-        change, errors = thresholds.save(g.partnership, g.member, raw)
-        if not errors:
+        try:
+            change = thresholds.save(g.partnership, g.member, raw)
+        except InvalidInputError as refused:
+            db.session.rollback()
+            errors = refused.errors
+        else:
             db.session.commit()
             _reevaluate()
             flash("Thresholds saved. Alerts are being re-evaluated." if change
                   else "Nothing changed.", "success" if change else "info")
             return redirect(url_for("desk.settings"))
-        db.session.rollback()
     return render_template("desk/settings.html", fields=FIELDS, form=form, raw=raw,
                            errors=errors, current=thresholds.effective(g.partnership)[0],
                            defaults=DEFAULT_THRESHOLDS,

@@ -15,10 +15,12 @@ from coordinator.services.digests.content import (
 )
 from coordinator.services.digests.message import UNSUBSCRIBE, UNSUBSCRIBE_MAX_AGE
 
+from ..errors import InvalidInputError
 from ..extensions import csrf, db
 from ..models import DigestDelivery, Membership, utcnow
 from ..tokens import read_token
 from .forms.digests import DigestSettingsForm
+from .forms.fields import attach_error
 from .tenancy import get_scoped_or_404, member_required, role_required
 
 bp = Blueprint("digests", __name__)
@@ -38,11 +40,12 @@ def settings():
         data = digest_prefs.PreferenceInput(
             frequency=form.frequency.data, timezone=form.timezone.data.strip(),
             send_hour=form.send_hour.data, toggles=toggles)
-        bad = digest_prefs.problems(data)
-        for field, message in bad.items():
-            getattr(form, field).errors.append(message)
-        if not bad:
+        try:
             digest_prefs.save(g.member, data)
+        except InvalidInputError as refused:
+            db.session.rollback()
+            attach_error(form, refused)
+        else:
             db.session.commit()
             flash("Digest settings saved.", "success")
             return redirect(url_for("digests.settings"))

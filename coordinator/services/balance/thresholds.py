@@ -15,6 +15,7 @@ from coordinator.domain.balance.thresholds import (
     validate_thresholds,
 )
 from coordinator.domain.power.contingency import EXIGENT_THRESHOLDS, apply_exigency
+from coordinator.errors import InvalidInputError
 from coordinator.extensions import db
 from coordinator.models import Membership, Partnership, ThresholdChange, utcnow
 from coordinator.services.power.contingency import latest
@@ -36,26 +37,27 @@ def effective(partnership: Partnership) -> tuple[Thresholds, dict[str, tuple]]:
 
 
 def save(partnership: Partnership, actor: Membership, raw: Mapping[str, object],
-         note: str = "", now: datetime | None = None) -> tuple[ThresholdChange | None,
-                                                                dict[str, str]]:
-    """Validate against the thresholds in force and store what changed, or nothing.
+         note: str = "", now: datetime | None = None) -> ThresholdChange | None:
+    """Validate against the thresholds in force and store what changed (None: nothing
+    did).
 
-    With any error nothing is stored, so a half-valid form changes nothing. A value typed
-    over one the exigent mission tightened is kept as set by hand, even at its default.
+    With any error nothing is stored, so a half-valid form changes nothing:
+    InvalidInputError names every bad field. A value typed over one the exigent mission
+    tightened is kept as set by hand, even at its default.
     """
     old, tightened = effective(partnership)
     values, errors = validate_thresholds(raw, base=old)
     if errors:
-        return None, errors
+        raise InvalidInputError(errors=errors)
     new = Thresholds(**values)
     changes = threshold_changes(old, new)
     if not changes:
-        return None, {}
+        return None
     stored = dict(partnership.balance_thresholds or {})
     stored.update({name: after for name, (_, after) in changes.items()})
     stored = {name: value for name, value in stored.items()
               if value != getattr(DEFAULT_THRESHOLDS, name) or name in EXIGENT_THRESHOLDS}
-    return _record(partnership, actor, stored, changes, note, now), {}
+    return _record(partnership, actor, stored, changes, note, now)
 
 
 def reset(partnership: Partnership, actor: Membership,

@@ -33,7 +33,7 @@ class PreferenceInput:
     toggles: dict[str, bool]
 
 
-def problems(data: PreferenceInput) -> dict[str, str]:
+def _problems(data: PreferenceInput) -> dict[str, str]:
     """Every bad field with its message, so the form can show them all at once."""
     found = {}
     if data.frequency not in FREQUENCIES:
@@ -48,11 +48,11 @@ def problems(data: PreferenceInput) -> dict[str, str]:
 
 
 def save(member: Membership, data: PreferenceInput) -> DigestPreference:
-    """Check everything first, so a bad field changes nothing."""
-    found = problems(data)
+    """Check everything first, so a bad field changes nothing; InvalidInputError names
+    every bad field."""
+    found = _problems(data)
     if found:
-        field, message = next(iter(found.items()))
-        raise InvalidInputError(message, field=field)
+        raise InvalidInputError(errors=found)
     hour, _ = validate_hour(data.send_hour)
     row = preference(member)
     row.frequency, row.timezone, row.send_hour = data.frequency, data.timezone, hour

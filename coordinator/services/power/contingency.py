@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from coordinator.domain.power.contingency import validate_scores
+from coordinator.errors import InvalidInputError
 from coordinator.extensions import db
 from coordinator.models import ContingencyProfile, Membership, Partnership, utcnow
 
@@ -27,14 +28,14 @@ def history(partnership_id: int) -> list[ContingencyProfile]:
 
 
 def save(partnership: Partnership, actor: Membership, raw: Mapping[str, object],
-         note: str = "", now: datetime | None = None
-         ) -> tuple[ContingencyProfile | None, dict[str, str]]:
-    """A new row per save (the history); nothing is stored when any score is invalid."""
+         note: str = "", now: datetime | None = None) -> ContingencyProfile:
+    """A new row per save (the history); nothing is stored when any score is invalid, and
+    InvalidInputError names every bad one."""
     scores, errors = validate_scores(raw)
     if errors:
-        return None, errors
+        raise InvalidInputError(errors=errors)
     row = ContingencyProfile(partnership_id=partnership.id, actor_id=actor.id,
                              at=now or utcnow(), scores=scores, note=note.strip()[:500])
     db.session.add(row)
     db.session.flush()
-    return row, {}
+    return row

@@ -60,9 +60,16 @@ def options(pairs) -> list[SelectChoice]:
 
 
 def attach_error(form, error) -> bool:
-    """Show a service error under its field; False when the form has no such field."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
-        return False
-    field.errors = [*field.errors, str(error)] if isinstance(field.errors, list) else [str(error)]
-    return True
+    """The one way a service's refusal reaches a form: each message under its field
+    (every field an InvalidInputError names). False when the form lacks one of them, so
+    the caller shows the message another way."""
+    messages = getattr(error, "errors", None) or (
+        {error.field: str(error)} if error.field else {})
+    placed = bool(messages)
+    for name, message in messages.items():
+        field = getattr(form, name, None)
+        if field is None:
+            placed = False
+            continue
+        field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+    return placed
