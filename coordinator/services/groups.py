@@ -1,11 +1,17 @@
 """Working groups: standing groups of members with their tasks and activities."""
 
-from sqlalchemy import delete, select
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..errors import CoordinatorError, InvalidInputError
 from ..extensions import db
-from ..models import GroupMember, Membership, WorkingGroup
+from ..models import GroupMember, JointActivity, Membership, Task, WorkingGroup
+from . import alerts
 from .events import record_event
 
 
@@ -47,3 +53,47 @@ def is_in_group(group: WorkingGroup, member: Membership) -> bool:
     return db.session.scalar(select(GroupMember.membership_id).where(
         GroupMember.working_group_id == group.id,
         GroupMember.membership_id == member.id)) is not None
+
+
+def partnership_groups(partnership_id: int) -> list[WorkingGroup]:
+    return list(db.session.scalars(select(WorkingGroup).where(
+        WorkingGroup.partnership_id == partnership_id).order_by(WorkingGroup.name)))
+
+
+def groups_with_sizes(partnership_id: int) -> list[tuple[WorkingGroup, int]]:
+    """Every working group with its number of members, by name: the groups page."""
+    counts = (select(GroupMember.working_group_id, func.count().label("n"))
+              .group_by(GroupMember.working_group_id).subquery())
+    return [tuple(row) for row in db.session.execute(
+        select(WorkingGroup, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.working_group_id == WorkingGroup.id)
+        .where(WorkingGroup.partnership_id == partnership_id)
+        .order_by(WorkingGroup.name))]
+
+
+@dataclass
+class GroupPage:
+    group: WorkingGroup
+    members: list[Membership]
+    tasks: list[Task]
+    activities: list[JointActivity]
+    is_member: bool
+    balance_notes: list
+
+
+def group_page(group: WorkingGroup, member: Membership) -> GroupPage:
+    """A working group's page: members by name, its latest tasks and activities."""
+    members = sorted(db.session.scalars(
+        select(Membership).join(GroupMember, GroupMember.membership_id == Membership.id)
+        .where(GroupMember.working_group_id == group.id)
+        .options(joinedload(Membership.user), joinedload(Membership.organisation))),
+        key=lambda m: m.user.name)
+    tasks = list(db.session.scalars(
+        select(Task).where(Task.working_group_id == group.id)
+        .options(selectinload(Task.tags)).order_by(Task.id.desc()).limit(100)))
+    activities = list(db.session.scalars(
+        select(JointActivity).where(JointActivity.working_group_id == group.id)
+        .options(selectinload(JointActivity.attendees))
+        .order_by(JointActivity.occurred_at.desc()).limit(50)))
+    return GroupPage(group, members, tasks, activities, member in members,
+                     alerts.notes_for_scope(group.partnership_id, "group", group.id, member.id))

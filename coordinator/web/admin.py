@@ -1,17 +1,15 @@
 """Admin pages: settings, organisations, members and roles, invitations, CSV import."""
 
 from flask import Blueprint, flash, g, redirect, render_template, url_for
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from coordinator.domain.power.sectors import SECTOR_LABELS
 
 from ..emails import send_invitation_email
 from ..errors import CoordinatorError
 from ..extensions import db
-from ..models import Invitation, Membership, Organisation, User
+from ..models import Membership, Organisation
 from ..queue import request_evaluation
-from ..services import accounts
+from ..services import accounts, administration
 from ..services.imports import import_members
 from .forms.admin import ImportForm, InviteForm, OrganisationForm, PartnershipForm, RoleForm
 from .forms.fields import attach_error, options
@@ -24,31 +22,32 @@ bp = Blueprint("admin", __name__, url_prefix="/p/<slug>/admin")
 @role_required("admin")
 def settings():
     form = PartnershipForm(obj=g.partnership)
-    present = set(db.session.scalars(select(Organisation.sector).where(
-        Organisation.partnership_id == g.partnership.id)))
+    present = administration.present_sectors(g.partnership.id)
     form.critical_sectors.choices = options(
         (key, label) for key, label in SECTOR_LABELS.items() if key in present)
     if form.validate_on_submit():
-        g.partnership.name = form.name.data.strip()
-        g.partnership.description = form.description.data or ""
-        g.partnership.critical_sectors = sorted(form.critical_sectors.data) or None
-        db.session.commit()
-        request_evaluation(g.partnership.id, trigger="settings")  # critical stakeholders
-        flash("Settings saved.", "success")
-        return redirect(url_for("admin.settings"))
+        try:
+            administration.save_settings(g.partnership, form.name.data,
+                                         form.description.data or "",
+                                         form.critical_sectors.data)
+        except CoordinatorError as error:
+            db.session.rollback()
+            if not attach_error(form, error):
+                raise
+        else:
+            db.session.commit()
+            request_evaluation(g.partnership.id, trigger="settings")  # critical stakeholders
+            flash("Settings saved.", "success")
+            return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form)
 
 
 @bp.get("/organisations")
 @role_required("admin")
 def organisations():
-    counts = dict(db.session.execute(
-        select(Membership.organisation_id, func.count())
-        .where(Membership.partnership_id == g.partnership.id)
-        .group_by(Membership.organisation_id)).all())
-    orgs = db.session.scalars(select(Organisation).where(
-        Organisation.partnership_id == g.partnership.id).order_by(Organisation.name)).all()
-    return render_template("admin/organisations.html", organisations=orgs, counts=counts)
+    rows = administration.organisations(g.partnership.id)
+    return render_template("admin/organisations.html", organisations=[org for org, _ in rows],
+                           counts={org.id: n for org, n in rows})
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
@@ -58,19 +57,19 @@ def organisation(organisation_id: int | None = None):
     org = get_scoped_or_404(Organisation, organisation_id) if organisation_id else None
     form = OrganisationForm(obj=org)
     if form.validate_on_submit():
-        name = form.name.data.strip()
-        clash = db.session.scalar(select(Organisation.id).where(
-            Organisation.partnership_id == g.partnership.id,
-            func.lower(Organisation.name) == name.lower(),
-            Organisation.id != (org.id if org else 0)))
-        if clash:
-            form.name.errors.append("Another organisation has this name.")
+        data = administration.OrganisationInput(
+            name=form.name.data, sector=form.sector.data,
+            formal_authority=form.formal_authority.data,
+            resource_control=form.resource_control.data,
+            discursive_legitimacy=form.discursive_legitimacy.data,
+            critical_stakeholder=form.critical_stakeholder.data)
+        try:
+            org = administration.save_organisation(g.partnership, org, data)
+        except CoordinatorError as error:
+            db.session.rollback()
+            if not attach_error(form, error):
+                raise
         else:
-            if org is None:
-                org = Organisation(partnership_id=g.partnership.id)
-                db.session.add(org)
-            form.populate_obj(org)
-            org.name = name
             db.session.commit()
             # Sector, power sources and critical stakeholders feed the power indicators.
             request_evaluation(g.partnership.id, trigger="settings")
@@ -82,11 +81,7 @@ def organisation(organisation_id: int | None = None):
 @bp.get("/members")
 @role_required("admin")
 def members():
-    rows = db.session.scalars(
-        select(Membership).join(User, User.id == Membership.user_id)
-        .where(Membership.partnership_id == g.partnership.id)
-        .options(joinedload(Membership.user), joinedload(Membership.organisation))
-        .order_by(User.name)).all()
+    rows = administration.members(g.partnership.id)
     return render_template("admin/members.html", members=rows, org_choices=_org_choices(),
                            form=RoleForm())
 
@@ -100,11 +95,12 @@ def update_member(member_id: int):
     if not form.validate_on_submit():
         flash("Choose a valid role and organisation.", "error")
         return redirect(url_for("admin.members"))
-    if member.role == "admin" and form.role.data != "admin" and _admin_count() <= 1:
-        flash("The partnership needs at least one admin.", "error")
+    try:
+        administration.set_role(member, form.role.data, form.organisation_id.data or None)
+    except CoordinatorError as error:
+        db.session.rollback()
+        flash(str(error), "error")
         return redirect(url_for("admin.members"))
-    member.role = form.role.data
-    member.organisation_id = form.organisation_id.data or None
     db.session.commit()
     organisation = member.organisation.name if member.organisation_id else "no organisation"
     flash(f"Saved {member.name}: {member.role}, {organisation}.", "success")
@@ -130,10 +126,8 @@ def invitations():
             send_invitation_email(invitation, g.member.name)
             flash(f"Invitation sent to {invitation.email}.", "success")
             return redirect(url_for("admin.invitations"))
-    sent = db.session.scalars(select(Invitation).where(
-        Invitation.partnership_id == g.partnership.id)
-        .order_by(Invitation.id.desc()).limit(100)).all()
-    return render_template("admin/invitations.html", form=form, invitations=sent)
+    return render_template("admin/invitations.html", form=form,
+                           invitations=administration.recent_invitations(g.partnership.id))
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -164,12 +158,4 @@ def import_page():
 
 
 def _org_choices() -> list[tuple[int, str]]:
-    orgs = db.session.execute(select(Organisation.id, Organisation.name).where(
-        Organisation.partnership_id == g.partnership.id).order_by(Organisation.name))
-    return [(0, "— none —")] + [(oid, name) for oid, name in orgs]
-
-
-def _admin_count() -> int:
-    return db.session.scalar(select(func.count()).where(
-        Membership.partnership_id == g.partnership.id, Membership.role == "admin"))
-
+    return [(0, "— none —")] + administration.organisation_choices(g.partnership.id)

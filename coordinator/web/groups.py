@@ -1,13 +1,11 @@
 """Working groups: list, create, join, leave, and see their tasks and activities."""
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from ..errors import CoordinatorError
 from ..extensions import db
-from ..models import GroupMember, JointActivity, Membership, Task, WorkingGroup
-from ..services import alerts, groups
+from ..models import WorkingGroup
+from ..services import groups
 from .forms.fields import attach_error
 from .forms.people import GroupForm
 from .forms.tasks import EmptyForm
@@ -19,13 +17,7 @@ bp = Blueprint("groups", __name__, url_prefix="/p/<slug>/groups")
 @bp.get("/")
 @member_required
 def index():
-    counts = (select(GroupMember.working_group_id, func.count().label("n"))
-              .group_by(GroupMember.working_group_id).subquery())
-    rows = db.session.execute(
-        select(WorkingGroup, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.working_group_id == WorkingGroup.id)
-        .where(WorkingGroup.partnership_id == g.partnership.id)
-        .order_by(WorkingGroup.name)).all()
+    rows = groups.groups_with_sizes(g.partnership.id)
     return render_template("groups/index.html", rows=rows)
 
 
@@ -51,23 +43,9 @@ def new():
 @member_required
 def detail(group_id: int):
     group = get_scoped_or_404(WorkingGroup, group_id)
-    members = list(db.session.scalars(
-        select(Membership).join(GroupMember, GroupMember.membership_id == Membership.id)
-        .where(GroupMember.working_group_id == group.id)
-        .options(joinedload(Membership.user), joinedload(Membership.organisation))))
-    members.sort(key=lambda m: m.user.name)
-    tasks = list(db.session.scalars(
-        select(Task).where(Task.working_group_id == group.id)
-        .options(selectinload(Task.tags)).order_by(Task.id.desc()).limit(100)))
-    activities = list(db.session.scalars(
-        select(JointActivity).where(JointActivity.working_group_id == group.id)
-        .options(selectinload(JointActivity.attendees))
-        .order_by(JointActivity.occurred_at.desc()).limit(50)))
-    return render_template("groups/detail.html", group=group, members=members, tasks=tasks,
-                           activities=activities, is_member=g.member in members,
-                           button_form=EmptyForm(),
-                           balance_notes=alerts.notes_for_scope(group.partnership_id, "group",
-                                                                group.id, g.member.id))
+    page = groups.group_page(group, g.member)
+    return render_template("groups/detail.html", button_form=EmptyForm(),
+                           **{name: getattr(page, name) for name in page.__dataclass_fields__})
 
 
 @bp.post("/<int:group_id>/<any(join, leave):action>")

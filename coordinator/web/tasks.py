@@ -1,27 +1,20 @@
 """The task board, task pages, posting, editing, cancelling and completing."""
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from coordinator.domain.knowledge.fit import task_fit
 
 from ..errors import CoordinatorError, NotAllowedError
 from ..extensions import db
 from ..models import (
-    Comment,
-    JoinRequest,
-    JointActivity,
-    Membership,
     Participation,
     Task,
-    WaitlistEntry,
     WorkingGroup,
-    WorkLog,
 )
-from ..services import alerts, tasks
 from ..services import board as board_service
+from ..services import groups, tasks
 from ..services.tags import popular_tags
+from ..services.task_page import task_page
 from .forms.fields import attach_error, options
 from .forms.tasks import (
     CancelForm,
@@ -57,7 +50,8 @@ def board():
     my_tags = g.member.tag_names
     fits = {task.id: task_fit(task.tag_names, my_tags) for task in page.items}
     return render_template("tasks/board.html", page=page, filters=filters, fits=fits,
-                           groups=_groups(), tags=popular_tags(g.partnership.id, 100))
+                           groups=groups.partnership_groups(g.partnership.id),
+                           tags=popular_tags(g.partnership.id, 100))
 
 
 def _filters_from_args() -> board_service.BoardFilters:
@@ -127,42 +121,9 @@ def detail(task_id: int):
 
 def render_task(task: Task, status: int = 200, **forms):
     """The task page, with any forms the caller re-shows with their errors."""
-    me = g.member
-    participants = list(db.session.scalars(
-        select(Participation).where(Participation.task_id == task.id)
-        .options(joinedload(Participation.membership).joinedload(Membership.user),
-                 joinedload(Participation.membership).joinedload(Membership.organisation))
-        .order_by(Participation.role.desc(), Participation.id)))
-    waitlist = list(db.session.scalars(
-        select(WaitlistEntry).where(WaitlistEntry.task_id == task.id)
-        .options(joinedload(WaitlistEntry.membership).joinedload(Membership.user))
-        .order_by(WaitlistEntry.id)))
-    my_part = next((p for p in participants if p.membership_id == me.id), None)
+    page = task_page(task, g.member)
     context = {
-        "task": task,
-        "fit": task_fit(task.tag_names, me.tag_names),
-        "participants": participants,
-        "waitlist": waitlist,
-        "my_part": my_part,
-        "my_wait": next((w for w in waitlist if w.membership_id == me.id), None),
-        "my_request": db.session.scalar(select(JoinRequest).where(
-            JoinRequest.task_id == task.id, JoinRequest.membership_id == me.id,
-            JoinRequest.status == "pending")),
-        "pending": _pending_requests(task) if task.initiator_id == me.id else [],
-        "comments": list(db.session.scalars(
-            select(Comment).where(Comment.task_id == task.id)
-            .options(joinedload(Comment.membership).joinedload(Membership.user))
-            .order_by(Comment.id))),
-        "hours": db.session.scalar(select(func.coalesce(func.sum(WorkLog.hours), 0))
-                                   .where(WorkLog.task_id == task.id)),
-        "work_logs": list(db.session.scalars(
-            select(WorkLog).where(WorkLog.task_id == task.id)
-            .options(joinedload(WorkLog.membership).joinedload(Membership.user))
-            .order_by(WorkLog.id.desc()).limit(10))),
-        "activities": list(db.session.scalars(
-            select(JointActivity).where(JointActivity.task_id == task.id)
-            .options(selectinload(JointActivity.attendees))
-            .order_by(JointActivity.occurred_at.desc()).limit(10))),
+        **{name: getattr(page, name) for name in page.__dataclass_fields__},
         "join_form": forms.get("join_form") or JoinForm(),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "worklog_form": forms.get("worklog_form") or WorkLogForm(),
@@ -170,26 +131,16 @@ def render_task(task: Task, status: int = 200, **forms):
         "cancel_form": CancelForm(),
         "decision_form": DecisionForm(),
         "button_form": EmptyForm(),
-        "handover_form": _handover_form(participants),
+        "handover_form": _handover_form(page.contributors),
         "full": forms.get("full", False),
-        "balance_notes": alerts.notes_for_scope(task.partnership_id, "task", task.id,
-                                                g.member.id),
     }
     return render_template("tasks/detail.html", **context), status
 
 
-def _pending_requests(task: Task) -> list[JoinRequest]:
-    return list(db.session.scalars(
-        select(JoinRequest).where(JoinRequest.task_id == task.id,
-                                  JoinRequest.status == "pending")
-        .options(joinedload(JoinRequest.membership).joinedload(Membership.user))
-        .order_by(JoinRequest.id)))
-
-
-def _handover_form(participants: list[Participation]) -> HandOverForm:
+def _handover_form(contributors: list[Participation]) -> HandOverForm:
     form = HandOverForm()
     form.successor.choices = options((p.membership_id, p.membership.user.name)
-                                     for p in participants if p.role == "contributor")
+                                     for p in contributors)
     return form
 
 
@@ -237,10 +188,6 @@ def _task_input(form: TaskForm) -> tasks.TaskInput:
         is_decision=form.is_decision.data)
 
 
-def _groups() -> list[WorkingGroup]:
-    return list(db.session.scalars(select(WorkingGroup).where(
-        WorkingGroup.partnership_id == g.partnership.id).order_by(WorkingGroup.name)))
-
-
 def _group_choices() -> list[tuple[int, str]]:
-    return [(0, "— none —")] + [(group.id, group.name) for group in _groups()]
+    return [(0, "— none —")] + [(group.id, group.name)
+                                for group in groups.partnership_groups(g.partnership.id)]
