@@ -4,8 +4,9 @@ import secrets
 from dataclasses import dataclass
 from functools import cache
 
-from flask import current_app, request
+from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..domain.member_rows import normalise_email
@@ -43,8 +44,9 @@ def _hash_for_nobody(method: str) -> str:
     return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
-def start_session(user: User) -> str:
-    return sessions.start(user, request.user_agent.string or "", request.remote_addr or "")
+def start_session(user: User, user_agent: str, client: str) -> str:
+    """A new login session, named by the browser and address it began from."""
+    return sessions.start(user, user_agent, client)
 
 
 def load_session_user(token: str) -> User | None:
@@ -142,6 +144,23 @@ def create_admin(email: str, name: str, password: str, partnership: Partnership 
         else:
             membership.role = "admin"
     return user
+
+
+def memberships_of(user_id: int) -> list[Membership]:
+    """A person's memberships, with their partnerships, by partnership name."""
+    return list(db.session.scalars(
+        select(Membership).join(Partnership).options(contains_eager(Membership.partnership))
+        .where(Membership.user_id == user_id).order_by(Partnership.name)))
+
+
+def membership_in(slug: str, user_id: int) -> tuple[Partnership, Membership] | None:
+    """The partnership at `slug` and the person's membership of it; None when either is
+    missing, so that a partnership one is not in looks like one that does not exist."""
+    row = db.session.execute(
+        select(Partnership, Membership)
+        .join(Membership, Membership.partnership_id == Partnership.id)
+        .where(Partnership.slug == slug, Membership.user_id == user_id)).first()
+    return (row[0], row[1]) if row else None
 
 
 def _membership(partnership_id: int, user_id: int) -> Membership | None:

@@ -109,3 +109,19 @@ def _check_in_partnership(model, object_id: int | None, partnership_id: int, fie
     obj = db.session.get(model, object_id)
     if obj is None or obj.partnership_id != partnership_id:
         raise InvalidInputError("Choose one from this partnership.", field=field)
+
+
+LINK_TASKS = 500  # open tasks offered in the activity form's list
+
+
+def link_targets(partnership_id: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """What an activity can be linked to: (id, name) of the working groups, and of the
+    open tasks, each by name."""
+    groups = db.session.execute(select(WorkingGroup.id, WorkingGroup.name)
+                                .where(WorkingGroup.partnership_id == partnership_id)
+                                .order_by(WorkingGroup.name))
+    tasks = db.session.execute(
+        select(Task.id, Task.title).where(Task.partnership_id == partnership_id,
+                                          Task.status.in_(("open", "active")))
+        .order_by(Task.title).limit(LINK_TASKS))
+    return [tuple(row) for row in groups], [tuple(row) for row in tasks]

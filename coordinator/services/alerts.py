@@ -189,13 +189,14 @@ def _is_inside(scope_type: str, scope_id: int, member_id: int) -> bool:
     return bool(db.session.scalar(select(inside)))
 
 
-def scope_link(alert: Alert) -> tuple[str, dict] | None:
-    """(endpoint, values) of the page an alert is about, if it has one."""
+def scope_target(alert: Alert) -> tuple[str, int] | None:
+    """("task" or "group", id) of the task or working group an alert is about, when it
+    still exists; each interface links it its own way."""
     if alert.scope_type == "task":
-        return "tasks.detail", {"task_id": alert.scope_id}
+        return "task", alert.scope_id
     if alert.scope_type == "group":
         exists = db.session.scalar(select(WorkingGroup.id).where(
             WorkingGroup.id == alert.scope_id,
             WorkingGroup.partnership_id == alert.partnership_id))
-        return ("groups.detail", {"group_id": alert.scope_id}) if exists else None
+        return ("group", alert.scope_id) if exists else None
     return None

@@ -1,6 +1,6 @@
 """My account: change my password, see where I am logged in and end those sessions."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
 from ..extensions import db
@@ -23,7 +23,8 @@ def index():
             user = current_user._get_current_object()
             accounts.set_new_password(user, form.password.data)
             # Every session ended with the old password, this one too: start a new one.
-            accounts.start_session(user)
+            accounts.start_session(user, request.user_agent.string or "",
+                                   request.remote_addr or "")
             login_user(user)
             db.session.commit()
             flash("Your password is changed. Every other browser is logged out.", "success")

@@ -3,12 +3,11 @@
 from datetime import UTC, date
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from ..errors import CoordinatorError
 from ..extensions import db
-from ..models import JointActivity, Membership, Task, User, WorkingGroup
-from ..services import activity
+from ..models import JointActivity, Task
+from ..services import activity, directory
 from .forms.fields import attach_error, options
 from .forms.people import ActivityForm
 from .forms.tasks import CommentForm, WorkLogForm
@@ -88,21 +87,11 @@ def activity_detail(activity_id: int):
 
 
 def _link_choices() -> list[tuple[str, str]]:
-    pid = g.partnership.id
-    open_tasks = db.session.execute(
-        select(Task.id, Task.title).where(Task.partnership_id == pid,
-                                          Task.status.in_(("open", "active")))
-        .order_by(Task.title).limit(500))
-    groups = db.session.execute(select(WorkingGroup.id, WorkingGroup.name)
-                                .where(WorkingGroup.partnership_id == pid)
-                                .order_by(WorkingGroup.name))
+    groups, open_tasks = activity.link_targets(g.partnership.id)
     return ([("", "Choose a task or working group")]
             + [(f"group:{gid}", f"Group: {name}") for gid, name in groups]
             + [(f"task:{tid}", f"Task: {title}") for tid, title in open_tasks])
 
 
 def _member_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Membership.id, User.name).join(User, User.id == Membership.user_id)
-        .where(Membership.partnership_id == g.partnership.id).order_by(User.name))
-    return [(member_id, name) for member_id, name in rows if member_id != g.member.id]
+    return directory.colleagues(g.partnership.id, besides=g.member.id)

@@ -70,7 +70,8 @@ def login():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             session.clear()  # a fresh session: nothing from before login carries over
-            accounts.start_session(user)
+            accounts.start_session(user, request.user_agent.string or "",
+                                   request.remote_addr or "")
             login_user(user, remember=form.remember.data)
             db.session.commit()
             log.info("login ok user=%s ip=%s", user.id, request.remote_addr)

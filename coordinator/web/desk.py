@@ -64,7 +64,7 @@ def render_alert(found: Alert, status: int = 200, failed=None):
         "desk/alert.html", alert=found, today=now.date(), forms=forms,
         evidence=alerts.evidence(found), history=alerts.history(found),
         chart=balance_history.alert_chart(found, g.partnership, now),
-        scope_link=alerts.scope_link(found), kind_labels=alerts.KIND_LABELS,
+        scope_link=_scope_url(found), kind_labels=alerts.KIND_LABELS,
         action_labels=states.ACTION_LABELS,
         threshold_labels={f.name: f.label for f in FIELDS}), status
 
@@ -107,6 +107,15 @@ def power():
     return render_template("desk/power.html",
                            views=power_view.power_page(g.partnership, utcnow()),
                            limits=thresholds.current(g.partnership), group_name=_group_name)
+
+
+def _scope_url(alert) -> str | None:
+    target = alerts.scope_target(alert)
+    if target is None:
+        return None
+    kind, scope_id = target
+    return (url_for("tasks.detail", task_id=scope_id) if kind == "task"
+            else url_for("groups.detail", group_id=scope_id))
 
 
 def _group_name(group: str) -> str:

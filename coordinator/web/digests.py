@@ -2,11 +2,10 @@
 
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from coordinator.domain.digests.periods import OFF, period_key
 from coordinator.services.digests import preferences as digest_prefs
+from coordinator.services.digests import report
 from coordinator.services.digests.content import (
     coordinator_digest,
     last_sent,
@@ -85,19 +84,10 @@ def _preview(member: Membership):
 @bp.get("/p/<slug>/admin/outbox")
 @role_required("admin")
 def outbox():
-    counts = dict(db.session.execute(
-        select(DigestDelivery.status, func.count())
-        .where(DigestDelivery.partnership_id == g.partnership.id)
-        .group_by(DigestDelivery.status)).all())
     status = request.args.get("status", "")
-    query = select(DigestDelivery).where(DigestDelivery.partnership_id == g.partnership.id)
-    if status:
-        query = query.where(DigestDelivery.status == status)
-    rows = db.session.scalars(query.order_by(DigestDelivery.id.desc()).limit(OUTBOX_SHOWN)
-                              .options(joinedload(DigestDelivery.membership)
-                                       .joinedload(Membership.user)))
-    return render_template("digests/outbox.html", counts=counts, rows=list(rows),
-                           status=status)
+    return render_template("digests/outbox.html",
+                           counts=report.status_counts(g.partnership.id),
+                           rows=report.latest_rows(g.partnership.id, status), status=status)
 
 
 @bp.route("/u/<token>", methods=["GET", "POST"])

@@ -11,11 +11,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db, talisman
-from ..models import Membership, Partnership
+from ..models import Membership
+from ..services import accounts
 
 bp = Blueprint("main", __name__)
 
@@ -85,6 +86,4 @@ def _check_redis(connection) -> str:
 
 
 def _my_memberships() -> list[Membership]:
-    return list(db.session.scalars(
-        select(Membership).join(Partnership)
-        .where(Membership.user_id == current_user.id).order_by(Partnership.name)))
+    return accounts.memberships_of(current_user.id)

@@ -1,14 +1,13 @@
 """The member directory, profiles and editing my knowledge profile."""
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from coordinator.services.knowledge.map_view import placement
 from coordinator.services.knowledge.profiles import update_profile
 
 from ..extensions import db
-from ..models import Membership, Participation, Tag, Task, User, membership_tags
+from ..models import Membership
+from ..services import directory
 from ..services.tags import popular_tags
 from .forms.people import ProfileForm
 from .input_guard import int_arg
@@ -22,17 +21,7 @@ bp = Blueprint("members", __name__, url_prefix="/p/<slug>")
 def index():
     q = request.args.get("q", "").strip()[:100]
     tag = request.args.get("tag", "").strip().lower()[:40]
-    stmt = (select(Membership).join(User, User.id == Membership.user_id)
-            .where(Membership.partnership_id == g.partnership.id)
-            .options(joinedload(Membership.user), joinedload(Membership.organisation),
-                     selectinload(Membership.tags))
-            .order_by(func.lower(User.name), User.id))
-    if q:
-        stmt = stmt.where(User.name.icontains(q, autoescape=True))
-    if tag:
-        stmt = stmt.where(Membership.id.in_(
-            select(membership_tags.c.membership_id).join(Tag).where(
-                Tag.partnership_id == g.partnership.id, Tag.name == tag)))
+    stmt = directory.directory_query(g.partnership.id, q, tag)
     page = db.paginate(stmt, page=int_arg("page", 1, minimum=1), per_page=30, error_out=False)
     return render_template("members/index.html", page=page, q=q, tag=tag)
 
@@ -41,11 +30,8 @@ def index():
 @member_required
 def profile(member_id: int):
     member = get_scoped_or_404(Membership, member_id)
-    tasks = list(db.session.scalars(
-        select(Task).join(Participation, Participation.task_id == Task.id)
-        .where(Participation.membership_id == member.id)
-        .options(selectinload(Task.tags)).order_by(Task.id.desc()).limit(50)))
-    return render_template("members/profile.html", member=member, tasks=tasks,
+    return render_template("members/profile.html", member=member,
+                           tasks=directory.tasks_of(member),
                            placement=placement(member))
 
 

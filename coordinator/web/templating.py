@@ -4,12 +4,10 @@ from datetime import date, datetime
 
 from flask import Flask, g, has_request_context, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from coordinator.domain.power.sectors import SECTOR_LABELS
 
-from ..extensions import db
-from ..models import Membership, Partnership
+from ..services import accounts
 
 
 def init_templating(app: Flask) -> None:
@@ -27,10 +25,8 @@ def _page_context() -> dict:
     partnerships = []
     # Emails render in jobs too, where there is no request and so no user.
     if has_request_context() and current_user.is_authenticated:
-        partnerships = db.session.execute(
-            select(Partnership.slug, Partnership.name)
-            .join(Membership, Membership.partnership_id == Partnership.id)
-            .where(Membership.user_id == current_user.id).order_by(Partnership.name)).all()
+        partnerships = [(m.partnership.slug, m.partnership.name)
+                        for m in accounts.memberships_of(current_user.id)]
     return {"my_partnerships": partnerships, "partnership": g.get("partnership"),
             "me": g.get("member"), "today": date.today()}
 

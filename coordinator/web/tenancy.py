@@ -11,10 +11,9 @@ from functools import wraps
 
 from flask import Flask, abort, current_app, g
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..extensions import db, login_manager
-from ..models import Membership, Partnership
+from ..services import accounts
 
 
 def init_tenancy(app: Flask) -> None:
@@ -41,11 +40,7 @@ def _load_membership() -> None:
     g.member = None
     if slug is None or not current_user.is_authenticated:
         return
-    row = db.session.execute(
-        select(Partnership, Membership)
-        .join(Membership, Membership.partnership_id == Partnership.id)
-        .where(Partnership.slug == slug, Membership.user_id == current_user.id)
-    ).first()
+    row = accounts.membership_in(slug, current_user.id)
     if row is None:
         abort(404)
     g.partnership, g.member = row
