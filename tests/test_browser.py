@@ -376,13 +376,13 @@ def test_account_page_changes_the_password_and_lists_sessions(site, busy_river):
 
 
 def test_api_tokens_are_made_shown_once_and_revoked(site, river):
-    site.number = 90
+    site.number = 110
     page = site.new_page()
     log_in(page, "ben@example.org")
     page.goto("/account/")
     page.get_by_role("link", name="My API tokens").click()
     page.get_by_label("Name").fill("Flood dashboard")
-    page.get_by_label("Read tasks, members, groups and the knowledge map").check()
+    page.get_by_label("Read tasks, comments, work logs, members and groups").check()
     page.get_by_label("A year").check()
     page.get_by_role("button", name="Make token").click()
     secret = page.locator("#token-secret").inner_text()
@@ -399,7 +399,7 @@ def test_api_tokens_are_made_shown_once_and_revoked(site, river):
 
 
 def test_the_api_reference_page(site, river):
-    site.number = 92
+    site.number = 112
     page = site.new_page()
     page.goto("/api/v1/docs")
     expect(page.get_by_role("heading", name="Polder API v1")).to_be_visible()

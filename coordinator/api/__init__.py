@@ -55,7 +55,7 @@ def init_api(app: Flask) -> None:
         OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
         API_SPEC_OPTIONS={
             "info": {"description": "Tasks, joining, work, members and, for coordinators, "
-                                    "alerts of one partnership. See /api/v1/docs."},
+                                    "alerts of one partnership."},
             "servers": [{"url": "/"}],
         })
     api = Api(app)

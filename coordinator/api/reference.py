@@ -24,17 +24,37 @@ def docs():
                            schemas=spec.get("components", {}).get("schemas", {}))
 
 
+def _resolve(spec: dict, item: dict) -> dict:
+    """A `$ref` to the document's components, followed."""
+    ref = item.get("$ref")
+    if not ref:
+        return item
+    found = spec
+    for part in ref.lstrip("#/").split("/"):
+        found = found.get(part, {})
+    return found
+
+
+def _type(schema: dict) -> str:
+    kind = schema.get("type", "")
+    return " or ".join(kind) if isinstance(kind, list) else kind
+
+
 def _operation(spec: dict, path: str, method: str, operation: dict) -> dict:
     body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
-    responses = {code: (answer.get("description", ""), _schema_name(
-        answer.get("content", {}).get("application/json", {}).get("schema")))
-        for code, answer in operation.get("responses", {}).items()}
+    responses = {}
+    for code in sorted(operation.get("responses", {}), key=lambda c: (c == "default", c)):
+        answer = _resolve(spec, operation["responses"][code])
+        content = next(iter(answer.get("content", {}).values()), {})
+        responses[code] = (answer.get("description", ""), _schema_name(content.get("schema")))
+    parameters = [_resolve(spec, p) for p in
+                  spec["paths"][path].get("parameters", []) + operation.get("parameters", [])]
     security = operation.get("security") or []
     return {"method": method.upper(), "path": path,
             "anchor": f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", ""),
             "summary": operation.get("summary", ""),
             "description": operation.get("description", ""),
-            "parameters": operation.get("parameters", []),
+            "parameters": [{**p, "type": _type(p.get("schema", {}))} for p in parameters],
             "body": _schema_name(body.get("schema")), "responses": responses,
             "scopes": [scope for need in security for scope in need.get("bearer", [])]}
 
