@@ -8,6 +8,7 @@ from flask import Flask
 from config import BASE_DIR, INSTANCE_DIR, Config, config_for_env
 
 from . import database, queue
+from .api import init_api
 from .cli import register_commands
 from .web import (
     auth,
@@ -40,6 +41,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     tenancy.init_tenancy(app)
     error_pages.register_error_handlers(app)
     register_blueprints(app)
+    init_api(app)
     templating.init_templating(app)
 
     register_commands(app)

@@ -373,3 +373,35 @@ def test_account_page_changes_the_password_and_lists_sessions(site, busy_river):
     page.get_by_role("button", name="Change password").click()
     expect(flash(page)).to_have_text(
         "Your password is changed. Every other browser is logged out.")
+
+
+def test_api_tokens_are_made_shown_once_and_revoked(site, river):
+    site.number = 110
+    page = site.new_page()
+    log_in(page, "ben@example.org")
+    page.goto("/account/")
+    page.get_by_role("link", name="My API tokens").click()
+    page.get_by_label("Name").fill("Flood dashboard")
+    page.get_by_label("Read tasks, comments, work logs, members and groups").check()
+    page.get_by_label("A year").check()
+    page.get_by_role("button", name="Make token").click()
+    secret = page.locator("#token-secret").inner_text()
+    assert secret.startswith("pold_")
+    expect(page.get_by_text("Copy it now: it is shown only this once.")).to_be_visible()
+    site.shoot(page, "api-token-made", phone=True)
+    page.goto("/account/tokens/")
+    expect(page.locator("#token-secret")).to_have_count(0)
+    expect(page.get_by_text("never used")).to_be_visible()
+    page.get_by_role("button", name="Revoke “Flood dashboard”").click()
+    expect(flash(page)).to_have_text(
+        "Token revoked: programs using it are refused from now on.")
+    expect(page.get_by_text("No tokens yet.")).to_be_visible()
+
+
+def test_the_api_reference_page(site, river):
+    site.number = 112
+    page = site.new_page()
+    page.goto("/api/v1/docs")
+    expect(page.get_by_role("heading", name="Polder API v1")).to_be_visible()
+    expect(page.get_by_role("link", name="openapi.json")).to_be_visible()
+    site.shoot(page, "api-reference", phone=True)

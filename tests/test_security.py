@@ -34,6 +34,7 @@ from tests.test_tenancy import (
     rule_args,
     snapshot,
     url_for_rule,
+    web_rules,
 )
 
 # --- 3. XSS --------------------------------------------------------------------------------
@@ -178,7 +179,7 @@ CSRF_EXEMPT = {"digests.unsubscribe"}
 def _post_rules(app, world, tokens):
     """(url, rule) for every POST rule, filled with my own, valid ids and tokens."""
     urls = []
-    for rule in app.url_map.iter_rules():
+    for rule in web_rules(app):
         if "POST" not in rule.methods or rule.endpoint in CSRF_EXEMPT:
             continue
         ids, others = rule_args(rule) if rule.arguments - {"token"} else ([], {})

@@ -25,7 +25,7 @@ from coordinator.models import (
     User,
     WorkingGroup,
 )
-from coordinator.services import activity, groups, joining, sessions
+from coordinator.services import activity, api_tokens, groups, joining, sessions
 from coordinator.services.knowledge import compute as knowledge
 
 # Arguments that are not ids and that every route may carry.
@@ -41,6 +41,7 @@ ID_KINDS = {
     "cluster_id": "clusters",
     "alert_id": "alerts",
     "session_id": "sessions",
+    "token_id": "tokens",
 }
 # Form fields every POST carries: enough for any form here to validate, so a missing
 # scope check would show up as a change in the database, not as a form error.
@@ -88,6 +89,7 @@ def build_partnership(make) -> SimpleNamespace:
     login_sessions = [LoginSession(token=LoginSession.new_token(), user_id=m.user_id)
                       for m in (admin, member)]
     db.session.add_all(login_sessions)
+    api_token, _ = api_tokens.create(admin, "A token", ["read"], 30)
     make.commit()
     return SimpleNamespace(
         slug=p.slug, id=p.id, admin_email=admin.user.email, member_email=member.user.email,
@@ -97,7 +99,8 @@ def build_partnership(make) -> SimpleNamespace:
              "groups": [group.id], "activities": [meeting.id],
              "clusters": [cluster.id for cluster in knowledge_map.snapshot.clusters],
              "alerts": [alert.id],
-             "sessions": [sessions.public_id(row.token) for row in login_sessions]})
+             "sessions": [sessions.public_id(row.token) for row in login_sessions],
+             "tokens": [api_token.id]})
 
 
 @pytest.fixture
@@ -131,6 +134,12 @@ def rule_args(rule) -> tuple[list[str], dict[str, list[str]]]:
     return ids, others
 
 
+def web_rules(app):
+    """The browser interface's rules; the API's are tested in test_api_tenancy.py, with
+    tokens instead of a login."""
+    return [rule for rule in app.url_map.iter_rules() if not rule.rule.startswith("/api/")]
+
+
 def url_for_rule(rule, values: dict) -> str:
     return re.sub(r"<(?:[^<>:]+:)?([^<>:]+)>", lambda m: str(values[m.group(1)]), rule.rule)
 
@@ -140,7 +149,7 @@ def methods(rule) -> list[str]:
 
 
 def scoped_rules(app):
-    return [rule for rule in app.url_map.iter_rules() if "slug" in rule.arguments]
+    return [rule for rule in web_rules(app) if "slug" in rule.arguments]
 
 
 def cross_tenant_urls(rule, mine: SimpleNamespace, theirs: SimpleNamespace) -> list[str]:
@@ -183,12 +192,12 @@ def test_other_partnerships_ids_are_404_on_every_id_route(app, client, world):
     with app.app_context():
         baseline = snapshot()
         # Every rule with an id, inside /p/<slug> or not: A's admin never reaches B's rows.
-        requests = [(method, url) for rule in app.url_map.iter_rules()
+        requests = [(method, url) for rule in web_rules(app)
                     if any(a.endswith("_id") for a in rule.arguments)
                     for url in cross_tenant_urls(rule, world.a, world.b)
                     for method in methods(rule)]
         # A stale entry in ID_KINDS would hide a renamed argument.
-        named = {name for rule in app.url_map.iter_rules() for name in rule.arguments}
+        named = {name for rule in web_rules(app) for name in rule.arguments}
         assert set(ID_KINDS) <= named
         assert assert_all(client, requests, 404, baseline) > 30
 
@@ -266,7 +275,7 @@ def test_admin_pages_are_403_below_admin(app, client, make, world, role):
     login(client, someone.user.email)
     with app.app_context():
         baseline = snapshot()
-    admin_rules = [rule for rule in app.url_map.iter_rules()
+    admin_rules = [rule for rule in web_rules(app)
                    if rule.endpoint.startswith("admin.")]
     assert {r.endpoint for r in admin_rules} >= {
         "admin.settings", "admin.organisations", "admin.organisation", "admin.members",
@@ -308,7 +317,7 @@ def test_task_actions_need_the_right_person_in_my_own_partnership(app, client, m
 
 
 def test_admin_pages_send_anonymous_visitors_to_login(app, client, world):
-    for rule in app.url_map.iter_rules():
+    for rule in web_rules(app):
         if rule.endpoint.startswith("admin.") and "GET" in rule.methods:
             ids, _ = rule_args(rule)
             url = url_for_rule(rule, {"slug": world.a.slug,

@@ -161,17 +161,24 @@ def test_scheduler_enqueues_each_slot_once_across_processes(queued_app, redis_ur
 
 
 def test_the_hourly_housekeeping_sweeps_ended_sessions_and_old_form_tokens(app, make):
-    from coordinator.models import FormSubmission, LoginSession
+    from coordinator.models import FormSubmission, IdempotentRequest, LoginSession
+    from coordinator.services import api_tokens
     from workers.sweep import sweep_expired_records
 
-    user = make.user()
+    member = make.member(make.partnership())
+    user = member.user
+    token, _ = api_tokens.create(member, "bot", ["read"], 30)
     old = utcnow() - timedelta(days=40)
     db.session.add_all([LoginSession(token="old", user_id=user.id, created_at=old,
                                      last_seen_at=old),
-                        FormSubmission(token="t" * 32, user_id=user.id, created_at=old)])
+                        FormSubmission(token="t" * 32, user_id=user.id, created_at=old),
+                        IdempotentRequest(token_id=token.id, key="old", fingerprint="f",
+                                          created_at=old),
+                        IdempotentRequest(token_id=token.id, key="new", fingerprint="f")])
     make.commit()
     with app.app_context():
-        assert sweep_expired_records() == {"sessions": 1, "form_tokens": 1}
+        assert sweep_expired_records() == {"sessions": 1, "form_tokens": 1,
+                                           "idempotency_keys": 1}
 
 
 def test_scheduler_command_once(queued_app, redis_url):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from coordinator.extensions import db
 from coordinator.models import Partnership
 from coordinator.queue import request_recompute
-from coordinator.services import sessions
+from coordinator.services import api_tokens, sessions
 from coordinator.services.knowledge.snapshots import is_current
 from coordinator.web.once import sweep_submissions
 
@@ -46,6 +46,7 @@ def sweep_expired_records() -> dict[str, int]:
     tokens of forms too old to be sent again."""
     with job_context():
         swept = {"sessions": sessions.sweep(sessions.Lifetimes.from_config(current_app.config)),
-                 "form_tokens": sweep_submissions()}
+                 "form_tokens": sweep_submissions(),
+                 "idempotency_keys": api_tokens.sweep_replays()}
         db.session.commit()
         return swept

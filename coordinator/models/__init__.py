@@ -11,6 +11,7 @@ from .alerts import (
     ImmutableRecordError,
     ThresholdChange,
 )
+from .api import TOKEN_PREFIX, ApiToken, IdempotentRequest
 from .digests import (
     DELIVERY_STATUSES,
     DIGEST_KINDS,
@@ -51,6 +52,9 @@ from .tasks import (
 from .types import utcnow
 
 __all__ = [
+    "TOKEN_PREFIX",
+    "ApiToken",
+    "IdempotentRequest",
     "DELIVERY_STATUSES", "DIGEST_KINDS", "DigestDelivery", "DigestPreference",
     "ALERT_STATUSES", "SCOPE_TYPES", "SEVERITY_RANK", "Alert", "AlertEntry", "ContingencyProfile",
     "FormSubmission", "ImmutableRecordError", "ThresholdChange",

@@ -1,7 +1,7 @@
 """Work logs, joint activities and comments."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -25,6 +25,11 @@ def log_work(task: Task, member: Membership, hours: float, worked_on: date, note
              now: datetime | None = None) -> WorkLog:
     if not 0.25 <= hours <= 24:
         raise InvalidInputError("Log between 0.25 and 24 hours per entry.", field="hours")
+    # A day later than today anywhere on Earth has not happened yet.
+    if worked_on > (now or utcnow()).date() + timedelta(days=1):
+        raise InvalidInputError("Log work on a day that has happened.", field="worked_on")
+    if worked_on < date(2000, 1, 1):
+        raise InvalidInputError("Log work on a day since 2000.", field="worked_on")
     if not _is_on_task(task, member):
         raise NotAllowedError("Join the task before logging work on it.")
     if task.status == "cancelled":

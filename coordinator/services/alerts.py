@@ -78,6 +78,12 @@ def _status_clause(status: str, today: date):
 
 
 def desk_alerts(partnership_id: int, filters: DeskFilters, today: date, page: int = 1):
+    """A page of the alerts matching the filters (`desk_query`)."""
+    return db.paginate(desk_query(partnership_id, filters, today), page=page,
+                       per_page=PAGE_SIZE, error_out=False)
+
+
+def desk_query(partnership_id: int, filters: DeskFilters, today: date):
     """Alerts matching the filters: most severe first, then longest open first."""
     query = select(Alert).where(Alert.partnership_id == partnership_id)
     clause = _status_clause(filters.status, today)
@@ -89,8 +95,7 @@ def desk_alerts(partnership_id: int, filters: DeskFilters, today: date, page: in
         query = query.where(Alert.severity == filters.severity)
     if filters.scope:
         query = query.where(Alert.scope_type == filters.scope)
-    query = query.order_by(Alert.severity_rank.desc(), Alert.opened_at, Alert.id)
-    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    return query.order_by(Alert.severity_rank.desc(), Alert.opened_at, Alert.id)
 
 
 def open_counts(partnership_id: int) -> dict[str, dict[str, int]]:
@@ -115,13 +120,20 @@ def lock_alerts(*where) -> None:
     hold_rows(Alert, *where)
 
 
+# What a coordinator does, by the verb both interfaces use.
+ACTIONS = {"acknowledge": states.ACKNOWLEDGE, "snooze": states.SNOOZE,
+           "resolve": states.RESOLVE, "reopen": states.REOPEN}
+
+
 def act(alert: Alert, actor: Membership, action: str, note: str = "",
         until: date | None = None, now: datetime | None = None) -> AlertEntry:
-    """A coordinator's action, checked by the domain rules and written to the audit trail.
+    """A coordinator's action (a verb of ACTIONS), checked by the domain rules and written
+    to the audit trail.
 
     Judged on the alert as it is once its row is locked, so an evaluation writing it at
     the same moment is waited for, never overwritten or overwriting."""
     now = now or utcnow()
+    action = ACTIONS.get(action, action)
     lock_alerts(Alert.id == alert.id)
     db.session.refresh(alert)
     current = states.AlertState(alert.status, alert.active, alert.severity, alert.snoozed_until)

@@ -44,6 +44,17 @@ def join_task(task: Task, member: Membership, note: str,
     return participation
 
 
+def ask_to_join(task: Task, member: Membership, note: str,
+                now: datetime | None = None) -> str:
+    """Join, or send a request where the initiator approves who joins: "joined" or
+    "requested". A full task raises TaskFullError (its waitlist is the way in)."""
+    if task.join_policy == "approval":
+        request_to_join(task, member, note, now)
+        return "requested"
+    join_task(task, member, note, now)
+    return "joined"
+
+
 def join_or_wait(task: Task, member: Membership, note: str,
                  now: datetime | None = None) -> Participation | WaitlistEntry:
     """Join if a place is free at this instant, otherwise queue on the waitlist."""

@@ -2,9 +2,25 @@
 
 from sqlalchemy import func, select
 
+from ..domain.tags import MAX_TAGS, TagError, normalise_tag
+from ..errors import InvalidInputError
 from ..extensions import db
 from ..models import Tag, membership_tags, task_tags
 from .sql import insert_ignoring_conflicts
+
+
+def normalised(names: list[str], field: str = "tags") -> list[str]:
+    """Tags in their one normal form, without repeats, in the order given; a tag that
+    cannot be one is refused naming `field`."""
+    seen: dict[str, None] = {}
+    try:
+        for name in names:
+            seen.setdefault(normalise_tag(name), None)
+    except TagError as refused:
+        raise InvalidInputError(str(refused).capitalize() + ".", field=field) from None
+    if len(seen) > MAX_TAGS:
+        raise InvalidInputError(f"Give at most {MAX_TAGS} tags.", field=field)
+    return list(seen)
 
 
 def ensure_tags(partnership_id: int, names: list[str]) -> list[Tag]:

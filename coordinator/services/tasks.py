@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import JoinRequest, Membership, Participation, Task, WaitlistEntry, utcnow
 from .events import record_event
 from .joining import promote_from_waitlist
-from .tags import ensure_tags
+from .tags import ensure_tags, normalised
 
 
 @dataclass
@@ -115,4 +115,4 @@ def _apply(task: Task, data: TaskInput) -> None:
     task.join_policy = data.join_policy
     task.working_group_id = data.working_group_id
     task.is_decision = data.is_decision
-    task.tags = ensure_tags(task.partnership_id, data.tags)
+    task.tags = ensure_tags(task.partnership_id, normalised(data.tags))

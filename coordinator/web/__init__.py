@@ -10,6 +10,7 @@ from . import (
     account,
     activity,
     admin,
+    api_tokens,
     auth,
     desk,
     digests,
@@ -23,6 +24,6 @@ from . import (
 
 
 def register_blueprints(app: Flask) -> None:
-    for module in (home, auth, account, tasks, joining, activity, members, groups,
+    for module in (home, auth, account, api_tokens, tasks, joining, activity, members, groups,
                    knowledge_map, desk, admin, digests):
         app.register_blueprint(module.bp)

@@ -27,8 +27,6 @@ from .tenancy import get_scoped_or_404, role_required
 
 bp = Blueprint("desk", __name__, url_prefix="/p/<slug>/desk")
 
-ACTIONS = {"acknowledge": states.ACKNOWLEDGE, "snooze": states.SNOOZE,
-           "resolve": states.RESOLVE, "reopen": states.REOPEN}
 FORMS = {"acknowledge": NoteForm, "snooze": SnoozeForm, "resolve": ResolveForm,
          "reopen": NoteForm}
 DONE = {"acknowledge": "Alert acknowledged.", "snooze": "Alert snoozed.",
@@ -79,7 +77,7 @@ def act(alert_id: int, action: str):
             abort(400)
         return render_alert(found, 422, (action, form))
     try:
-        alerts.act(found, g.member, ACTIONS[action], note=form.note.data or "",
+        alerts.act(found, g.member, action, note=form.note.data or "",
                    until=form.until.data if action == "snooze" else None)
     except CoordinatorError as error:
         db.session.rollback()

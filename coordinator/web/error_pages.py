@@ -3,6 +3,7 @@ database outages and server errors, as pages or (under /api/) JSON."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 
@@ -11,13 +12,13 @@ from flask import (
     Response,
     flash,
     g,
-    jsonify,
     redirect,
     render_template,
     request,
     url_for,
 )
 from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.http import HTTP_STATUS_CODES
 
 from ..errors import CoordinatorError
 from ..extensions import db, limiter
@@ -27,7 +28,7 @@ log = logging.getLogger("coordinator.errors")
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CoordinatorError, _coordinator_error)
-    for code in (400, 403, 404, 405, 413):
+    for code in (400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 428):
         app.register_error_handler(code, _http_error)
     app.register_error_handler(429, _too_many)
     for unreachable in (OperationalError, InterfaceError):
@@ -39,11 +40,40 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def problem(status: int, code: str, detail: str, errors: dict | None = None,
+            headers=None, **extra) -> Response:
+    """An API error as RFC 9457 problem details: a stable `code`, the message, and for
+    bad input the message per field."""
+    body = {"type": "about:blank", "title": HTTP_STATUS_CODES.get(status, "Error"),
+            "status": status, "code": code, "detail": detail, **extra}
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body), status=status,
+                        mimetype="application/problem+json")
+    for name, value in headers or ():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def _field_errors(error) -> dict[str, str]:
+    """webargs' messages by location ({"json": {"title": ["..."]}}) as one per field."""
+    messages = (getattr(error, "data", None) or {}).get("messages") or {}
+    flat: dict[str, str] = {}
+    for by_field in messages.values():
+        for field, found in (by_field.items() if isinstance(by_field, dict) else ()):
+            while isinstance(found, dict):  # a nested field: its first message
+                found = next(iter(found.values()), "")
+            flat[field] = found[0] if isinstance(found, list) and found else str(found)
+    return flat
+
+
 def _coordinator_error(error: CoordinatorError):
     db.session.rollback()
     if _wants_json():
-        body = {"code": error.code, "message": str(error), "field": error.field}
-        return jsonify(error=body), error.status
+        errors = getattr(error, "errors", None) or (
+            {error.field: str(error)} if error.field else None)
+        return problem(error.status, error.code, str(error), errors)
     if error.status == 403:  # not this person's to do: say so, with the right status
         return render_template("errors/refused.html", message=str(error),
                                back=_fallback_page()), 403
@@ -66,9 +96,12 @@ def _same_site_referrer() -> bool:
 
 def _http_error(error):
     if _wants_json():
-        return jsonify(error={"code": error.name.lower().replace(" ", "_"),
-                              "message": error.description,
-                              "field": getattr(error, "field", None)}), error.code
+        code = getattr(error, "code_name", None) or error.name.lower().replace(" ", "_")
+        errors = _field_errors(error)
+        detail = ("Some input is not valid." if errors and error.code == 422
+                  else error.description)
+        return problem(error.code, code, detail, errors,
+                       headers=error.get_headers())
     return render_template("errors/error.html", error=error), error.code
 
 
@@ -77,9 +110,8 @@ def _too_many(error):
     current = limiter.current_limit
     wait = max(1, int(current.reset_at - time.time())) if current else 60
     if _wants_json():
-        return jsonify(error={"code": "too_many_requests", "field": None,
-                              "message": f"Too many attempts: try again in {wait} s.",
-                              "retry_after": wait}), 429
+        return problem(429, "too_many_requests", f"Too many requests: try again in {wait} s.",
+                       retry_after=wait)
     return render_template("errors/error.html", error=error, retry_after=wait), 429
 
 
@@ -99,8 +131,7 @@ def _database_unavailable(error):
     db.session.rollback()
     log.error("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
     if _wants_json():
-        response = jsonify(error={"code": "unavailable", "field": None,
-                                  "message": "The database is not answering; try again."})
+        response = problem(503, "unavailable", "The database is not answering; try again.")
     else:
         response = Response(UNAVAILABLE_PAGE, mimetype="text/html")
     response.status_code = 503
@@ -112,6 +143,5 @@ def _server_error(error):
     db.session.rollback()
     log.exception("unhandled error", exc_info=getattr(error, "original_exception", error))
     if _wants_json():
-        return jsonify(error={"code": "server_error", "message": "Something went wrong.",
-                              "field": None}), 500
+        return problem(500, "server_error", "Something went wrong.")
     return render_template("errors/500.html"), 500

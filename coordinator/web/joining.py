@@ -22,12 +22,7 @@ def join(task_id: int):
     if not form.validate_on_submit():
         return render_task(task, 422, join_form=form)
     try:
-        if task.join_policy == "approval":
-            joining.request_to_join(task, g.member, form.note.data)
-            message = "Request sent. The initiator will accept or decline it."
-        else:
-            joining.join_task(task, g.member, form.note.data)
-            message = "You joined the task. Welcome to the team!"
+        outcome = joining.ask_to_join(task, g.member, form.note.data)
     except TaskFullError:
         db.session.rollback()
         db.session.refresh(task)
@@ -40,7 +35,8 @@ def join(task_id: int):
             raise
         return render_task(task, 422, join_form=form)
     db.session.commit()
-    flash(message, "success")
+    flash("Request sent. The initiator will accept or decline it." if outcome == "requested"
+          else "You joined the task. Welcome to the team!", "success")
     return redirect(url_for("tasks.detail", task_id=task.id))
 
 

@@ -1,0 +1,212 @@
+"""The shapes of the API's resources: they validate what comes in and, read by
+flask-smorest, make the OpenAPI document."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from ..models import JOIN_POLICIES
+from ..services.board import SORT_CHOICES, STATUS_CHOICES
+from .common import PageArgs, Strict, page_schema
+
+Text = ma.fields.String
+
+
+class Person(ma.Schema):
+    id = ma.fields.Integer()
+    name = Text()
+
+
+class MemberRef(ma.Schema):
+    id = ma.fields.Integer()
+    name = Text(attribute="user.name")
+
+
+class TaskSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    title = Text()
+    description = Text()
+    tags = ma.fields.List(Text(), attribute="tag_names")
+    capacity = ma.fields.Integer()
+    filled = ma.fields.Integer(dump_only=True)
+    places_left = ma.fields.Integer(dump_only=True)
+    due_on = ma.fields.Date(allow_none=True)
+    effort_hours = ma.fields.Float(allow_none=True)
+    join_policy = Text()
+    is_decision = ma.fields.Boolean()
+    working_group_id = ma.fields.Integer(allow_none=True)
+    status = Text(dump_only=True)
+    outcome = Text(dump_only=True)
+    initiator = ma.fields.Nested(MemberRef, dump_only=True)
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+    updated_at = ma.fields.AwareDateTime(dump_only=True)
+    completed_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+
+
+TaskPage = page_schema(TaskSchema, "TaskPage")
+
+
+class TaskFilters(PageArgs):
+    status = Text(load_default="joinable", validate=ma.validate.OneOf(STATUS_CHOICES))
+    tag = Text(load_default="", validate=ma.validate.Length(max=40))
+    group = ma.fields.Integer(load_default=None, validate=ma.validate.Range(1, 2**31 - 1))
+    room = ma.fields.Boolean(load_default=False,
+                             metadata={"description": "Only tasks with a free place."})
+    mine = ma.fields.Boolean(load_default=False, metadata={"description": "Only my tasks."})
+    q = Text(load_default="", validate=ma.validate.Length(max=100))
+    sort = Text(load_default="newest", validate=ma.validate.OneOf(SORT_CHOICES))
+
+
+class TaskCreate(Strict):
+    title = Text(required=True, validate=ma.validate.Length(1, 160))
+    description = Text(load_default="", validate=ma.validate.Length(max=20_000))
+    tags = ma.fields.List(Text(validate=ma.validate.Length(1, 40)), load_default=list,
+                          validate=ma.validate.Length(max=20))
+    capacity = ma.fields.Integer(load_default=3, validate=ma.validate.Range(1, 50))
+    due_on = ma.fields.Date(load_default=None, allow_none=True)
+    effort_hours = ma.fields.Float(load_default=None, allow_none=True,
+                                   validate=ma.validate.Range(0.25, 10_000))
+    join_policy = Text(load_default="open", validate=ma.validate.OneOf(JOIN_POLICIES))
+    working_group_id = ma.fields.Integer(load_default=None, allow_none=True,
+                                         validate=ma.validate.Range(1, 2**31 - 1))
+    is_decision = ma.fields.Boolean(load_default=False)
+
+
+class TaskUpdate(TaskCreate):
+    """Only the fields given change."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    def on_bind_field(self, field_name, field_obj):
+        field_obj.required = False
+        field_obj.load_default = ma.missing
+
+
+class Outcome(Strict):
+    outcome = Text(required=True, validate=ma.validate.Length(1, 5000))
+
+
+class Reason(Strict):
+    reason = Text(load_default="", validate=ma.validate.Length(max=1000))
+
+
+class JoinBody(Strict):
+    note = Text(load_default="", validate=ma.validate.Length(max=280))
+
+
+class JoinResult(ma.Schema):
+    status = Text(metadata={"description": "joined, requested or waitlisted"})
+    task = ma.fields.Nested(TaskSchema)
+
+
+class CommentSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    body = Text(required=True, validate=ma.validate.Length(1, 5000))
+    author = ma.fields.Nested(MemberRef, attribute="membership", dump_only=True)
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+class CommentCreate(Strict):
+    body = Text(required=True, validate=ma.validate.Length(1, 5000))
+
+
+CommentPage = page_schema(CommentSchema, "CommentPage")
+
+
+class WorkLogSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    hours = ma.fields.Float()
+    worked_on = ma.fields.Date()
+    note = Text()
+    member = ma.fields.Nested(MemberRef, attribute="membership", dump_only=True)
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+class WorkLogCreate(Strict):
+    hours = ma.fields.Float(required=True, validate=ma.validate.Range(0.25, 24))
+    worked_on = ma.fields.Date(required=True)
+    note = Text(load_default="", validate=ma.validate.Length(max=280))
+
+
+WorkLogPage = page_schema(WorkLogSchema, "WorkLogPage")
+
+
+class MemberSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = Text(attribute="user.name")
+    role = Text()
+    organisation = Text(attribute="organisation.name", allow_none=True)
+    sector = Text(attribute="organisation.sector", allow_none=True)
+    tags = ma.fields.List(Text(), attribute="tag_names")
+    bio = Text()
+
+
+MemberPage = page_schema(MemberSchema, "MemberPage")
+
+
+class MemberFilters(PageArgs):
+    q = Text(load_default="", validate=ma.validate.Length(max=100))
+    tag = Text(load_default="", validate=ma.validate.Length(max=40))
+
+
+class ProfileUpdate(Strict):
+    name = Text(validate=ma.validate.Length(1, 120))
+    tags = ma.fields.List(Text(validate=ma.validate.Length(1, 40)),
+                          validate=ma.validate.Length(max=30))
+    bio = Text(validate=ma.validate.Length(max=2000))
+
+
+class AlertSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = Text()
+    scope_type = Text()
+    scope_id = ma.fields.Integer()
+    scope_label = Text()
+    severity = Text()
+    status = Text()
+    active = ma.fields.Boolean()
+    snoozed_until = ma.fields.Date(allow_none=True)
+    values = ma.fields.Dict()
+    thresholds = ma.fields.Dict()
+    window_start = ma.fields.AwareDateTime()
+    window_end = ma.fields.AwareDateTime()
+    pattern = Text()
+    advice = Text()
+    opened_at = ma.fields.AwareDateTime()
+    changed_at = ma.fields.AwareDateTime()
+    resolved_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class AlertDetail(AlertSchema):
+    people = ma.fields.List(ma.fields.Nested(Person))
+    tasks = ma.fields.List(ma.fields.Dict())
+    suggestions = ma.fields.List(ma.fields.Dict())
+
+
+AlertPage = page_schema(AlertSchema, "AlertPage")
+
+
+class AlertFilters(PageArgs):
+    kind = Text(load_default="", validate=ma.validate.Length(max=40))
+    severity = Text(load_default="", validate=ma.validate.OneOf(("", "low", "medium", "high")))
+    status = Text(load_default="current", validate=ma.validate.OneOf(
+        ("current", "open", "acknowledged", "snoozed", "resolved", "all")))
+
+
+class AlertAction(Strict):
+    action = Text(required=True, validate=ma.validate.OneOf(
+        ("acknowledge", "snooze", "resolve", "reopen")))
+    note = Text(load_default="", validate=ma.validate.Length(max=2000))
+    until = ma.fields.Date(load_default=None, allow_none=True,
+                           metadata={"description": "For snooze: the last day it sleeps."})
+
+
+class GroupSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = Text()
+    description = Text()
+    created_at = ma.fields.AwareDateTime()
+
+
+GroupPage = page_schema(GroupSchema, "GroupPage")

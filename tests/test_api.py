@@ -1,0 +1,211 @@
+"""The JSON API's contract, endpoint by endpoint: what comes back, and what is refused."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from coordinator.extensions import db
+from coordinator.models import Comment, Task
+from tests.api_client import ApiClient, token_for
+
+
+@pytest.fixture
+def river(make):
+    partnership = make.partnership(slug="river")
+    ana = make.member(partnership, email="ana@example.org", name="Ana", tags=("hydrology",))
+    ben = make.member(partnership, email="ben@example.org", name="Ben")
+    cy = make.member(partnership, role="coordinator", email="cy@example.org", name="Cy")
+    make.commit()
+    return partnership, ana, ben, cy
+
+
+@pytest.fixture
+def ana(client, make, river):
+    return ApiClient(client, token_for(make, river[1]))
+
+
+@pytest.fixture
+def ben(client, make, river):
+    return ApiClient(client, token_for(make, river[2]))
+
+
+def _new_task(api, **fields):
+    answer = api.post("/api/v1/tasks", json={"title": "Map the dikes", **fields})
+    assert answer.status_code == 201, answer.json
+    return answer
+
+
+def test_posting_a_task_answers_201_with_its_location(ana):
+    made = _new_task(ana, tags=["GIS", "hydrology"], capacity=2,
+                     due_on=(date.today() + timedelta(days=9)).isoformat())
+    task = made.json
+    assert made.headers["Location"].endswith(f"/api/v1/tasks/{task['id']}")
+    assert (task["title"], task["capacity"], task["places_left"], task["status"]) == \
+        ("Map the dikes", 2, 2, "open")
+    assert task["tags"] == ["gis", "hydrology"] and task["initiator"]["name"] == "Ana"
+    assert task["created_at"].endswith("+00:00")  # ISO 8601 with an offset
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({}, "title"),
+    ({"title": ""}, "title"),
+    ({"title": "x", "capacity": 0}, "capacity"),
+    ({"title": "x", "colour": "red"}, "colour"),
+    ({"title": "x", "join_policy": "anyone"}, "join_policy"),
+])
+def test_bad_input_names_its_field_and_writes_nothing(ana, body, field):
+    refused = ana.post("/api/v1/tasks", json=body)
+    assert refused.status_code == 422 and refused.content_type == "application/problem+json"
+    assert field in refused.json["errors"], refused.json
+    assert db.session.scalar(select(func.count()).select_from(Task)) == 0
+
+
+def test_a_body_that_is_not_json_is_415_and_a_huge_one_413(ana, app):
+    not_json = ana("POST", "/api/v1/tasks", data="title=x",
+                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert not_json.status_code == 415
+    app.config["API_MAX_BODY_BYTES"] = 100
+    huge = ana.post("/api/v1/tasks", json={"title": "x" * 200})
+    assert huge.status_code == 413 and huge.json["code"] == "request_entity_too_large"
+
+
+def test_the_list_pages_with_a_next_link_and_filters(ana):
+    for n in range(5):
+        _new_task(ana, title=f"Task {n}", tags=["gis"] if n % 2 else [])
+    first = ana.get("/api/v1/tasks?limit=2&sort=newest")
+    assert [t["title"] for t in first.json["items"]] == ["Task 4", "Task 3"]
+    second = ana.get(first.json["next"])
+    third = ana.get(second.json["next"])
+    assert [t["title"] for t in second.json["items"] + third.json["items"]] == \
+        ["Task 2", "Task 1", "Task 0"]
+    assert third.json["next"] is None
+    tagged = ana.get("/api/v1/tasks?tag=gis&sort=newest").json["items"]
+    assert [t["title"] for t in tagged] == ["Task 3", "Task 1"]
+    assert ana.get("/api/v1/tasks?cursor=garbage").json["errors"] == {
+        "cursor": "This cursor is not one the API gave."}
+    assert "limit" in ana.get("/api/v1/tasks?limit=1000").json["errors"]
+
+
+def test_an_edit_needs_the_etag_it_read(ana):
+    task = _new_task(ana).json
+    path = f"/api/v1/tasks/{task['id']}"
+    etag = ana.get(path).headers["ETag"]
+    assert ana.patch(path, json={"capacity": 5}).status_code == 428
+    changed = ana.patch(path, json={"capacity": 5}, headers={"If-Match": etag})
+    assert changed.status_code == 200 and changed.json["capacity"] == 5
+    assert changed.headers["ETag"] != etag
+    stale = ana.patch(path, json={"title": "Lost update"}, headers={"If-Match": etag})
+    assert stale.status_code == 412
+    assert ana.get(path).json["title"] == "Map the dikes"
+
+
+def test_only_the_initiator_edits_completes_or_cancels(ana, ben):
+    task = _new_task(ana).json
+    path = f"/api/v1/tasks/{task['id']}"
+    etag = ben.get(path).headers["ETag"]
+    assert ben.patch(path, json={"title": "Mine"}, headers={"If-Match": etag}).status_code == 403
+    assert ben.post(path + "/complete", json={"outcome": "done"}).status_code == 403
+    done = ana.post(path + "/complete", json={"outcome": "Maps delivered"})
+    assert done.status_code == 200 and done.json["status"] == "done"
+
+
+def test_joining_leaving_and_a_full_task(ana, ben, client, make, river):
+    task = _new_task(ana, capacity=1).json
+    path = f"/api/v1/tasks/{task['id']}"
+    joined = ben.post(path + "/join", json={"note": "I know the dikes"})
+    assert joined.status_code == 200 and joined.json["status"] == "joined"
+    assert joined.json["task"]["places_left"] == 0
+    cy = ApiClient(client, token_for(make, river[3]))
+    full = cy.post(path + "/join", json={"note": "me too"})
+    assert full.status_code == 409 and full.json["code"] == "task_full"
+    assert cy.post(path + "/waitlist", json={"note": "me too"}).json["status"] == "waitlisted"
+    assert ben.post(path + "/leave").status_code == 204
+    assert ana.get(path).json["places_left"] == 0  # Cy took the place from the waitlist
+
+
+def test_a_post_sent_twice_with_one_idempotency_key_acts_once(ana):
+    headers = {"Idempotency-Key": "create-dikes-1"}
+    first = ana.post("/api/v1/tasks", json={"title": "Once"}, headers=headers)
+    again = ana.post("/api/v1/tasks", json={"title": "Once"}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
+    assert again.headers["Location"] == first.headers["Location"]
+    assert db.session.scalar(select(func.count()).select_from(Task)) == 1
+    other = ana.post("/api/v1/tasks", json={"title": "Other"}, headers=headers)
+    assert other.status_code == 422 and "Idempotency-Key" in other.json["errors"]
+
+
+def test_comments_and_work_logs(ana, ben):
+    task = _new_task(ana).json
+    path = f"/api/v1/tasks/{task['id']}"
+    comment = ana.post(path + "/comments", json={"body": "Start **Monday**"})
+    assert comment.status_code == 201 and comment.json["author"]["name"] == "Ana"
+    listed = ben.get(path + "/comments").json
+    assert [c["body"] for c in listed["items"]] == ["Start **Monday**"]
+    assert db.session.scalar(select(Comment.body_html)) == "<p>Start <strong>Monday</strong></p>"
+    logged = ana.post(path + "/work-logs", json={"hours": 2.5,
+                                                "worked_on": date.today().isoformat()})
+    assert logged.status_code == 201 and logged.json["hours"] == 2.5
+    future = ana.post(path + "/work-logs", json={
+        "hours": 1, "worked_on": (date.today() + timedelta(days=3)).isoformat()})
+    assert future.status_code == 422 and "worked_on" in future.json["errors"]
+    stranger = ben.post(path + "/work-logs", json={"hours": 1,
+                                                  "worked_on": date.today().isoformat()})
+    assert stranger.status_code in (403, 422)
+
+
+def test_members_and_my_profile(ana, ben):
+    names = [m["name"] for m in ana.get("/api/v1/members").json["items"]]
+    assert names == ["Ana", "Ben", "Cy"]
+    assert [m["name"] for m in ana.get("/api/v1/members?tag=hydrology").json["items"]] == ["Ana"]
+    changed = ben.patch("/api/v1/me", json={"tags": ["Flood risk"], "bio": "Engineer"})
+    assert changed.status_code == 200
+    assert (changed.json["tags"], changed.json["bio"], changed.json["name"]) == \
+        (["flood risk"], "Engineer", "Ben")
+    assert ben.patch("/api/v1/me", json={"role": "admin"}).status_code == 422
+
+
+def test_rate_limits_per_token_say_when_to_come_back(ana, ben, app):
+    app.config["API_RATE_LIMIT"] = "3 per minute"
+    answers = [ana.get("/api/v1/me") for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[0].headers["RateLimit-Limit"] == "3"
+    assert answers[1].headers["RateLimit-Remaining"] == "1"
+    assert int(answers[3].headers["Retry-After"]) > 0
+    assert answers[3].content_type == "application/problem+json"
+    assert ben.get("/api/v1/me").status_code == 200  # another token, another count
+
+
+def test_coordinators_read_and_act_on_alerts(client, make, river):
+    from coordinator.models import Alert, utcnow
+
+    now = utcnow()
+    alert = Alert(partnership_id=river[0].id, kind="joinholism_team", scope_type="task",
+                  scope_id=1, scope_label="Map the dikes", severity="medium",
+                  window_start=now - timedelta(days=28), window_end=now,
+                  member_ids=[river[1].id])
+    db.session.add(alert)
+    make.commit()
+    desk = ApiClient(client, token_for(make, river[3], scopes=("coordinator:read",
+                                                              "coordinator:write")))
+    listed = desk.get("/api/v1/alerts").json["items"]
+    assert [a["id"] for a in listed] == [alert.id]
+    detail = desk.get(f"/api/v1/alerts/{alert.id}").json
+    assert detail["people"] == [{"id": river[1].id, "name": "Ana"}]
+    acted = desk.post(f"/api/v1/alerts/{alert.id}/actions",
+                      json={"action": "acknowledge", "note": "Talking to them"})
+    assert acted.status_code == 200, acted.get_data(as_text=True)
+    assert acted.json["status"] == "acknowledged"
+    wrong = desk.post(f"/api/v1/alerts/{alert.id}/actions", json={"action": "burn"})
+    assert wrong.status_code == 422 and "action" in wrong.json["errors"]
+
+
+def test_the_document_and_its_reference_page(client):
+    document = client.get("/api/v1/openapi.json").json
+    assert document["openapi"] == "3.1.0"
+    assert "bearer" in document["components"]["securitySchemes"]
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "GET /api/v1/tasks" in text and "<script" not in text
