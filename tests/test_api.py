@@ -209,3 +209,50 @@ def test_the_document_and_its_reference_page(client):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "GET /api/v1/tasks" in text and "<script" not in text
+
+
+def test_join_requests_for_the_initiator_to_decide(ana, ben, client, make, river):
+    task = _new_task(ana, join_policy="approval").json
+    path = f"/api/v1/tasks/{task['id']}"
+    asked = ben.post(path + "/join", json={"note": "I map dikes for a living"})
+    assert asked.json["status"] == "requested"
+    (request,) = ana.get(path + "/requests").json["items"]
+    assert (request["member"]["name"], request["status"]) == ("Ben", "pending")
+    cy = ApiClient(client, token_for(make, river[3]))
+    assert cy.get(path + "/requests").json["items"] == []  # not Cy's task, nor request
+    refused = cy.post(f"{path}/requests/{request['id']}", json={"decision": "accept"})
+    assert refused.status_code == 403
+    accepted = ana.post(f"{path}/requests/{request['id']}", json={"decision": "accept"})
+    assert accepted.status_code == 200 and accepted.json["status"] == "accepted"
+    assert ana.get(path).json["filled"] == 1
+
+
+def test_the_knowledge_map_placement_and_who_knows(ana, make, river):
+    from coordinator.services.knowledge import compute
+
+    for n in range(3):
+        make.member(river[0], email=f"h{n}@example.org", name=f"Hydro {n}",
+                    tags=("hydrology", "gis"))
+    make.commit()
+    compute.recompute(river[0], force=True)
+    db.session.commit()
+    found = ana.get("/api/v1/knowledge-map").json
+    assert found["clusters"] and found["is_stale"] is False and found["clarity"]
+    cluster = found["clusters"][0]
+    detail = ana.get(f"/api/v1/knowledge-map/clusters/{cluster['id']}").json
+    assert len(detail["members"]) == cluster["size"]
+    placed = ana.get(f"/api/v1/members/{river[1].id}/placement").json
+    assert placed["cluster"] is not None
+    assert all(0 <= n["similarity"] <= 1 for n in placed["neighbours"])
+    knowers = ana.get("/api/v1/who-knows?tag=Hydrology").json
+    assert knowers["tag"] == "hydrology"
+    assert {k["member"]["name"] for k in knowers["members"]} >= {"Ana", "Hydro 0"}
+    assert "tag" in ana.get("/api/v1/who-knows").json["errors"]
+
+
+def test_coordinators_read_the_thresholds_in_force(client, make, river):
+    desk = ApiClient(client, token_for(make, river[3], scopes=("coordinator:read",)))
+    found = desk.get("/api/v1/thresholds").json
+    assert found["values"]["team_min_members"] >= 2 and found["tightened"] == []
+    reader = ApiClient(client, token_for(make, river[1], scopes=("read",)))
+    assert reader.get("/api/v1/thresholds").status_code == 403

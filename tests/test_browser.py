@@ -382,7 +382,8 @@ def test_api_tokens_are_made_shown_once_and_revoked(site, river):
     page.goto("/account/")
     page.get_by_role("link", name="My API tokens").click()
     page.get_by_label("Name").fill("Flood dashboard")
-    page.get_by_label("Read tasks, comments, work logs, members and groups").check()
+    page.get_by_label("Read tasks, comments, work logs, members, groups and the knowledge "
+                      "map").check()
     page.get_by_label("A year").check()
     page.get_by_role("button", name="Make token").click()
     secret = page.locator("#token-secret").inner_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from flask import g
@@ -10,17 +11,19 @@ from ..extensions import db
 from ..models import Alert
 from ..services import alerts
 from ..services.api_tokens import COORDINATOR_READ, COORDINATOR_WRITE
+from ..services.balance import thresholds
 from . import schemas
 from .auth import requires
 from .common import Resource, cursor_page, scoped_or_404
 from .guard import protect
 
-bp = Resource("api_alerts", __name__, tag="Alerts", url_prefix="/api/v1/alerts",
-               description="Balance and power alerts, for coordinators.")
+bp = Resource("api_alerts", __name__, tag="Alerts and thresholds", url_prefix="/api/v1",
+               description="Balance and power alerts and the thresholds behind them, for "
+                          "coordinators.")
 protect(bp)
 
 
-@bp.route("")
+@bp.route("/alerts")
 @bp.arguments(schemas.AlertFilters, location="query")
 @bp.response(200, schemas.AlertPage)
 @requires(COORDINATOR_READ)
@@ -32,7 +35,7 @@ def list_alerts(args):
     return cursor_page(stmt, args, "api_alerts.list_alerts")
 
 
-@bp.route("/<int:alert_id>")
+@bp.route("/alerts/<int:alert_id>")
 @bp.response(200, schemas.AlertDetail)
 @requires(COORDINATOR_READ)
 def get_alert(alert_id: int):
@@ -40,7 +43,7 @@ def get_alert(alert_id: int):
     return _detail(scoped_or_404(Alert, alert_id))
 
 
-@bp.route("/<int:alert_id>/actions", methods=["POST"])
+@bp.route("/alerts/<int:alert_id>/actions", methods=["POST"])
 @bp.arguments(schemas.AlertAction)
 @bp.response(200, schemas.AlertDetail)
 @requires(COORDINATOR_WRITE)
@@ -58,3 +61,12 @@ def _detail(alert: Alert) -> dict:
     return {**fields, "people": [{"id": i, "name": n} for i, n in found.people],
             "tasks": [{"id": i, "title": t, "status": s} for i, t, s in found.tasks],
             "suggestions": alert.suggestions or []}
+
+
+@bp.route("/thresholds")
+@bp.response(200, schemas.ThresholdsSchema)
+@requires(COORDINATOR_READ)
+def get_thresholds():
+    """The thresholds the alerts use now (docs/coordinators.md says what each means)."""
+    values, tightened = thresholds.effective(g.partnership)
+    return {"values": dataclasses.asdict(values), "tightened": sorted(tightened)}

@@ -210,3 +210,81 @@ class GroupSchema(ma.Schema):
 
 
 GroupPage = page_schema(GroupSchema, "GroupPage")
+
+
+class JoinRequestSchema(ma.Schema):
+    id = ma.fields.Integer()
+    task_id = ma.fields.Integer()
+    member = ma.fields.Nested(MemberRef, attribute="membership")
+    note = Text()
+    status = Text()
+    created_at = ma.fields.AwareDateTime()
+
+
+JoinRequestPage = page_schema(JoinRequestSchema, "JoinRequestPage")
+
+
+class Decision(Strict):
+    decision = Text(required=True, validate=ma.validate.OneOf(("accept", "decline",
+                                                               "withdraw")))
+    reason = Text(load_default="", validate=ma.validate.Length(max=280),
+                  metadata={"description": "For decline: why, for the person who asked."})
+
+
+class ClusterSchema(ma.Schema):
+    id = ma.fields.Integer()
+    stable_id = ma.fields.Integer(metadata={"description": "The same group of knowledge "
+                                                          "across recomputes."})
+    label = Text()
+    size = ma.fields.Integer()
+    top_tags = ma.fields.List(Text())
+
+
+class ClusterTieSchema(ma.Schema):
+    a = ma.fields.Integer(metadata={"description": "stable_id of one cluster"})
+    b = ma.fields.Integer()
+    weight = ma.fields.Integer(metadata={"description": "Team-mate pairs between them."})
+
+
+class KnowledgeMap(ma.Schema):
+    computed_at = ma.fields.AwareDateTime(allow_none=True)
+    is_stale = ma.fields.Boolean(metadata={"description": "Changes since wait for a recompute."})
+    clarity = Text(allow_none=True, metadata={"description": "How clear the structure is."})
+    clusters = ma.fields.List(ma.fields.Nested(ClusterSchema))
+    ties = ma.fields.List(ma.fields.Nested(ClusterTieSchema))
+
+
+class ClusterDetail(ClusterSchema):
+    members = ma.fields.List(ma.fields.Nested(MemberRef))
+
+
+class Neighbour(ma.Schema):
+    member = ma.fields.Nested(MemberRef)
+    similarity = ma.fields.Float()
+
+
+class PlacementSchema(ma.Schema):
+    cluster = ma.fields.Nested(ClusterSchema, allow_none=True)
+    neighbours = ma.fields.List(ma.fields.Nested(Neighbour))
+
+
+class WhoKnowsArgs(Strict):
+    tag = Text(required=True, validate=ma.validate.Length(1, 40))
+
+
+class Knower(ma.Schema):
+    member = ma.fields.Nested(MemberRef)
+    score = ma.fields.Float(metadata={"description": "1 for holding the tag, plus 0.5 per "
+                                                    "completed task with it."})
+
+
+class WhoKnows(ma.Schema):
+    tag = Text()
+    members = ma.fields.List(ma.fields.Nested(Knower))
+
+
+class ThresholdsSchema(ma.Schema):
+    values = ma.fields.Dict(keys=Text(), values=ma.fields.Raw(),
+                            metadata={"description": "Every threshold in force, by name."})
+    tightened = ma.fields.List(Text(), metadata={
+        "description": "Thresholds the exigent mission tightened."})
