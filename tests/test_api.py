@@ -256,3 +256,35 @@ def test_coordinators_read_the_thresholds_in_force(client, make, river):
     assert found["values"]["team_min_members"] >= 2 and found["tightened"] == []
     reader = ApiClient(client, token_for(make, river[1], scopes=("read",)))
     assert reader.get("/api/v1/thresholds").status_code == 403
+
+
+def test_joint_activities_are_recorded_and_listed(ana, ben, river):
+    from datetime import UTC, datetime
+
+    task = _new_task(ana).json
+    yesterday = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
+    made = ana.post("/api/v1/activities", json={
+        "kind": "meeting", "title": "Kick-off", "occurred_at": yesterday.isoformat(),
+        "duration_minutes": 90, "attendee_ids": [river[2].id], "task_id": task["id"]})
+    assert made.status_code == 201, made.json
+    assert sorted(a["name"] for a in made.json["attendees"]) == ["Ana", "Ben"]
+    listed = ben.get(f"/api/v1/activities?task={task['id']}").json["items"]
+    assert [a["title"] for a in listed] == ["Kick-off"]
+    neither = ana.post("/api/v1/activities", json={
+        "kind": "call", "title": "x", "occurred_at": yesterday.isoformat(),
+        "duration_minutes": 30})
+    assert neither.status_code == 422 and "link" in neither.json["errors"]
+    naive = ana.post("/api/v1/activities", json={
+        "kind": "call", "title": "x", "occurred_at": "2026-11-20T10:00:00",
+        "duration_minutes": 30, "task_id": task["id"]})
+    assert naive.status_code == 422 and "occurred_at" in naive.json["errors"]
+
+
+def test_coordinators_read_power_and_health(client, make, river):
+    desk = ApiClient(client, token_for(make, river[3], scopes=("coordinator:read",)))
+    power = desk.get("/api/v1/power")
+    assert power.status_code == 200
+    kinds = [i["kind"] for i in power.json["indicators"]]
+    assert "power_exclusion" in kinds and all(i["reading"] for i in power.json["indicators"])
+    health = desk.get("/api/v1/health")
+    assert health.status_code == 200 and "joint_work" in health.json

@@ -19,7 +19,7 @@ from . import alerts, knowledge, members, reference, tasks, work
 from .auth import SECURITY_SCHEME
 from .common import PROBLEM, Problem
 
-RESOURCES = (tasks.bp, work.bp, members.bp, knowledge.bp, alerts.bp)
+RESOURCES = (tasks.bp, work.bp, work.activities, members.bp, knowledge.bp, alerts.bp)
 
 
 class Api(SmorestApi):

@@ -8,10 +8,11 @@ from datetime import date
 from flask import g
 
 from ..extensions import db
-from ..models import Alert
+from ..models import Alert, utcnow
 from ..services import alerts
 from ..services.api_tokens import COORDINATOR_READ, COORDINATOR_WRITE
-from ..services.balance import thresholds
+from ..services.balance import history, thresholds
+from ..services.power import view as power_view
 from . import schemas
 from .auth import requires
 from .common import Resource, cursor_page, scoped_or_404
@@ -70,3 +71,38 @@ def get_thresholds():
     """The thresholds the alerts use now (docs/coordinators.md says what each means)."""
     values, tightened = thresholds.effective(g.partnership)
     return {"values": dataclasses.asdict(values), "tightened": sorted(tightened)}
+
+
+@bp.route("/power")
+@bp.response(200, schemas.Power)
+@requires(COORDINATOR_READ)
+def get_power():
+    """The four power indicators now: each group against its fair share, and a reading."""
+    views = power_view.power_page(g.partnership, utcnow())
+    return {"indicators": [{"kind": v.kind, "title": v.title, "question": v.question,
+                            "reading": v.reading, "flagged": v.flagged,
+                            "tables": _plain(dataclasses.asdict(v)["tables"])}
+                           for v in views]}
+
+
+@bp.route("/health")
+@bp.response(200, schemas.Health)
+@requires(COORDINATOR_READ)
+def get_health():
+    """The partnership's balance now: ties across clusters, joint work and output."""
+    found = history.health(g.partnership, utcnow())
+    return {"ei_now": found.ei_now, "ties_now": found.ties_now,
+            "joint_work": _plain(dataclasses.asdict(found.work)),
+            "clusters": [_plain({**dataclasses.asdict(row.ties), "label": row.label,
+                                 "silo": row.silo}) for row in found.clusters]}
+
+
+def _plain(value):
+    """Dataclass fields as JSON can carry them: tuples as lists, times as ISO text."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from ..models import JOIN_POLICIES
+from ..models import ACTIVITY_KINDS, JOIN_POLICIES
 from ..services.board import SORT_CHOICES, STATUS_CHOICES
 from .common import PageArgs, Strict, page_schema
 
@@ -288,3 +288,57 @@ class ThresholdsSchema(ma.Schema):
                             metadata={"description": "Every threshold in force, by name."})
     tightened = ma.fields.List(Text(), metadata={
         "description": "Thresholds the exigent mission tightened."})
+
+
+class ActivitySchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = Text()
+    title = Text()
+    occurred_at = ma.fields.AwareDateTime()
+    duration_minutes = ma.fields.Integer()
+    task_id = ma.fields.Integer(allow_none=True)
+    working_group_id = ma.fields.Integer(allow_none=True)
+    attendees = ma.fields.List(ma.fields.Nested(MemberRef))
+
+
+ActivityPage = page_schema(ActivitySchema, "ActivityPage")
+
+
+class ActivityCreate(Strict):
+    kind = Text(required=True, validate=ma.validate.OneOf(ACTIVITY_KINDS))
+    title = Text(required=True, validate=ma.validate.Length(1, 160))
+    occurred_at = ma.fields.AwareDateTime(required=True)
+    duration_minutes = ma.fields.Integer(required=True, validate=ma.validate.Range(5, 1440))
+    attendee_ids = ma.fields.List(ma.fields.Integer(validate=ma.validate.Range(1, 2**31 - 1)),
+                                  load_default=list, validate=ma.validate.Length(max=200),
+                                  metadata={"description": "You are included yourself."})
+    task_id = ma.fields.Integer(load_default=None, allow_none=True,
+                                validate=ma.validate.Range(1, 2**31 - 1))
+    working_group_id = ma.fields.Integer(load_default=None, allow_none=True,
+                                         validate=ma.validate.Range(1, 2**31 - 1))
+
+
+class ActivityFilters(PageArgs):
+    task = ma.fields.Integer(load_default=None, validate=ma.validate.Range(1, 2**31 - 1))
+    group = ma.fields.Integer(load_default=None, validate=ma.validate.Range(1, 2**31 - 1))
+
+
+class Indicator(ma.Schema):
+    kind = Text()
+    title = Text()
+    question = Text()
+    reading = Text(metadata={"description": "What it reads now, in a sentence."})
+    flagged = ma.fields.Boolean()
+    tables = ma.fields.Dict(metadata={"description": "Each group against its fair share."})
+
+
+class Power(ma.Schema):
+    indicators = ma.fields.List(ma.fields.Nested(Indicator))
+
+
+class Health(ma.Schema):
+    ei_now = ma.fields.Float(allow_none=True, metadata={
+        "description": "E-I index of team-mate ties across knowledge clusters."})
+    ties_now = ma.fields.Integer()
+    joint_work = ma.fields.Dict(metadata={"description": "Joint hours, work hours, outputs."})
+    clusters = ma.fields.List(ma.fields.Dict())

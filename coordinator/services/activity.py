@@ -9,6 +9,7 @@ from ..domain.text import render_markdown
 from ..errors import InvalidInputError, NotAllowedError, TaskClosedError
 from ..extensions import db
 from ..models import (
+    ACTIVITY_KINDS,
     Comment,
     JointActivity,
     Membership,
@@ -59,6 +60,16 @@ class ActivityInput:
 
 def record_activity(author: Membership, data: ActivityInput) -> JointActivity:
     """Record a meeting, workshop or call; attendees must be members of this partnership."""
+    if data.kind not in ACTIVITY_KINDS:
+        raise InvalidInputError("Choose a meeting, a workshop or a call.", field="kind")
+    if not data.title.strip():
+        raise InvalidInputError("Give the activity a title.", field="title")
+    if not 5 <= data.duration_minutes <= 24 * 60:
+        raise InvalidInputError("Give a duration between 5 minutes and a day.",
+                                field="duration_minutes")
+    if data.occurred_at > utcnow() + timedelta(days=1):
+        raise InvalidInputError("Record an activity that has taken place.",
+                                field="occurred_at")
     if (data.task_id is None) == (data.working_group_id is None):
         raise InvalidInputError("Link the activity to a task or a working group.", field="link")
     _check_in_partnership(Task, data.task_id, author.partnership_id, "task_id")

@@ -22,7 +22,7 @@ COORDINATOR_READ, COORDINATOR_WRITE = "coordinator:read", "coordinator:write"
 SCOPES = {
     READ: "Read tasks, comments, work logs, members, groups and the knowledge map",
     WRITE: "Post and change tasks, join and leave, log work, comment, edit my profile",
-    COORDINATOR_READ: "Read alerts and thresholds (coordinators)",
+    COORDINATOR_READ: "Read alerts, thresholds, health and power readings (coordinators)",
     COORDINATOR_WRITE: "Act on alerts (coordinators)",
 }
 COORDINATOR_SCOPES = (COORDINATOR_READ, COORDINATOR_WRITE)
