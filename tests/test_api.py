@@ -288,3 +288,32 @@ def test_coordinators_read_power_and_health(client, make, river):
     assert "power_exclusion" in kinds and all(i["reading"] for i in power.json["indicators"])
     health = desk.get("/api/v1/health")
     assert health.status_code == 200 and "joint_work" in health.json
+
+
+def test_coordinators_change_thresholds_within_their_ranges(client, make, river):
+    from coordinator.models import ThresholdChange
+
+    desk = ApiClient(client, token_for(make, river[3], scopes=("coordinator:read",
+                                                              "coordinator:write")))
+    changed = desk.patch("/api/v1/thresholds", json={"team_min_members": 4})
+    assert changed.status_code == 200 and changed.json["values"]["team_min_members"] == 4
+    assert db.session.scalar(select(func.count()).select_from(ThresholdChange)) == 1
+    out_of_range = desk.patch("/api/v1/thresholds", json={"team_window_days": 1})
+    assert out_of_range.status_code == 422 and "team_window_days" in out_of_range.json["errors"]
+    unknown = desk.patch("/api/v1/thresholds", json={"bravery": 3})
+    assert unknown.status_code == 422 and "bravery" in unknown.json["errors"]
+
+
+def test_the_rest_of_the_reads(ana, ben, river, make):
+    from coordinator.services import groups
+
+    group = groups.create_group(river[1], "Dike wardens", "Keeping an eye on the dikes")
+    make.commit()
+    assert [g["name"] for g in ben.get("/api/v1/groups").json["items"]] == ["Dike wardens"]
+    assert ben.get(f"/api/v1/groups/{group.id}").json["description"].startswith("Keeping")
+    assert ben.get(f"/api/v1/members/{river[1].id}").json["tags"] == ["hydrology"]
+    assert ben.get("/api/v1/me").json["name"] == "Ben"
+    task = _new_task(ana).json
+    cancelled = ana.post(f"/api/v1/tasks/{task['id']}/cancel", json={"reason": "No funds"})
+    assert cancelled.status_code == 200 and cancelled.json["status"] == "cancelled"
+    assert ana.get("/api/v1/tasks/999999").status_code == 404

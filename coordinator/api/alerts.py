@@ -9,6 +9,7 @@ from flask import g
 
 from ..extensions import db
 from ..models import Alert, utcnow
+from ..queue import request_evaluation
 from ..services import alerts
 from ..services.api_tokens import COORDINATOR_READ, COORDINATOR_WRITE
 from ..services.balance import history, thresholds
@@ -69,8 +70,25 @@ def _detail(alert: Alert) -> dict:
 @requires(COORDINATOR_READ)
 def get_thresholds():
     """The thresholds the alerts use now (docs/coordinators.md says what each means)."""
+    return _thresholds_now()
+
+
+def _thresholds_now() -> dict:
     values, tightened = thresholds.effective(g.partnership)
     return {"values": dataclasses.asdict(values), "tightened": sorted(tightened)}
+
+
+@bp.route("/thresholds", methods=["PATCH"])
+@bp.arguments(schemas.ThresholdsUpdate)
+@bp.response(200, schemas.ThresholdsSchema)
+@requires(COORDINATOR_WRITE)
+def change_thresholds(data):
+    """Change thresholds; the ones left out stay. Every change is kept with who made it,
+    and the alerts are evaluated again at once."""
+    if thresholds.save(g.partnership, g.member, data) is not None:
+        db.session.commit()
+        request_evaluation(g.partnership.id, trigger="thresholds")
+    return _thresholds_now()
 
 
 @bp.route("/power")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from ..domain.balance.thresholds import FIELDS as THRESHOLD_FIELDS
 from ..models import ACTIVITY_KINDS, JOIN_POLICIES
 from ..services.board import SORT_CHOICES, STATUS_CHOICES
 from .common import PageArgs, Strict, page_schema
@@ -342,3 +343,16 @@ class Health(ma.Schema):
     ties_now = ma.fields.Integer()
     joint_work = ma.fields.Dict(metadata={"description": "Joint hours, work hours, outputs."})
     clusters = ma.fields.List(ma.fields.Dict())
+
+
+def _threshold_field(spec) -> ma.fields.Field:
+    kind = ma.fields.Integer if spec.kind is int else ma.fields.Float
+    return kind(validate=ma.validate.Range(spec.minimum, spec.maximum),
+                metadata={"description": f"{spec.label}"
+                                         f"{f' ({spec.unit})' if spec.unit else ''}. "
+                                         f"{spec.help}"})
+
+
+# One optional field per threshold, with its range: what a coordinator may change.
+ThresholdsUpdate = Strict.from_dict({spec.name: _threshold_field(spec)
+                                     for spec in THRESHOLD_FIELDS}, name="ThresholdsUpdate")
