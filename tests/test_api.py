@@ -159,11 +159,17 @@ def test_members_and_my_profile(ana, ben):
     names = [m["name"] for m in ana.get("/api/v1/members").json["items"]]
     assert names == ["Ana", "Ben", "Cy"]
     assert [m["name"] for m in ana.get("/api/v1/members?tag=hydrology").json["items"]] == ["Ana"]
-    changed = ben.patch("/api/v1/me", json={"tags": ["Flood risk"], "bio": "Engineer"})
+    etag = ben.get("/api/v1/me").headers["ETag"]
+    assert ben.patch("/api/v1/me", json={"bio": "x"}).status_code == 428
+    changed = ben.patch("/api/v1/me", json={"tags": ["Flood risk"], "bio": "Engineer"},
+                        headers={"If-Match": etag})
     assert changed.status_code == 200
     assert (changed.json["tags"], changed.json["bio"], changed.json["name"]) == \
         (["flood risk"], "Engineer", "Ben")
-    assert ben.patch("/api/v1/me", json={"role": "admin"}).status_code == 422
+    assert ben.patch("/api/v1/me", json={"role": "admin"},
+                     headers={"If-Match": changed.headers["ETag"]}).status_code == 422
+    assert ben.patch("/api/v1/me", json={"bio": "Lost"},
+                     headers={"If-Match": etag}).status_code == 412
 
 
 def test_rate_limits_per_token_say_when_to_come_back(ana, ben, app):
@@ -295,12 +301,18 @@ def test_coordinators_change_thresholds_within_their_ranges(client, make, river)
 
     desk = ApiClient(client, token_for(make, river[3], scopes=("coordinator:read",
                                                               "coordinator:write")))
-    changed = desk.patch("/api/v1/thresholds", json={"team_min_members": 4})
+    etag = desk.get("/api/v1/thresholds").headers["ETag"]
+    changed = desk.patch("/api/v1/thresholds", json={"team_min_members": 4},
+                         headers={"If-Match": etag})
     assert changed.status_code == 200 and changed.json["values"]["team_min_members"] == 4
     assert db.session.scalar(select(func.count()).select_from(ThresholdChange)) == 1
-    out_of_range = desk.patch("/api/v1/thresholds", json={"team_window_days": 1})
+    assert desk.patch("/api/v1/thresholds", json={"team_min_members": 5},
+                      headers={"If-Match": etag}).status_code == 412
+    fresh = {"If-Match": changed.headers["ETag"]}
+    out_of_range = desk.patch("/api/v1/thresholds", json={"team_window_days": 1},
+                              headers=fresh)
     assert out_of_range.status_code == 422 and "team_window_days" in out_of_range.json["errors"]
-    unknown = desk.patch("/api/v1/thresholds", json={"bravery": 3})
+    unknown = desk.patch("/api/v1/thresholds", json={"bravery": 3}, headers=fresh)
     assert unknown.status_code == 422 and "bravery" in unknown.json["errors"]
 
 
@@ -311,6 +323,10 @@ def test_the_rest_of_the_reads(ana, ben, river, make):
     make.commit()
     assert [g["name"] for g in ben.get("/api/v1/groups").json["items"]] == ["Dike wardens"]
     assert ben.get(f"/api/v1/groups/{group.id}").json["description"].startswith("Keeping")
+    assert ben.post(f"/api/v1/groups/{group.id}/join").status_code == 204
+    assert groups.is_in_group(group, river[2])
+    assert ben.post(f"/api/v1/groups/{group.id}/leave").status_code == 204
+    assert not groups.is_in_group(group, river[2])
     assert ben.get(f"/api/v1/members/{river[1].id}").json["tags"] == ["hydrology"]
     assert ben.get("/api/v1/me").json["name"] == "Ben"
     task = _new_task(ana).json

@@ -66,6 +66,7 @@ def _detail(alert: Alert) -> dict:
 
 
 @bp.route("/thresholds")
+@bp.etag
 @bp.response(200, schemas.ThresholdsSchema)
 @requires(COORDINATOR_READ)
 def get_thresholds():
@@ -79,12 +80,15 @@ def _thresholds_now() -> dict:
 
 
 @bp.route("/thresholds", methods=["PATCH"])
+@bp.etag
 @bp.arguments(schemas.ThresholdsUpdate)
 @bp.response(200, schemas.ThresholdsSchema)
 @requires(COORDINATOR_WRITE)
 def change_thresholds(data):
-    """Change thresholds; the ones left out stay. Every change is kept with who made it,
-    and the alerts are evaluated again at once."""
+    """Change thresholds; the ones left out stay. Send the ETag you read in If-Match, so
+    two coordinators do not undo each other. Every change is kept with who made it, and
+    the alerts are evaluated again at once."""
+    bp.check_etag(_thresholds_now(), schemas.ThresholdsSchema)
     if thresholds.save(g.partnership, g.member, data) is not None:
         db.session.commit()
         request_evaluation(g.partnership.id, trigger="thresholds")
