@@ -77,6 +77,7 @@ def complete_task(task: Task, actor: Membership, outcome: str,
     if not outcome.strip():
         raise InvalidInputError("Describe the outcome.", field="outcome")
     task.outcome = outcome.strip()
+    task.outcome_html = render_markdown(task.outcome)
     task.completed_at = now or utcnow()
     _close(task, actor, "done", outcome, now=task.completed_at)
     webhooks.emit(task.partnership_id, "task.completed",
