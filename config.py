@@ -71,6 +71,8 @@ class Config:
     # Per token, over every API endpoint together.
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
     API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(256 * 1024)))
+    # How far back work may be logged: later logs of old work would rewrite measured weeks.
+    WORK_LOG_MAX_AGE_DAYS = int(os.environ.get("WORK_LOG_MAX_AGE_DAYS", "365"))
     # Webhooks go to https:// addresses only, unless this is set (local testing).
     WEBHOOK_ALLOW_HTTP = _bool("WEBHOOK_ALLOW_HTTP", False)
 

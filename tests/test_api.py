@@ -333,3 +333,14 @@ def test_the_rest_of_the_reads(ana, ben, river, make):
     cancelled = ana.post(f"/api/v1/tasks/{task['id']}/cancel", json={"reason": "No funds"})
     assert cancelled.status_code == 200 and cancelled.json["status"] == "cancelled"
     assert ana.get("/api/v1/tasks/999999").status_code == 404
+
+
+@pytest.mark.parametrize(("days", "accepted"), [(0, True), (-1, True), (365, True),
+                                                 (366, False), (-3, False)])
+def test_work_is_logged_for_today_or_the_past_within_the_limit(ana, days, accepted):
+    task = _new_task(ana).json
+    answer = ana.post(f"/api/v1/tasks/{task['id']}/work-logs", json={
+        "hours": 1, "worked_on": (date.today() - timedelta(days=days)).isoformat()})
+    assert (answer.status_code == 201) is accepted, answer.json
+    if not accepted:
+        assert "worked_on" in answer.json["errors"]

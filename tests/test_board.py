@@ -1,6 +1,6 @@
 """The board, task forms, profile, groups and activities through the client."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -266,3 +266,16 @@ def test_an_outcome_note_is_markdown_like_the_description(client, auth, make):
     page = client.get(f"/p/notes/tasks/{task.id}").get_data(as_text=True)
     assert "<strong>Done</strong>" in page and 'href="https://example.org/r"' in page
     assert "**Done**" not in page
+
+
+def test_overdue_tasks_are_marked_on_the_board(client, auth, make):
+    partnership = make.partnership(slug="late")
+    author = make.member(partnership, email="late@example.org")
+    make.task(author, title="Late one", due_on=date.today() - timedelta(days=2))
+    make.task(author, title="On time", due_on=date.today() + timedelta(days=2))
+    make.commit()
+    auth.login("late@example.org")
+    page = client.get("/p/late/tasks?sort=due").get_data(as_text=True)
+    late, on_time = page.index("Late one"), page.index("On time")
+    assert page.count("(overdue)") == 1
+    assert late < page.index("(overdue)") < on_time

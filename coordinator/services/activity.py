@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..domain.text import render_markdown
@@ -29,8 +30,9 @@ def log_work(task: Task, member: Membership, hours: float, worked_on: date, note
     # A day later than today anywhere on Earth has not happened yet.
     if worked_on > (now or utcnow()).date() + timedelta(days=1):
         raise InvalidInputError("Log work on a day that has happened.", field="worked_on")
-    if worked_on < date(2000, 1, 1):
-        raise InvalidInputError("Log work on a day since 2000.", field="worked_on")
+    oldest = current_app.config["WORK_LOG_MAX_AGE_DAYS"]
+    if worked_on < (now or utcnow()).date() - timedelta(days=oldest):
+        raise InvalidInputError(f"Log work of the last {oldest} days.", field="worked_on")
     if not _is_on_task(task, member):
         raise NotAllowedError("Join the task before logging work on it.")
     if task.status == "cancelled":
