@@ -1,5 +1,6 @@
 """The JSON API's contract, endpoint by endpoint: what comes back, and what is refused."""
 
+import hashlib
 from datetime import date, timedelta
 
 import pytest
@@ -344,3 +345,23 @@ def test_work_is_logged_for_today_or_the_past_within_the_limit(ana, days, accept
     assert (answer.status_code == 201) is accepted, answer.json
     if not accepted:
         assert "worked_on" in answer.json["errors"]
+
+
+def test_a_key_whose_first_request_is_still_running_answers_409(ana, river):
+    from coordinator.models import ApiToken, IdempotentRequest, utcnow
+
+    body = b'{"title": "x"}'
+    same = hashlib.sha256(b"POST /api/v1/tasks\n" + body).hexdigest()
+    token = db.session.scalar(select(ApiToken).where(ApiToken.membership_id == river[1].id))
+    db.session.add(IdempotentRequest(token_id=token.id, key="busy", fingerprint=same))
+    db.session.add(IdempotentRequest(token_id=token.id, key="dead", fingerprint=same,
+                                     created_at=utcnow() - timedelta(minutes=10)))
+    db.session.commit()
+
+    def send(key):
+        return ana("POST", "/api/v1/tasks", data=body, headers={
+            "Idempotency-Key": key, "Content-Type": "application/json"})
+
+    assert send("busy").status_code == 409
+    # A reservation whose request died long ago is let go: the retry runs.
+    assert send("dead").status_code == 201
