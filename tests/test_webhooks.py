@@ -185,3 +185,29 @@ def test_the_admin_page_adds_lists_and_removes(client, auth, river, receiver):
     hook_id = webhooks.of_partnership(river[0].id)[0].id
     assert client.post(f"/p/river/admin/webhooks/{hook_id}/delete").status_code == 302
     assert webhooks.of_partnership(river[0].id) == []
+
+
+def test_an_evaluation_announces_the_alerts_it_opens_and_resolves(river, receiver):
+    from coordinator.domain.balance.findings import Finding, Window
+    from coordinator.services.evaluation import Flagged, apply_findings
+
+    partnership, admin = river
+    webhooks.register(partnership, admin, receiver.url, ["alert.opened", "alert.resolved"])
+    db.session.commit()
+    now = utcnow()
+    finding = Finding(kind="alignophilia_team", severity="medium",
+                      window=Window(now - timedelta(days=28), now),
+                      values={"blau": 0.1}, thresholds={"blau": 0.3})
+    apply_findings(partnership.id, {("alignophilia_team", "task", 7): Flagged(
+        finding, "Flood maps team")}, now)
+    db.session.commit()
+    enqueue_committed_changes()
+    for day in range(1, 31):  # back within its threshold: daily evaluations resolve it
+        apply_findings(partnership.id, {}, now + timedelta(days=day))
+        db.session.commit()
+        enqueue_committed_changes()
+        if len(receiver.received) == 2:
+            break
+    events = [json.loads(body) for _, body in receiver.received]
+    assert [e["event"] for e in events] == ["alert.opened", "alert.resolved"]
+    assert events[0]["data"]["alert"]["scope_label"] == "Flood maps team"

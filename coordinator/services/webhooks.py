@@ -103,8 +103,10 @@ def emit(partnership_id: int, event: str, data: dict, now: datetime | None = Non
     now = now or utcnow()
     hooks = [hook for hook in of_partnership(partnership_id) if event in (hook.events or [])]
     for hook in hooks:
+        # Sent at once by the clock, whatever moment an evaluation was asked to judge.
         delivery = WebhookDelivery(webhook_id=hook.id, partnership_id=partnership_id,
-                                   event=event, body="", next_attempt_at=now, created_at=now)
+                                   event=event, body="", next_attempt_at=utcnow(),
+                                   created_at=now)
         db.session.add(delivery)
         db.session.flush()
         delivery.body = json.dumps({"id": delivery.id, "event": event,
