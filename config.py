@@ -71,6 +71,10 @@ class Config:
     # Per token, over every API endpoint together.
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
     API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(256 * 1024)))
+    # How far back work may be logged: later logs of old work would rewrite measured weeks.
+    WORK_LOG_MAX_AGE_DAYS = int(os.environ.get("WORK_LOG_MAX_AGE_DAYS", "365"))
+    # Webhooks go to https:// addresses only, unless this is set (local testing).
+    WEBHOOK_ALLOW_HTTP = _bool("WEBHOOK_ALLOW_HTTP", False)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -99,6 +103,7 @@ class ProductionConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
+    WEBHOOK_ALLOW_HTTP = True  # the tests' receivers are plain HTTP on 127.0.0.1
     SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     REDIS_URL = ""

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from . import models  # noqa: F401  (register tables with the metadata)
 from .extensions import db, migrate
-from .services import dirty
+from .services import dirty, webhooks
 
 
 def init_database(app: Flask) -> None:
@@ -26,7 +26,9 @@ def init_database(app: Flask) -> None:
     db.init_app(app)
     for name, hook in (("before_commit", dirty.stamp_before_commit),
                        ("after_commit", dirty.move_after_commit),
-                       ("after_soft_rollback", dirty.forget_after_rollback)):
+                       ("after_soft_rollback", dirty.forget_after_rollback),
+                       ("after_commit", webhooks.move_after_commit),
+                       ("after_soft_rollback", webhooks.forget_after_rollback)):
         if not event.contains(db.session, name, hook):
             event.listen(db.session, name, hook)
 

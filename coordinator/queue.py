@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Flask, current_app, g, has_request_context
 
+from .services import webhooks
 from .services.dirty import take_committed
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 RECOMPUTE_JOB = "workers.knowledge.recompute_partnership"
 SEND_DIGESTS_JOB = "workers.digests.send_digests"
 SEND_EMAIL_JOB = "workers.mail.send_email"
+WEBHOOKS_JOB = "workers.webhooks.deliver_due"
 
 JOB_TIMEOUT = 600
 DIGEST_RETRY_INTERVALS = [60, 300, 900]  # an SMTP server saying "not now" means minutes
@@ -194,6 +196,36 @@ def enqueue_committed_changes() -> None:
     """
     for partnership_id in sorted(take_committed()):
         request_recompute(partnership_id)
+    for partnership_id in sorted(webhooks.take_committed()):
+        enqueue_webhooks(partnership_id)
+
+
+def enqueue_webhooks(partnership_id: int) -> str:
+    """Send the partnership's due webhook deliveries. One job per partnership at a time
+    (a fixed id): deliveries queued while it waits go out with it. Retries are the rows'
+    own (their next attempt time), not RQ's, so a receiver that is down for a day gets
+    every event once it is back."""
+    queue = current_app.extensions.get("rq")
+    if queue is None:
+        _run_in_process(WEBHOOKS_JOB, (partnership_id,), {})
+        return "in-process"
+    from redis.exceptions import RedisError
+    from rq.exceptions import DuplicateJobError
+
+    what = f"webhooks of partnership {partnership_id} (the next minute's run sends them)"
+    if _redis_skipped(what):
+        return "deferred"
+    job = queue.create_job(WEBHOOKS_JOB, args=(partnership_id,),
+                           job_id=f"webhooks-p{partnership_id}", timeout=JOB_TIMEOUT,
+                           result_ttl=0, failure_ttl=600)
+    try:
+        queue.enqueue_job(job, unique=True)
+    except DuplicateJobError:
+        return "coalesced"
+    except RedisError:
+        _redis_failed(what)
+        return "deferred"
+    return "scheduled"
 
 
 def _after_request(response):

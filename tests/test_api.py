@@ -1,5 +1,6 @@
 """The JSON API's contract, endpoint by endpoint: what comes back, and what is refused."""
 
+import hashlib
 from datetime import date, timedelta
 
 import pytest
@@ -159,11 +160,17 @@ def test_members_and_my_profile(ana, ben):
     names = [m["name"] for m in ana.get("/api/v1/members").json["items"]]
     assert names == ["Ana", "Ben", "Cy"]
     assert [m["name"] for m in ana.get("/api/v1/members?tag=hydrology").json["items"]] == ["Ana"]
-    changed = ben.patch("/api/v1/me", json={"tags": ["Flood risk"], "bio": "Engineer"})
+    etag = ben.get("/api/v1/me").headers["ETag"]
+    assert ben.patch("/api/v1/me", json={"bio": "x"}).status_code == 428
+    changed = ben.patch("/api/v1/me", json={"tags": ["Flood risk"], "bio": "Engineer"},
+                        headers={"If-Match": etag})
     assert changed.status_code == 200
     assert (changed.json["tags"], changed.json["bio"], changed.json["name"]) == \
         (["flood risk"], "Engineer", "Ben")
-    assert ben.patch("/api/v1/me", json={"role": "admin"}).status_code == 422
+    assert ben.patch("/api/v1/me", json={"role": "admin"},
+                     headers={"If-Match": changed.headers["ETag"]}).status_code == 422
+    assert ben.patch("/api/v1/me", json={"bio": "Lost"},
+                     headers={"If-Match": etag}).status_code == 412
 
 
 def test_rate_limits_per_token_say_when_to_come_back(ana, ben, app):
@@ -209,3 +216,152 @@ def test_the_document_and_its_reference_page(client):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "GET /api/v1/tasks" in text and "<script" not in text
+
+
+def test_join_requests_for_the_initiator_to_decide(ana, ben, client, make, river):
+    task = _new_task(ana, join_policy="approval").json
+    path = f"/api/v1/tasks/{task['id']}"
+    asked = ben.post(path + "/join", json={"note": "I map dikes for a living"})
+    assert asked.json["status"] == "requested"
+    (request,) = ana.get(path + "/requests").json["items"]
+    assert (request["member"]["name"], request["status"]) == ("Ben", "pending")
+    cy = ApiClient(client, token_for(make, river[3]))
+    assert cy.get(path + "/requests").json["items"] == []  # not Cy's task, nor request
+    refused = cy.post(f"{path}/requests/{request['id']}", json={"decision": "accept"})
+    assert refused.status_code == 403
+    accepted = ana.post(f"{path}/requests/{request['id']}", json={"decision": "accept"})
+    assert accepted.status_code == 200 and accepted.json["status"] == "accepted"
+    assert ana.get(path).json["filled"] == 1
+
+
+def test_the_knowledge_map_placement_and_who_knows(ana, make, river):
+    from coordinator.services.knowledge import compute
+
+    for n in range(3):
+        make.member(river[0], email=f"h{n}@example.org", name=f"Hydro {n}",
+                    tags=("hydrology", "gis"))
+    make.commit()
+    compute.recompute(river[0], force=True)
+    db.session.commit()
+    found = ana.get("/api/v1/knowledge-map").json
+    assert found["clusters"] and found["is_stale"] is False and found["clarity"]
+    cluster = found["clusters"][0]
+    detail = ana.get(f"/api/v1/knowledge-map/clusters/{cluster['id']}").json
+    assert len(detail["members"]) == cluster["size"]
+    placed = ana.get(f"/api/v1/members/{river[1].id}/placement").json
+    assert placed["cluster"] is not None
+    assert all(0 <= n["similarity"] <= 1 for n in placed["neighbours"])
+    knowers = ana.get("/api/v1/who-knows?tag=Hydrology").json
+    assert knowers["tag"] == "hydrology"
+    assert {k["member"]["name"] for k in knowers["members"]} >= {"Ana", "Hydro 0"}
+    assert "tag" in ana.get("/api/v1/who-knows").json["errors"]
+
+
+def test_coordinators_read_the_thresholds_in_force(client, make, river):
+    desk = ApiClient(client, token_for(make, river[3], scopes=("coordinator:read",)))
+    found = desk.get("/api/v1/thresholds").json
+    assert found["values"]["team_min_members"] >= 2 and found["tightened"] == []
+    reader = ApiClient(client, token_for(make, river[1], scopes=("read",)))
+    assert reader.get("/api/v1/thresholds").status_code == 403
+
+
+def test_joint_activities_are_recorded_and_listed(ana, ben, river):
+    from datetime import UTC, datetime
+
+    task = _new_task(ana).json
+    yesterday = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
+    made = ana.post("/api/v1/activities", json={
+        "kind": "meeting", "title": "Kick-off", "occurred_at": yesterday.isoformat(),
+        "duration_minutes": 90, "attendee_ids": [river[2].id], "task_id": task["id"]})
+    assert made.status_code == 201, made.json
+    assert sorted(a["name"] for a in made.json["attendees"]) == ["Ana", "Ben"]
+    listed = ben.get(f"/api/v1/activities?task={task['id']}").json["items"]
+    assert [a["title"] for a in listed] == ["Kick-off"]
+    neither = ana.post("/api/v1/activities", json={
+        "kind": "call", "title": "x", "occurred_at": yesterday.isoformat(),
+        "duration_minutes": 30})
+    assert neither.status_code == 422 and "link" in neither.json["errors"]
+    naive = ana.post("/api/v1/activities", json={
+        "kind": "call", "title": "x", "occurred_at": "2026-11-20T10:00:00",
+        "duration_minutes": 30, "task_id": task["id"]})
+    assert naive.status_code == 422 and "occurred_at" in naive.json["errors"]
+
+
+def test_coordinators_read_power_and_health(client, make, river):
+    desk = ApiClient(client, token_for(make, river[3], scopes=("coordinator:read",)))
+    power = desk.get("/api/v1/power")
+    assert power.status_code == 200
+    kinds = [i["kind"] for i in power.json["indicators"]]
+    assert "power_exclusion" in kinds and all(i["reading"] for i in power.json["indicators"])
+    health = desk.get("/api/v1/health")
+    assert health.status_code == 200 and "joint_work" in health.json
+
+
+def test_coordinators_change_thresholds_within_their_ranges(client, make, river):
+    from coordinator.models import ThresholdChange
+
+    desk = ApiClient(client, token_for(make, river[3], scopes=("coordinator:read",
+                                                              "coordinator:write")))
+    etag = desk.get("/api/v1/thresholds").headers["ETag"]
+    changed = desk.patch("/api/v1/thresholds", json={"team_min_members": 4},
+                         headers={"If-Match": etag})
+    assert changed.status_code == 200 and changed.json["values"]["team_min_members"] == 4
+    assert db.session.scalar(select(func.count()).select_from(ThresholdChange)) == 1
+    assert desk.patch("/api/v1/thresholds", json={"team_min_members": 5},
+                      headers={"If-Match": etag}).status_code == 412
+    fresh = {"If-Match": changed.headers["ETag"]}
+    out_of_range = desk.patch("/api/v1/thresholds", json={"team_window_days": 1},
+                              headers=fresh)
+    assert out_of_range.status_code == 422 and "team_window_days" in out_of_range.json["errors"]
+    unknown = desk.patch("/api/v1/thresholds", json={"bravery": 3}, headers=fresh)
+    assert unknown.status_code == 422 and "bravery" in unknown.json["errors"]
+
+
+def test_the_rest_of_the_reads(ana, ben, river, make):
+    from coordinator.services import groups
+
+    group = groups.create_group(river[1], "Dike wardens", "Keeping an eye on the dikes")
+    make.commit()
+    assert [g["name"] for g in ben.get("/api/v1/groups").json["items"]] == ["Dike wardens"]
+    assert ben.get(f"/api/v1/groups/{group.id}").json["description"].startswith("Keeping")
+    assert ben.post(f"/api/v1/groups/{group.id}/join").status_code == 204
+    assert groups.is_in_group(group, river[2])
+    assert ben.post(f"/api/v1/groups/{group.id}/leave").status_code == 204
+    assert not groups.is_in_group(group, river[2])
+    assert ben.get(f"/api/v1/members/{river[1].id}").json["tags"] == ["hydrology"]
+    assert ben.get("/api/v1/me").json["name"] == "Ben"
+    task = _new_task(ana).json
+    cancelled = ana.post(f"/api/v1/tasks/{task['id']}/cancel", json={"reason": "No funds"})
+    assert cancelled.status_code == 200 and cancelled.json["status"] == "cancelled"
+    assert ana.get("/api/v1/tasks/999999").status_code == 404
+
+
+@pytest.mark.parametrize(("days", "accepted"), [(0, True), (-1, True), (365, True),
+                                                 (366, False), (-3, False)])
+def test_work_is_logged_for_today_or_the_past_within_the_limit(ana, days, accepted):
+    task = _new_task(ana).json
+    answer = ana.post(f"/api/v1/tasks/{task['id']}/work-logs", json={
+        "hours": 1, "worked_on": (date.today() - timedelta(days=days)).isoformat()})
+    assert (answer.status_code == 201) is accepted, answer.json
+    if not accepted:
+        assert "worked_on" in answer.json["errors"]
+
+
+def test_a_key_whose_first_request_is_still_running_answers_409(ana, river):
+    from coordinator.models import ApiToken, IdempotentRequest, utcnow
+
+    body = b'{"title": "x"}'
+    same = hashlib.sha256(b"POST /api/v1/tasks\n" + body).hexdigest()
+    token = db.session.scalar(select(ApiToken).where(ApiToken.membership_id == river[1].id))
+    db.session.add(IdempotentRequest(token_id=token.id, key="busy", fingerprint=same))
+    db.session.add(IdempotentRequest(token_id=token.id, key="dead", fingerprint=same,
+                                     created_at=utcnow() - timedelta(minutes=10)))
+    db.session.commit()
+
+    def send(key):
+        return ana("POST", "/api/v1/tasks", data=body, headers={
+            "Idempotency-Key": key, "Content-Type": "application/json"})
+
+    assert send("busy").status_code == 409
+    # A reservation whose request died long ago is let go: the retry runs.
+    assert send("dead").status_code == 201

@@ -9,7 +9,8 @@ import pytest
 
 from coordinator.extensions import db
 from coordinator.models import Alert, utcnow
-from coordinator.services import activity, groups
+from coordinator.services import activity, groups, joining
+from coordinator.services.knowledge import compute
 from tests.api_client import ApiClient, token_for
 
 SCOPES = ("read", "write", "coordinator:read", "coordinator:write")
@@ -25,6 +26,7 @@ SAMPLES = {
     "WorkLogCreate": {"hours": 1, "worked_on": date.today().isoformat()},
     "AlertAction": {"action": "acknowledge"},
     "ProfileUpdate": {},
+    "Decision": {"decision": "withdraw"},
 }
 
 
@@ -32,8 +34,13 @@ SAMPLES = {
 def theirs(make):
     """A partnership with one row of everything, and its ids by path parameter."""
     other = make.partnership(slug="estuary")
-    them = make.member(other, role="coordinator", email="them@example.org")
-    task = make.task(them)
+    them = make.member(other, role="coordinator", email="them@example.org",
+                       tags=("hydrology",))
+    for n in range(3):
+        make.member(other, email=f"e{n}@example.org", tags=("hydrology", "gis"))
+    asker = make.member(other, email="asker@example.org")
+    task = make.task(them, join_policy="approval")
+    join_request = joining.request_to_join(task, asker, "I know this")
     group = groups.create_group(them, "Estuary group", "")
     activity.log_work(task, them, 1, date.today() - timedelta(days=1))
     now = utcnow()
@@ -41,8 +48,10 @@ def theirs(make):
                   scope_id=task.id, severity="low", window_start=now, window_end=now)
     db.session.add(alert)
     make.commit()
+    cluster = compute.recompute(other, force=True).snapshot.clusters[0]
+    make.commit()
     return {"task_id": task.id, "member_id": them.id, "group_id": group.id,
-            "alert_id": alert.id}
+            "alert_id": alert.id, "request_id": join_request.id, "cluster_id": cluster.id}
 
 
 def _operations(document):

@@ -1,6 +1,6 @@
 """The board, task forms, profile, groups and activities through the client."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -16,6 +16,7 @@ from coordinator.models import (
     WorkLog,
 )
 from coordinator.services import joining
+from coordinator.services import tasks as task_service
 
 
 @pytest.fixture
@@ -252,3 +253,29 @@ def test_pages_need_login(client, world):
     response = client.get("/p/river/tasks")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_an_outcome_note_is_markdown_like_the_description(client, auth, make):
+    partnership = make.partnership(slug="notes")
+    author = make.member(partnership, email="a@example.org")
+    task = make.task(author)
+    make.commit()
+    task_service.complete_task(task, author, "**Done**: see [the report](https://example.org/r)")
+    make.commit()
+    auth.login("a@example.org")
+    page = client.get(f"/p/notes/tasks/{task.id}").get_data(as_text=True)
+    assert "<strong>Done</strong>" in page and 'href="https://example.org/r"' in page
+    assert "**Done**" not in page
+
+
+def test_overdue_tasks_are_marked_on_the_board(client, auth, make):
+    partnership = make.partnership(slug="late")
+    author = make.member(partnership, email="late@example.org")
+    make.task(author, title="Late one", due_on=date.today() - timedelta(days=2))
+    make.task(author, title="On time", due_on=date.today() + timedelta(days=2))
+    make.commit()
+    auth.login("late@example.org")
+    page = client.get("/p/late/tasks?sort=due").get_data(as_text=True)
+    late, on_time = page.index("Late one"), page.index("On time")
+    assert page.count("(overdue)") == 1
+    assert late < page.index("(overdue)") < on_time

@@ -382,7 +382,8 @@ def test_api_tokens_are_made_shown_once_and_revoked(site, river):
     page.goto("/account/")
     page.get_by_role("link", name="My API tokens").click()
     page.get_by_label("Name").fill("Flood dashboard")
-    page.get_by_label("Read tasks, comments, work logs, members and groups").check()
+    page.get_by_label("Read tasks, comments, work logs, members, groups and the knowledge "
+                      "map").check()
     page.get_by_label("A year").check()
     page.get_by_role("button", name="Make token").click()
     secret = page.locator("#token-secret").inner_text()
@@ -405,3 +406,25 @@ def test_the_api_reference_page(site, river):
     expect(page.get_by_role("heading", name="Polder API v1")).to_be_visible()
     expect(page.get_by_role("link", name="openapi.json")).to_be_visible()
     site.shoot(page, "api-reference", phone=True)
+
+
+def test_admins_add_a_webhook_and_see_its_deliveries(site, river, app):
+    from coordinator.services import webhooks
+
+    site.number = 114
+    page = site.new_page()
+    log_in(page, "ada@example.org")
+    page.goto("/p/river/admin/webhooks")
+    page.locator("#url").fill("http://127.0.0.1:9/hooks")
+    page.get_by_label("Alerts opened (and reopened)").check()
+    page.get_by_role("button", name="Add webhook").click()
+    expect(page.locator("#webhook-secret")).to_contain_text("whsec_")
+    with app.app_context():
+        hook = webhooks.of_partnership(river.partnership.id)[0]
+        webhooks.emit(river.partnership.id, "task.created", {"task": {"id": 1}})
+        db.session.commit()
+        webhooks.deliver_due(river.partnership.id)  # nobody listens on port 9
+        assert hook.events == ["alert.opened", "task.completed", "task.created"]
+    page.goto("/p/river/admin/webhooks")
+    expect(page.get_by_text("could not reach the receiver")).to_be_visible()
+    site.shoot(page, "webhooks", phone=True)

@@ -240,3 +240,19 @@ def test_a_decision_alert_names_people_of_the_missing_sector_to_invite(delta, ma
     assert all("from the civil society sector, a critical stakeholder" in s["reasons"]
                for s in alert.suggestions)
     assert len(alert.suggestions) == min(5, len(civil))
+
+
+@pytest.mark.parametrize(("role", "sees_tier"), [("member", False), ("coordinator", True),
+                                                 ("admin", True)])
+def test_power_tiers_are_shown_to_coordinators_and_admins_only(client, auth, make, role,
+                                                                sees_tier):
+    partnership = make.partnership(slug="tiers")
+    board = make.organisation(partnership, name="Delta Water Board", sector="government",
+                              formal_authority=2, resource_control=2)
+    person = make.member(partnership, organisation=board, email="p@example.org")
+    make.member(partnership, role=role, email="viewer@example.org")
+    make.commit()
+    auth.login("viewer@example.org")
+    page = client.get(f"/p/tiers/members/{person.id}").get_data(as_text=True)
+    assert "Delta Water Board" in page
+    assert ("power tier" in page) is sees_tier

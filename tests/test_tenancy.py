@@ -23,9 +23,10 @@ from coordinator.models import (
     Partnership,
     Task,
     User,
+    WebhookDelivery,
     WorkingGroup,
 )
-from coordinator.services import activity, api_tokens, groups, joining, sessions
+from coordinator.services import activity, api_tokens, groups, joining, sessions, webhooks
 from coordinator.services.knowledge import compute as knowledge
 
 # Arguments that are not ids and that every route may carry.
@@ -42,6 +43,8 @@ ID_KINDS = {
     "alert_id": "alerts",
     "session_id": "sessions",
     "token_id": "tokens",
+    "webhook_id": "webhooks",
+    "delivery_id": "deliveries",
 }
 # Form fields every POST carries: enough for any form here to validate, so a missing
 # scope check would show up as a change in the database, not as a form error.
@@ -90,6 +93,10 @@ def build_partnership(make) -> SimpleNamespace:
                       for m in (admin, member)]
     db.session.add_all(login_sessions)
     api_token, _ = api_tokens.create(admin, "A token", ["read"], 30)
+    hook = webhooks.register(p, admin, "https://example.org/hooks", ["task.created"])
+    delivery = WebhookDelivery(webhook_id=hook.id, partnership_id=p.id, event="task.created",
+                               body="{}", status="failed")
+    db.session.add(delivery)
     make.commit()
     return SimpleNamespace(
         slug=p.slug, id=p.id, admin_email=admin.user.email, member_email=member.user.email,
@@ -100,7 +107,7 @@ def build_partnership(make) -> SimpleNamespace:
              "clusters": [cluster.id for cluster in knowledge_map.snapshot.clusters],
              "alerts": [alert.id],
              "sessions": [sessions.public_id(row.token) for row in login_sessions],
-             "tokens": [api_token.id]})
+             "tokens": [api_token.id], "webhooks": [hook.id], "deliveries": [delivery.id]})
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import uuid
 from rq import get_current_job
 
 from coordinator.domain.moments import parse_moment
-from coordinator.queue import request_recompute
+from coordinator.queue import enqueue_committed_changes, request_recompute
 from coordinator.services.knowledge import recompute
 
 from .context import job_context
@@ -20,6 +20,7 @@ def recompute_partnership(partnership_id: int, trigger: str = "change",
         if outcome.needs_follow_up:
             # Changes that arrived while the run read its data get one more run.
             request_recompute(partnership_id, trigger="follow-up", job_suffix="-followup")
+        enqueue_committed_changes()  # webhooks of the alerts the evaluation opened
         return outcome.summary()
 
 

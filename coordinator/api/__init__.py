@@ -15,11 +15,11 @@ from flask_smorest import Api as SmorestApi
 from flask_smorest.utils import prepare_response
 
 from ..extensions import csrf
-from . import alerts, members, reference, tasks, work
+from . import alerts, knowledge, members, reference, tasks, work
 from .auth import SECURITY_SCHEME
 from .common import PROBLEM, Problem
 
-RESOURCES = (tasks.bp, work.bp, members.bp, alerts.bp)
+RESOURCES = (tasks.bp, work.bp, work.activities, members.bp, knowledge.bp, alerts.bp)
 
 
 class Api(SmorestApi):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Membership, WorkingGroup
-from ..services import directory
+from ..services import directory, groups
 from ..services.api_tokens import READ, WRITE
 from ..services.knowledge.profiles import update_profile
 from . import schemas
@@ -39,6 +39,7 @@ def get_member(member_id: int):
 
 
 @bp.route("/me")
+@bp.etag
 @bp.response(200, schemas.MemberSchema)
 @requires(READ)
 def get_me():
@@ -47,12 +48,15 @@ def get_me():
 
 
 @bp.route("/me", methods=["PATCH"])
+@bp.etag
 @bp.arguments(schemas.ProfileUpdate)
 @bp.response(200, schemas.MemberSchema)
 @requires(WRITE)
 def update_me(data):
-    """Change your name, knowledge tags or bio; what you leave out stays."""
+    """Change your name, knowledge tags or bio; what you leave out stays. Send the ETag
+    of what you read in If-Match."""
     member = g.member
+    bp.check_etag(member, schemas.MemberSchema)
     update_profile(member, data.get("name", member.user.name),
                    data.get("tags", member.tag_names), data.get("bio", member.bio))
     db.session.commit()
@@ -75,3 +79,22 @@ def list_groups(args):
 @requires(READ)
 def get_group(group_id: int):
     return scoped_or_404(WorkingGroup, group_id)
+
+
+@bp.route("/groups/<int:group_id>/join", methods=["POST"])
+@bp.response(204)
+@requires(WRITE)
+def join_group(group_id: int):
+    """Become a member of a working group (again is fine)."""
+    groups.join_group(scoped_or_404(WorkingGroup, group_id), g.member)
+    db.session.commit()
+    return ""
+
+
+@bp.route("/groups/<int:group_id>/leave", methods=["POST"])
+@bp.response(204)
+@requires(WRITE)
+def leave_group(group_id: int):
+    groups.leave_group(scoped_or_404(WorkingGroup, group_id), g.member)
+    db.session.commit()
+    return ""

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from ..models import JOIN_POLICIES
+from ..domain.balance.thresholds import FIELDS as THRESHOLD_FIELDS
+from ..models import ACTIVITY_KINDS, JOIN_POLICIES
 from ..services.board import SORT_CHOICES, STATUS_CHOICES
 from .common import PageArgs, Strict, page_schema
 
@@ -210,3 +211,148 @@ class GroupSchema(ma.Schema):
 
 
 GroupPage = page_schema(GroupSchema, "GroupPage")
+
+
+class JoinRequestSchema(ma.Schema):
+    id = ma.fields.Integer()
+    task_id = ma.fields.Integer()
+    member = ma.fields.Nested(MemberRef, attribute="membership")
+    note = Text()
+    status = Text()
+    created_at = ma.fields.AwareDateTime()
+
+
+JoinRequestPage = page_schema(JoinRequestSchema, "JoinRequestPage")
+
+
+class Decision(Strict):
+    decision = Text(required=True, validate=ma.validate.OneOf(("accept", "decline",
+                                                               "withdraw")))
+    reason = Text(load_default="", validate=ma.validate.Length(max=280),
+                  metadata={"description": "For decline: why, for the person who asked."})
+
+
+class ClusterSchema(ma.Schema):
+    id = ma.fields.Integer()
+    stable_id = ma.fields.Integer(metadata={"description": "The same group of knowledge "
+                                                          "across recomputes."})
+    label = Text()
+    size = ma.fields.Integer()
+    top_tags = ma.fields.List(Text())
+
+
+class ClusterTieSchema(ma.Schema):
+    a = ma.fields.Integer(metadata={"description": "stable_id of one cluster"})
+    b = ma.fields.Integer()
+    weight = ma.fields.Integer(metadata={"description": "Team-mate pairs between them."})
+
+
+class KnowledgeMap(ma.Schema):
+    computed_at = ma.fields.AwareDateTime(allow_none=True)
+    is_stale = ma.fields.Boolean(metadata={"description": "Changes since wait for a recompute."})
+    clarity = Text(allow_none=True, metadata={"description": "How clear the structure is."})
+    clusters = ma.fields.List(ma.fields.Nested(ClusterSchema))
+    ties = ma.fields.List(ma.fields.Nested(ClusterTieSchema))
+
+
+class ClusterDetail(ClusterSchema):
+    members = ma.fields.List(ma.fields.Nested(MemberRef))
+
+
+class Neighbour(ma.Schema):
+    member = ma.fields.Nested(MemberRef)
+    similarity = ma.fields.Float()
+
+
+class PlacementSchema(ma.Schema):
+    cluster = ma.fields.Nested(ClusterSchema, allow_none=True)
+    neighbours = ma.fields.List(ma.fields.Nested(Neighbour))
+
+
+class WhoKnowsArgs(Strict):
+    tag = Text(required=True, validate=ma.validate.Length(1, 40))
+
+
+class Knower(ma.Schema):
+    member = ma.fields.Nested(MemberRef)
+    score = ma.fields.Float(metadata={"description": "1 for holding the tag, plus 0.5 per "
+                                                    "completed task with it."})
+
+
+class WhoKnows(ma.Schema):
+    tag = Text()
+    members = ma.fields.List(ma.fields.Nested(Knower))
+
+
+class ThresholdsSchema(ma.Schema):
+    values = ma.fields.Dict(keys=Text(), values=ma.fields.Raw(),
+                            metadata={"description": "Every threshold in force, by name."})
+    tightened = ma.fields.List(Text(), metadata={
+        "description": "Thresholds the exigent mission tightened."})
+
+
+class ActivitySchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = Text()
+    title = Text()
+    occurred_at = ma.fields.AwareDateTime()
+    duration_minutes = ma.fields.Integer()
+    task_id = ma.fields.Integer(allow_none=True)
+    working_group_id = ma.fields.Integer(allow_none=True)
+    attendees = ma.fields.List(ma.fields.Nested(MemberRef))
+
+
+ActivityPage = page_schema(ActivitySchema, "ActivityPage")
+
+
+class ActivityCreate(Strict):
+    kind = Text(required=True, validate=ma.validate.OneOf(ACTIVITY_KINDS))
+    title = Text(required=True, validate=ma.validate.Length(1, 160))
+    occurred_at = ma.fields.AwareDateTime(required=True)
+    duration_minutes = ma.fields.Integer(required=True, validate=ma.validate.Range(5, 1440))
+    attendee_ids = ma.fields.List(ma.fields.Integer(validate=ma.validate.Range(1, 2**31 - 1)),
+                                  load_default=list, validate=ma.validate.Length(max=200),
+                                  metadata={"description": "You are included yourself."})
+    task_id = ma.fields.Integer(load_default=None, allow_none=True,
+                                validate=ma.validate.Range(1, 2**31 - 1))
+    working_group_id = ma.fields.Integer(load_default=None, allow_none=True,
+                                         validate=ma.validate.Range(1, 2**31 - 1))
+
+
+class ActivityFilters(PageArgs):
+    task = ma.fields.Integer(load_default=None, validate=ma.validate.Range(1, 2**31 - 1))
+    group = ma.fields.Integer(load_default=None, validate=ma.validate.Range(1, 2**31 - 1))
+
+
+class Indicator(ma.Schema):
+    kind = Text()
+    title = Text()
+    question = Text()
+    reading = Text(metadata={"description": "What it reads now, in a sentence."})
+    flagged = ma.fields.Boolean()
+    tables = ma.fields.Dict(metadata={"description": "Each group against its fair share."})
+
+
+class Power(ma.Schema):
+    indicators = ma.fields.List(ma.fields.Nested(Indicator))
+
+
+class Health(ma.Schema):
+    ei_now = ma.fields.Float(allow_none=True, metadata={
+        "description": "E-I index of team-mate ties across knowledge clusters."})
+    ties_now = ma.fields.Integer()
+    joint_work = ma.fields.Dict(metadata={"description": "Joint hours, work hours, outputs."})
+    clusters = ma.fields.List(ma.fields.Dict())
+
+
+def _threshold_field(spec) -> ma.fields.Field:
+    kind = ma.fields.Integer if spec.kind is int else ma.fields.Float
+    return kind(validate=ma.validate.Range(spec.minimum, spec.maximum),
+                metadata={"description": f"{spec.label}"
+                                         f"{f' ({spec.unit})' if spec.unit else ''}. "
+                                         f"{spec.help}"})
+
+
+# One optional field per threshold, with its range: what a coordinator may change.
+ThresholdsUpdate = Strict.from_dict({spec.name: _threshold_field(spec)
+                                     for spec in THRESHOLD_FIELDS}, name="ThresholdsUpdate")

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import g, url_for
+from flask import abort, g, url_for
+from sqlalchemy import select
 
 from ..errors import CoordinatorError
 from ..extensions import db
-from ..models import Task, WorkingGroup
+from ..models import JoinRequest, Task, WorkingGroup
 from ..services import board, joining
 from ..services import tasks as task_service
 from ..services.api_tokens import READ, WRITE
 from . import schemas
 from .auth import requires
-from .common import Resource, cursor_page, scoped_or_404
+from .common import PageArgs, Resource, cursor_page, scoped_or_404
 from .guard import protect
 
 bp = Resource("api_tasks", __name__, tag="Tasks", url_prefix="/api/v1/tasks",
@@ -133,6 +134,42 @@ def leave_task(task_id: int):
     joining.leave_task(task, g.member)
     db.session.commit()
     return ""
+
+
+@bp.route("/<int:task_id>/requests")
+@bp.arguments(PageArgs, location="query")
+@bp.response(200, schemas.JoinRequestPage)
+@requires(READ)
+def list_requests(args, task_id: int):
+    """Requests to join waiting for a decision: all of them for the initiator, your own
+    for anyone else."""
+    task = scoped_or_404(Task, task_id)
+    stmt = select(JoinRequest).where(JoinRequest.task_id == task.id,
+                                     JoinRequest.status == "pending")
+    if task.initiator_id != g.member.id:
+        stmt = stmt.where(JoinRequest.membership_id == g.member.id)
+    return cursor_page(stmt.order_by(JoinRequest.id), args, "api_tasks.list_requests",
+                       task_id=task.id)
+
+
+@bp.route("/<int:task_id>/requests/<int:request_id>", methods=["POST"])
+@bp.arguments(schemas.Decision)
+@bp.response(200, schemas.JoinRequestSchema)
+@requires(WRITE)
+def decide_request(data, task_id: int, request_id: int):
+    """The initiator accepts or declines a request; the person who asked may withdraw it."""
+    task = scoped_or_404(Task, task_id)
+    join_request = db.session.get(JoinRequest, request_id)
+    if join_request is None or join_request.task_id != task.id:
+        abort(404)
+    if data["decision"] == "accept":
+        joining.accept_request(join_request, g.member)
+    elif data["decision"] == "decline":
+        joining.decline_request(join_request, g.member, data["reason"])
+    else:
+        joining.withdraw_request(join_request, g.member)
+    db.session.commit()
+    return join_request
 
 
 def _check_group(group_id: int | None) -> None:

@@ -1,13 +1,14 @@
-"""Comments and work logs on a task: /api/v1/tasks/{id}/comments and /work-logs."""
+"""What happens on a task: comments and work logs (/api/v1/tasks/{id}/...), and the
+joint activities of tasks and groups (/api/v1/activities)."""
 
 from __future__ import annotations
 
 from flask import g
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..models import Comment, Membership, Task, WorkLog
+from ..models import Comment, JointActivity, Membership, Task, WorkLog
 from ..services import activity
 from ..services.api_tokens import READ, WRITE
 from . import schemas
@@ -69,3 +70,36 @@ def log_work(data, task_id: int):
     log = activity.log_work(task, g.member, data["hours"], data["worked_on"], data["note"])
     db.session.commit()
     return log
+
+
+activities = Resource("api_activities", __name__, tag="Joint activities",
+                      url_prefix="/api/v1/activities",
+                      description="Meetings, workshops and calls of a task or group.")
+protect(activities)
+
+
+@activities.route("")
+@activities.arguments(schemas.ActivityFilters, location="query")
+@activities.response(200, schemas.ActivityPage)
+@requires(READ)
+def list_activities(args):
+    """Joint activities, newest first; of one task or group with `task` or `group`."""
+    stmt = (select(JointActivity).where(JointActivity.partnership_id == g.partnership.id)
+            .options(selectinload(JointActivity.attendees).joinedload(Membership.user))
+            .order_by(JointActivity.occurred_at.desc(), JointActivity.id.desc()))
+    if args["task"]:
+        stmt = stmt.where(JointActivity.task_id == args["task"])
+    if args["group"]:
+        stmt = stmt.where(JointActivity.working_group_id == args["group"])
+    return cursor_page(stmt, args, "api_activities.list_activities")
+
+
+@activities.route("", methods=["POST"])
+@activities.arguments(schemas.ActivityCreate)
+@activities.response(201, schemas.ActivitySchema)
+@requires(WRITE)
+def record_activity(data):
+    """Record a meeting, workshop or call of a task or a working group (one of the two)."""
+    recorded = activity.record_activity(g.member, activity.ActivityInput(**data))
+    db.session.commit()
+    return recorded

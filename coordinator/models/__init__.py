@@ -50,8 +50,13 @@ from .tasks import (
     task_tags,
 )
 from .types import utcnow
+from .webhooks import WEBHOOK_EVENTS, WEBHOOK_STATES, Webhook, WebhookDelivery
 
 __all__ = [
+    "WEBHOOK_STATES",
+    "WEBHOOK_EVENTS",
+    "Webhook",
+    "WebhookDelivery",
     "TOKEN_PREFIX",
     "ApiToken",
     "IdempotentRequest",

@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..domain.text import render_markdown
 from ..errors import InvalidInputError, NotAllowedError, TaskClosedError
 from ..extensions import db
 from ..models import (
+    ACTIVITY_KINDS,
     Comment,
     JointActivity,
     Membership,
@@ -28,8 +30,9 @@ def log_work(task: Task, member: Membership, hours: float, worked_on: date, note
     # A day later than today anywhere on Earth has not happened yet.
     if worked_on > (now or utcnow()).date() + timedelta(days=1):
         raise InvalidInputError("Log work on a day that has happened.", field="worked_on")
-    if worked_on < date(2000, 1, 1):
-        raise InvalidInputError("Log work on a day since 2000.", field="worked_on")
+    oldest = current_app.config["WORK_LOG_MAX_AGE_DAYS"]
+    if worked_on < (now or utcnow()).date() - timedelta(days=oldest):
+        raise InvalidInputError(f"Log work of the last {oldest} days.", field="worked_on")
     if not _is_on_task(task, member):
         raise NotAllowedError("Join the task before logging work on it.")
     if task.status == "cancelled":
@@ -59,6 +62,16 @@ class ActivityInput:
 
 def record_activity(author: Membership, data: ActivityInput) -> JointActivity:
     """Record a meeting, workshop or call; attendees must be members of this partnership."""
+    if data.kind not in ACTIVITY_KINDS:
+        raise InvalidInputError("Choose a meeting, a workshop or a call.", field="kind")
+    if not data.title.strip():
+        raise InvalidInputError("Give the activity a title.", field="title")
+    if not 5 <= data.duration_minutes <= 24 * 60:
+        raise InvalidInputError("Give a duration between 5 minutes and a day.",
+                                field="duration_minutes")
+    if data.occurred_at > utcnow() + timedelta(days=1):
+        raise InvalidInputError("Record an activity that has taken place.",
+                                field="occurred_at")
     if (data.task_id is None) == (data.working_group_id is None):
         raise InvalidInputError("Link the activity to a task or a working group.", field="link")
     _check_in_partnership(Task, data.task_id, author.partnership_id, "task_id")

@@ -23,6 +23,7 @@ from ..models import (
     WorkingGroup,
     utcnow,
 )
+from . import webhooks
 from .sql import hold_rows
 
 # What happened in everyday words first, the research term second.
@@ -148,6 +149,9 @@ def act(alert: Alert, actor: Membership, action: str, note: str = "",
                        data=step.data or {})
     db.session.add(entry)
     db.session.flush()
+    if step.action in (states.RESOLVE, states.REOPEN):
+        event = "alert.resolved" if step.action == states.RESOLVE else "alert.opened"
+        webhooks.emit(alert.partnership_id, event, webhooks.alert_payload(alert, actor), now)
     return entry
 
 

@@ -20,10 +20,10 @@ from ..models import ApiToken, IdempotentRequest, Membership, User, utcnow
 READ, WRITE = "read", "write"
 COORDINATOR_READ, COORDINATOR_WRITE = "coordinator:read", "coordinator:write"
 SCOPES = {
-    READ: "Read tasks, comments, work logs, members and groups",
+    READ: "Read tasks, comments, work logs, members, groups and the knowledge map",
     WRITE: "Post and change tasks, join and leave, log work, comment, edit my profile",
-    COORDINATOR_READ: "Read alerts (coordinators)",
-    COORDINATOR_WRITE: "Act on alerts (coordinators)",
+    COORDINATOR_READ: "Read alerts, thresholds, health and power readings (coordinators)",
+    COORDINATOR_WRITE: "Act on alerts and change thresholds (coordinators)",
 }
 COORDINATOR_SCOPES = (COORDINATOR_READ, COORDINATOR_WRITE)
 LIFETIMES = {"30": 30, "90": 90, "365": 365, "never": None}  # days

@@ -44,6 +44,7 @@ from coordinator.services.power import data as power_data
 from ..domain import alert_state as states
 from ..extensions import db
 from ..models import SEVERITY_RANK, Alert, AlertEntry, Partnership, utcnow
+from . import webhooks
 from .alerts import lock_alerts
 
 # Evidence lists stay readable on a page and small in a row; the count is kept.
@@ -255,8 +256,18 @@ def apply_findings(partnership_id: int, flagged: dict[ScopeKey, Flagged],
                for alert, steps in history for step in steps]
     if entries:
         db.session.execute(insert(AlertEntry), entries)
+    for alert, steps in history:
+        for step in steps:
+            if step.action in ANNOUNCED:
+                webhooks.emit(partnership_id, ANNOUNCED[step.action],
+                              webhooks.alert_payload(alert), now)
     outcome.counts.update(entry["action"] for entry in entries)
     return outcome
+
+
+# Alert steps that integrations hear of, by webhook event.
+ANNOUNCED = {states.OPENED: "alert.opened", states.REOPENED: "alert.opened",
+             states.RETURNED: "alert.opened", states.RESOLVED_ITSELF: "alert.resolved"}
 
 
 def _write_latest(alert: Alert, text: str, now: datetime) -> None:

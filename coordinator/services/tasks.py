@@ -9,6 +9,7 @@ from ..domain.text import render_markdown
 from ..errors import InvalidInputError, NotAllowedError, TaskClosedError
 from ..extensions import db
 from ..models import JoinRequest, Membership, Participation, Task, WaitlistEntry, utcnow
+from . import webhooks
 from .events import record_event
 from .joining import promote_from_waitlist
 from .tags import ensure_tags, normalised
@@ -38,6 +39,7 @@ def create_task(author: Membership, data: TaskInput, now: datetime | None = None
     record_event(author.partnership_id, "task_created", actor_id=author.id, task_id=task.id,
                  working_group_id=task.working_group_id, now=now,
                  data={"tags": data.tags, "capacity": data.capacity})
+    webhooks.emit(task.partnership_id, "task.created", webhooks.task_payload(task, author), now)
     return task
 
 
@@ -75,8 +77,11 @@ def complete_task(task: Task, actor: Membership, outcome: str,
     if not outcome.strip():
         raise InvalidInputError("Describe the outcome.", field="outcome")
     task.outcome = outcome.strip()
+    task.outcome_html = render_markdown(task.outcome)
     task.completed_at = now or utcnow()
     _close(task, actor, "done", outcome, now=task.completed_at)
+    webhooks.emit(task.partnership_id, "task.completed",
+                  webhooks.task_payload(task, actor), task.completed_at)
 
 
 def _close(task: Task, actor: Membership, status: str, note: str,

@@ -1,18 +1,26 @@
-"""Admin pages: settings, organisations, members and roles, invitations, CSV import."""
+"""Admin pages: settings, organisations, members and roles, invitations, CSV import, webhooks."""
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 
 from coordinator.domain.power.sectors import SECTOR_LABELS
 
 from ..emails import send_invitation_email
 from ..errors import CoordinatorError
 from ..extensions import db
-from ..models import Membership, Organisation
+from ..models import Membership, Organisation, Webhook, WebhookDelivery
 from ..queue import request_evaluation
-from ..services import accounts, administration
+from ..services import accounts, administration, webhooks
 from ..services.imports import import_members
-from .forms.admin import ImportForm, InviteForm, OrganisationForm, PartnershipForm, RoleForm
+from .forms.admin import (
+    ImportForm,
+    InviteForm,
+    OrganisationForm,
+    PartnershipForm,
+    RoleForm,
+    WebhookForm,
+)
 from .forms.fields import attach_error, options
+from .forms.tasks import EmptyForm
 from .tenancy import get_scoped_or_404, role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/p/<slug>/admin")
@@ -155,6 +163,55 @@ def import_page():
                 db.session.rollback()
     # A file of bad rows must not become a page many times its size.
     return render_template("admin/import.html", form=form, report=report, shown_rows=100)
+
+
+@bp.route("/webhooks", methods=["GET", "POST"])
+@role_required("admin")
+def webhook_list():
+    form = WebhookForm()
+    created, status = None, 200
+    if form.validate_on_submit():
+        try:
+            created = webhooks.register(g.partnership, g.member, form.url.data,
+                                        form.events.data)
+        except CoordinatorError as error:
+            db.session.rollback()
+            if not attach_error(form, error):
+                raise
+            status = 422
+        else:
+            db.session.commit()
+            form = WebhookForm(formdata=None)
+            status = 201
+    elif form.errors:
+        status = 422
+    return render_template("admin/webhooks.html", form=form, created=created,
+                           hooks=webhooks.of_partnership(g.partnership.id),
+                           deliveries=webhooks.recent_deliveries(g.partnership.id),
+                           button_form=EmptyForm()), status
+
+
+@bp.post("/webhooks/<int:webhook_id>/delete")
+@role_required("admin")
+def delete_webhook(webhook_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    hook = get_scoped_or_404(Webhook, webhook_id)
+    webhooks.remove(hook)
+    db.session.commit()
+    flash("Webhook removed: nothing more is sent to it.", "info")
+    return redirect(url_for("admin.webhook_list"))
+
+
+@bp.post("/webhooks/deliveries/<int:delivery_id>/send-again")
+@role_required("admin")
+def send_again(delivery_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    webhooks.send_again(get_scoped_or_404(WebhookDelivery, delivery_id))
+    db.session.commit()
+    flash("Sent again.", "info")
+    return redirect(url_for("admin.webhook_list"))
 
 
 def _org_choices() -> list[tuple[int, str]]:

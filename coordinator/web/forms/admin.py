@@ -61,3 +61,12 @@ class ImportForm(FlaskForm):
     file = FileField("Members CSV",
                      validators=[FileRequired(), FileAllowed(["csv"], "Choose a .csv file.")])
     skip_invalid = BooleanField("Import the valid rows and skip the bad ones")
+
+
+class WebhookForm(FlaskForm):
+    url = StringField("Address", validators=[DataRequired(), Length(max=500)],
+                      description="An https:// address that accepts POSTed JSON.")
+    events = SelectMultipleField("Send", choices=options(
+        [("task.created", "Tasks posted"), ("task.completed", "Tasks completed"),
+         ("alert.opened", "Alerts opened (and reopened)"), ("alert.resolved", "Alerts resolved")]),
+        default=["task.created", "task.completed"])

@@ -1,6 +1,6 @@
 """Task, joining and activity forms."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,10 +18,8 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
 )
 
-from ...models import utcnow
 from .fields import FiniteDecimalField, TagListField, options
 
 NOTE_HELP = "One line on why you qualify: what you know or bring (max 280 characters)."
@@ -85,13 +83,6 @@ class WorkLogForm(FlaskForm):
                          validators=[InputRequired(), NumberRange(min=0.25, max=24)])
     worked_on = DateField("Day", default=date.today, validators=[InputRequired()])
     note = StringField("What you did (optional)", validators=[Length(max=280)])
-
-    def validate_worked_on(self, field):
-        # A day later than today anywhere on Earth has not happened yet.
-        if field.data > utcnow().date() + timedelta(days=1):
-            raise ValidationError("Log work on a day that has happened.")
-        if field.data < date(2000, 1, 1):
-            raise ValidationError("Log work on a day since 2000.")
 
 
 class EmptyForm(FlaskForm):
