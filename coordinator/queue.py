@@ -119,9 +119,6 @@ def request_recompute(partnership_id: int, trigger: str = "change", *,
         _run_in_process(RECOMPUTE_JOB, (partnership_id,),
                         {"trigger": trigger, "force": force}, defer=not wait)
         return "in-process"
-    from redis.exceptions import RedisError
-    from rq.exceptions import DuplicateJobError
-
     what = f"recompute of partnership {partnership_id} (the hourly sweep catches up)"
     if _redis_skipped(what):
         return "deferred"
@@ -132,17 +129,8 @@ def request_recompute(partnership_id: int, trigger: str = "change", *,
         retry=job_retry())
     if delay is None:
         delay = timedelta(seconds=current_app.config["RECOMPUTE_DEBOUNCE_SECONDS"])
-    try:
-        if delay > timedelta(0):
-            queue.schedule_job(job, (now or datetime.now(UTC)) + delay, unique=True)
-        else:
-            queue.enqueue_job(job, unique=True)
-    except DuplicateJobError:
-        return "coalesced"
-    except RedisError:
-        _redis_failed(what)
-        return "deferred"
-    return "scheduled"
+    at = (now or datetime.now(UTC)) + delay if delay > timedelta(0) else None
+    return _put_unique(queue, job, what, at)
 
 
 def request_evaluation(partnership_id: int, trigger: str) -> str:
@@ -164,9 +152,6 @@ def enqueue_digests(rows: list[tuple[int, int]]) -> str:
     if queue is None:
         _run_in_process(SEND_DIGESTS_JOB, (ids,), {}, defer=False)
         return "in-process"
-    from redis.exceptions import RedisError
-    from rq.exceptions import DuplicateJobError
-
     # A row back in `pending` after RQ's retries has a higher attempt count: a fresh job.
     # A failed job keeps its id until failure_ttl: kept short, so rows a job failed on
     # before claiming them (the database was down) are queued again within the hour.
@@ -178,8 +163,21 @@ def enqueue_digests(rows: list[tuple[int, int]]) -> str:
                            job_id=f"digests-{ids[0]}-n{len(ids)}-{fingerprint}",
                            timeout=JOB_TIMEOUT, result_ttl=3600, failure_ttl=3600,
                            retry=Retry(max=3, interval=DIGEST_RETRY_INTERVALS))
+    return _put_unique(queue, job, what)
+
+
+def _put_unique(queue, job, what: str, at: datetime | None = None) -> str:
+    """Queue a job under its fixed id (at a moment, or now): "coalesced" when one with
+    that id still waits, "deferred" when Redis fails (the database remembers what is due),
+    else "scheduled"."""
+    from redis.exceptions import RedisError
+    from rq.exceptions import DuplicateJobError
+
     try:
-        queue.enqueue_job(job, unique=True)
+        if at is not None:
+            queue.schedule_job(job, at, unique=True)
+        else:
+            queue.enqueue_job(job, unique=True)
     except DuplicateJobError:
         return "coalesced"
     except RedisError:
@@ -209,23 +207,13 @@ def enqueue_webhooks(partnership_id: int) -> str:
     if queue is None:
         _run_in_process(WEBHOOKS_JOB, (partnership_id,), {})
         return "in-process"
-    from redis.exceptions import RedisError
-    from rq.exceptions import DuplicateJobError
-
     what = f"webhooks of partnership {partnership_id} (the next minute's run sends them)"
     if _redis_skipped(what):
         return "deferred"
     job = queue.create_job(WEBHOOKS_JOB, args=(partnership_id,),
                            job_id=f"webhooks-p{partnership_id}", timeout=JOB_TIMEOUT,
                            result_ttl=0, failure_ttl=600)
-    try:
-        queue.enqueue_job(job, unique=True)
-    except DuplicateJobError:
-        return "coalesced"
-    except RedisError:
-        _redis_failed(what)
-        return "deferred"
-    return "scheduled"
+    return _put_unique(queue, job, what)
 
 
 def _after_request(response):

@@ -20,7 +20,10 @@ from tests.browser import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
     Browsing,
+    assert_fits_width,
     assert_skip_link_first,
     live_server,
     require_chromium,
@@ -226,6 +229,16 @@ def test_from_empty_profile_to_done_task(site):
     expect(team).to_contain_text("Delta University")
     page.get_by_label("Outcome").fill("The map is published on the partnership drive.")
     page.get_by_role("button", name="Mark as done").click()
+    # One more step, as for every action that cannot be undone; what was typed comes along.
+    expect(page.get_by_role("heading", name=f"Mark “{TITLE}” as done?")).to_be_visible()
+    expect(page.get_by_text("The map is published on the partnership drive.")).to_be_visible()
+    site.shoot(page, "confirm-done")
+    page.set_viewport_size(PHONE)  # the answer to a POST: seen on a phone in place
+    assert_fits_width(page)
+    page.screenshot(path=ARTIFACTS / f"{site.number:02d}-confirm-done-phone.png",
+                    full_page=True)
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("button", name="Yes, mark it done").click()
     expect(flash(page)).to_have_text("Task completed. Thank you!")
     expect(page.locator(".task-page .badge").first).to_have_text("Done")
     expect(page.locator(".outcome")).to_have_text(

@@ -62,7 +62,7 @@ def test_leaving_promotes_the_first_waiting(client, auth, team):
     joining.join_or_wait(task, bob, "maps")
     db.session.commit()
     auth.login("ann@example.org")
-    assert client.post(_url(team, "/leave")).status_code == 302
+    assert client.post(_url(team, "/leave"), data={"confirmed": "yes"}).status_code == 302
     db.session.expire_all()
     members = db.session.scalars(select(Participation.membership_id).where(
         Participation.task_id == task.id, Participation.role == "contributor")).all()
@@ -90,7 +90,7 @@ def test_initiator_must_hand_over_before_leaving(client, auth, team):
                                     .where(Participation.task_id == task.id)).all())
     assert roles == {ann.id: "initiator", initiator.id: "contributor"}
     assert task.filled == 1
-    assert client.post(_url(team, "/leave")).status_code == 302
+    assert client.post(_url(team, "/leave"), data={"confirmed": "yes"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Task, task.id).filled == 0
 
@@ -180,7 +180,11 @@ def test_complete_and_cancel(client, auth, make, team):
     auth.login("ann@example.org")
     response = client.post(_url(team, "/complete"), data={"outcome": ""})
     assert response.status_code == 422
-    response = client.post(_url(team, "/complete"), data={"outcome": "Map published"})
+    asked = client.post(_url(team, "/complete"), data={"outcome": "Map published"})
+    assert asked.status_code == 200 and "Yes, mark it done" in asked.text
+    assert db.session.get(Task, task.id).status == "active"  # nothing until "yes"
+    response = client.post(_url(team, "/complete"), data={"outcome": "Map published",
+                                                          "confirmed": "yes"})
     assert response.status_code == 302
     db.session.expire_all()
     done = db.session.get(Task, task.id)
@@ -188,12 +192,14 @@ def test_complete_and_cancel(client, auth, make, team):
     assert done.completed_at is not None
     other = make.task(team["initiator"])
     make.commit()
-    response = client.post(f"/p/river/tasks/{other.id}/cancel", data={"reason": "no"})
+    response = client.post(f"/p/river/tasks/{other.id}/cancel",
+                           data={"reason": "no", "confirmed": "yes"})
     db.session.expire_all()
     assert db.session.get(Task, other.id).status == "open"  # only the initiator cancels
     auth.logout()
     auth.login("ini@example.org")
-    client.post(f"/p/river/tasks/{other.id}/cancel", data={"reason": "duplicate"})
+    client.post(f"/p/river/tasks/{other.id}/cancel",
+                data={"reason": "duplicate", "confirmed": "yes"})
     db.session.expire_all()
     assert db.session.get(Task, other.id).status == "cancelled"
 

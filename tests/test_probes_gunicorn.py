@@ -99,14 +99,15 @@ def test_double_waitlist_submit_puts_a_member_in_one_place(server, make, same_fo
         team, queue = _places(task.id, racer.id)
         assert team + queue == 1, (team, queue)
         where = "/leave" if team else "/waitlist/leave"
-        left = browser.post(base + where, data={"csrf_token": _csrf(pages[0])}, timeout=30,
+        left = browser.post(base + where, data={"csrf_token": _csrf(pages[0]),
+                                                "confirmed": "yes"}, timeout=30,
                             allow_redirects=False)
         assert left.status_code == 302
     # The task still works: the other participant can leave and the capacity can change.
     leaver = _session(server, other.user.email)
     page = leaver.get(base, timeout=10).text
-    assert leaver.post(base + "/leave", data={"csrf_token": _csrf(page)}, timeout=30,
-                       allow_redirects=False).status_code == 302
+    assert leaver.post(base + "/leave", data={"csrf_token": _csrf(page), "confirmed": "yes"},
+                       timeout=30, allow_redirects=False).status_code == 302
 
 
 def test_new_task_form_sent_three_times_at_once_makes_one_task(server, make):

@@ -59,6 +59,7 @@ FORM = {
     "email": "someone@example.org",
     "acknowledge-note": "seen", "snooze-until": "2030-01-01", "snooze-note": "later",
     "resolve-note": "handled", "reopen-note": "again",
+    "confirmed": "yes",  # past the confirmation step of actions that cannot be undone
 }
 METHODS = ("GET", "POST")
 

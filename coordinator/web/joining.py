@@ -6,6 +6,7 @@ from ..errors import CoordinatorError, TaskFullError
 from ..extensions import db
 from ..models import JoinRequest, Participation, Task
 from ..services import joining
+from .confirm import confirmation_page
 from .forms.fields import attach_error, options
 from .forms.tasks import DecisionForm, EmptyForm, HandOverForm, JoinForm
 from .tasks import render_task
@@ -70,6 +71,9 @@ def leave_waitlist(task_id: int):
 @member_required
 def leave(task_id: int):
     task = _task_with_csrf(task_id)
+    page = confirmation_page("leave", task, url_for("tasks.detail", task_id=task.id))
+    if page is not None:
+        return page
     joining.leave_task(task, g.member)
     db.session.commit()
     flash("You left the task.", "info")

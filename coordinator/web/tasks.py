@@ -15,6 +15,7 @@ from ..services import board as board_service
 from ..services import groups, tasks
 from ..services.tags import popular_tags
 from ..services.task_page import task_page
+from .confirm import confirmation_page
 from .forms.fields import attach_error, options
 from .forms.tasks import (
     CancelForm,
@@ -150,6 +151,9 @@ def cancel(task_id: int):
     task = get_scoped_or_404(Task, task_id)
     form = CancelForm()
     if form.validate_on_submit():
+        page = confirmation_page("cancel", task, url_for("tasks.detail", task_id=task.id))
+        if page is not None:
+            return page
         tasks.cancel_task(task, g.member, form.reason.data or "")
         db.session.commit()
         flash("Task cancelled.", "info")
@@ -163,6 +167,9 @@ def complete(task_id: int):
     form = CompleteForm()
     if not form.validate_on_submit():
         return render_task(task, 422, complete_form=form)
+    page = confirmation_page("complete", task, url_for("tasks.detail", task_id=task.id))
+    if page is not None:
+        return page
     tasks.complete_task(task, g.member, form.outcome.data)
     db.session.commit()
     flash("Task completed. Thank you!", "success")
