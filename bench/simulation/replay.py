@@ -2,7 +2,7 @@
 each alert through its life as the desk would (opened, resolved itself, reopened).
 
 The rules are called through the same functions the evaluation job uses
-(`services.evaluation.measure` and `services.power_data.assess`), on the plain values
+(`services.evaluation.measure` and `services.power.data.assess`), on the plain values
 the database loaders would give them. Fields a version of the rules does not know are
 left out, so the same replay runs today's rules and the ones they replaced.
 """

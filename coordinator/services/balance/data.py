@@ -1,7 +1,7 @@
 """Load what the balance measures read, for one partnership, in a few set-wise queries.
 
-Rows become the plain values of `domain.balance`, `domain.joint_work` and
-`domain.insularity`: one `TeamData` per task team and working group, and the
+Rows become the plain values of `domain.balance.findings`, `.joint_work` and
+`.insularity`: one `TeamData` per task team and working group, and the
 partnership-wide activities, work logs, completions and team stints. Nothing here
 measures anything; `services/evaluation.py` does that with the domain functions.
 """
@@ -9,10 +9,10 @@ measures anything; `services/evaluation.py` does that with the domain functions.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from coordinator.domain.balance.alignophilia import DeclinedRequest
 from coordinator.domain.balance.findings import PartnershipKnowledge, index_knowledge
@@ -28,14 +28,11 @@ from coordinator.domain.balance.joint_work import (
 from coordinator.domain.balance.thresholds import Thresholds
 from coordinator.extensions import db
 from coordinator.models import (
-    Cluster,
-    ClusterAssignment,
     Event,
     GroupMember,
     JoinRequest,
     JointActivity,
     Membership,
-    Organisation,
     Participation,
     Partnership,
     Tag,
@@ -43,11 +40,10 @@ from coordinator.models import (
     User,
     WorkingGroup,
     activity_attendees,
-    membership_tags,
     task_tags,
 )
 from coordinator.models import WorkLog as WorkLogRow
-from coordinator.services.knowledge.snapshots import latest_snapshot
+from coordinator.services.balance.knowledge import load_knowledge, members_knowledge
 
 LIVE = ("open", "active")
 TEAM_EVENTS = {"joined": ("task", JOIN), "left": ("task", LEAVE),
@@ -110,32 +106,6 @@ def horizons(now: datetime, thresholds: Thresholds, history_days: int = 0
     stints = max(thresholds.team_window_days, 2 * thresholds.partnership_window_days)
     return (now - timedelta(days=stints + history_days + 1),
             now - timedelta(days=longest + history_days + 1))
-
-
-def load_knowledge(partnership_id: int) -> tuple[PartnershipKnowledge, dict[int, frozenset[str]]]:
-    """Clusters (stable ids) of the latest snapshot, sectors and declared tags."""
-    snapshot = latest_snapshot(partnership_id)
-    clusters: dict[int, int | None] = {}
-    labels: dict[int, str] = {}
-    if snapshot is not None:
-        clusters = dict(db.session.execute(
-            select(ClusterAssignment.membership_id, Cluster.stable_id)
-            .join(Cluster, Cluster.id == ClusterAssignment.cluster_id)
-            .where(ClusterAssignment.snapshot_id == snapshot.id)).all())
-        labels = dict(db.session.execute(select(Cluster.stable_id, Cluster.label).where(
-            Cluster.snapshot_id == snapshot.id)).all())
-    tags: dict[int, set[str]] = defaultdict(set)
-    for member_id, name in db.session.execute(
-            select(membership_tags.c.membership_id, Tag.name)
-            .join(Tag, Tag.id == membership_tags.c.tag_id)
-            .where(Tag.partnership_id == partnership_id)):
-        tags[member_id].add(name)
-    sectors = dict(db.session.execute(
-        select(Membership.id, Organisation.sector)
-        .join(Organisation, Organisation.id == Membership.organisation_id)
-        .where(Membership.partnership_id == partnership_id)).all())
-    member_tags = {m: frozenset(t) for m, t in tags.items()}
-    return index_knowledge(clusters, member_tags, sectors, labels), member_tags
 
 
 def load_partnership(partnership_id: int, now: datetime, thresholds: Thresholds,
@@ -389,19 +359,4 @@ def load_team(partnership_id: int, scope_type: str, scope_id: int, now: datetime
         .where(WorkLogRow.partnership_id == partnership_id,
                WorkLogRow.task_id.in_(team.task_ids or (-1,)),
                WorkLogRow.worked_on > activity_since.date()))]
-    return team, _members_knowledge(partnership_id, {s.member_id for s in team.stints})
-
-
-def _members_knowledge(partnership_id: int, members: set[int]) -> PartnershipKnowledge:
-    """Clusters of a few members, with the snapshot's cluster count (Blau's K)."""
-    snapshot = latest_snapshot(partnership_id)
-    if snapshot is None or not members:
-        return index_knowledge({}, {}, {})
-    clusters = dict(db.session.execute(
-        select(ClusterAssignment.membership_id, Cluster.stable_id)
-        .join(Cluster, Cluster.id == ClusterAssignment.cluster_id)
-        .where(ClusterAssignment.snapshot_id == snapshot.id,
-               ClusterAssignment.membership_id.in_(members))).all())
-    count = db.session.scalar(select(func.count()).select_from(Cluster).where(
-        Cluster.snapshot_id == snapshot.id)) or 0
-    return replace(index_knowledge(clusters, {}, {}), cluster_count=count)
+    return team, members_knowledge(partnership_id, {s.member_id for s in team.stints})

@@ -1,4 +1,4 @@
-"""Load what a digest talks about, and select it with `domain.digest`.
+"""Load what a digest talks about, and select it with `domain.digests.content`.
 
 A `Source` reads the partnership-wide parts (open tasks with their teams, clusters,
 sectors) once, so sending thousands of digests does not read them thousands of times; an
@@ -33,7 +33,7 @@ from coordinator.models import (
     task_tags,
 )
 from coordinator.services.alerts import KIND_LABELS
-from coordinator.services.balance.data import load_knowledge
+from coordinator.services.balance.knowledge import load_knowledge
 from coordinator.services.digests.preferences import preference
 
 LIVE = ("open", "active")

@@ -2,7 +2,7 @@
 
 Runs every 15 minutes (and from `flask send-digests`). Inserting is idempotent, because
 UNIQUE(member, kind, period) turns a second insert of the same digest into nothing, and
-it catches up after downtime (`domain.digest_periods.due_periods`).
+it catches up after downtime (`domain.digests.periods.due_periods`).
 """
 
 from __future__ import annotations
