@@ -279,3 +279,11 @@ def test_overdue_tasks_are_marked_on_the_board(client, auth, make):
     late, on_time = page.index("Late one"), page.index("On time")
     assert page.count("(overdue)") == 1
     assert late < page.index("(overdue)") < on_time
+
+
+def test_the_board_lets_a_keyboard_skip_the_filters(client, auth, world):
+    auth.login("me@example.org")
+    page = client.get("/p/river/tasks").get_data(as_text=True)
+    skip = page.index('href="#results-heading"')
+    assert skip < page.index('id="q"')  # before the first filter field
+    assert 'id="results-heading"' in page and 'tabindex="-1"' in page
