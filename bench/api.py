@@ -14,8 +14,6 @@ request, then the queries per page size, which must not grow with the page.
 from __future__ import annotations
 
 import argparse
-import base64
-import json
 import random
 import statistics
 import sys
@@ -25,11 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, select, text  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
-from bench.board import ME, PG_SERVER, QueryLog, _p95, seed  # noqa: E402
-from config import TestConfig, database_url  # noqa: E402
+from bench.board import ME, QueryLog, _p95, seed  # noqa: E402
+from bench.seeding import drop_database, throwaway_database  # noqa: E402
+from config import TestConfig  # noqa: E402
 from coordinator import create_app  # noqa: E402
+from coordinator.api.common import encode_cursor  # noqa: E402
 from coordinator.extensions import db  # noqa: E402
 from coordinator.models import Membership, Tag, Task, membership_tags  # noqa: E402
 from coordinator.services import api_tokens  # noqa: E402
@@ -49,18 +49,11 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             bench("SQLite", f"sqlite:///{folder}/bench.db", args)
     if args.db in ("postgres", "both"):
-        server = database_url(PG_SERVER)
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        drop = text(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-        with admin.connect() as conn:
-            conn.execute(drop)
-            conn.execute(text(f'CREATE DATABASE "{PG_NAME}"'))
+        uri = throwaway_database("postgres", "", PG_NAME)
         try:
-            bench("PostgreSQL", server.rpartition("/")[0] + "/" + PG_NAME, args)
+            bench("PostgreSQL", uri, args)
         finally:
-            with admin.connect() as conn:
-                conn.execute(drop)
-            admin.dispose()
+            drop_database(PG_NAME)
 
 
 def bench(label: str, uri: str, args) -> None:
@@ -92,7 +85,7 @@ def plan(app, secret: str) -> dict[str, str]:
     client = app.test_client()
     headers = {"Authorization": f"Bearer {secret}"}
     second = client.get("/api/v1/tasks?sort=newest", headers=headers).json["next"]
-    deep = second.replace(second.rpartition("cursor=")[2], _cursor(2000 * 25))
+    deep = second.replace(second.rpartition("cursor=")[2], encode_cursor(2000 * 25))
     return {
         "tasks, first page": "/api/v1/tasks",
         "tasks, newest": "/api/v1/tasks?sort=newest",
@@ -102,11 +95,6 @@ def plan(app, secret: str) -> dict[str, str]:
         "one task": f"/api/v1/tasks/{some_task}",
         "members, first page": "/api/v1/members",
     }
-
-
-def _cursor(offset: int) -> str:
-    """A cursor as the API makes them, for a page far down the list."""
-    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
 
 
 def measure(app, label: str, urls: dict, secret: str, log: QueryLog, repeat: int) -> None:

@@ -64,7 +64,7 @@ def _decode(cursor: str | None) -> int:
     return offset
 
 
-def _encode(offset: int) -> str:
+def encode_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
 
 
@@ -76,7 +76,7 @@ def cursor_page(stmt: Select, args: dict, endpoint: str, **values) -> dict:
     next_url = None
     if more:
         query = {k: v for k, v in request.args.items() if k != "cursor"}
-        next_url = url_for(endpoint, **values, **query, cursor=_encode(offset + limit))
+        next_url = url_for(endpoint, **values, **query, cursor=encode_cursor(offset + limit))
     return {"items": rows[:limit], "next": next_url}
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
 
 from ..errors import InvalidInputError
 from ..extensions import db
@@ -80,7 +81,9 @@ def authenticate(secret: str, now: datetime | None = None) -> ApiToken | None:
     transaction is neither committed early nor made to carry the write.
     """
     now = now or utcnow()
-    token = db.session.scalar(select(ApiToken).where(
+    # The membership and partnership come with it: every API request reads both.
+    token = db.session.scalar(select(ApiToken).options(
+        joinedload(ApiToken.membership).joinedload(Membership.partnership)).where(
         ApiToken.secret_hash == ApiToken.hash_of(secret)))
     if (token is None or token.revoked_at is not None
             or (token.expires_at is not None and token.expires_at <= now)):
