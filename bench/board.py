@@ -216,7 +216,7 @@ def _task_row(i: int, n_members: int, rnd: random.Random) -> dict:
 
 def _participations(task: dict, n_members: int, rnd: random.Random):
     yield {"task_id": task["id"], "membership_id": task["initiator_id"], "role": "initiator",
-           "note": "", "joined_at": task["created_at"]}
+           "note": "", "joined_at": task["created_at"], "last_active_at": task["created_at"]}
     others = set()
     while len(others) < task["filled"]:
         member = rnd.randint(2, n_members)  # the bench member joins nothing by seeding
@@ -224,7 +224,8 @@ def _participations(task: dict, n_members: int, rnd: random.Random):
             others.add(member)
     for member in sorted(others):
         yield {"task_id": task["id"], "membership_id": member, "role": "contributor",
-               "note": "I can help.", "joined_at": task["created_at"]}
+               "note": "I can help.", "joined_at": task["created_at"],
+               "last_active_at": task["created_at"]}
 
 
 # Measuring ---------------------------------------------------------------------------

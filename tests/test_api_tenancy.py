@@ -22,6 +22,7 @@ SAMPLES = {
     "Outcome": {"outcome": "x"},
     "Reason": {},
     "JoinBody": {"note": "x"},
+    "HandOverBody": {"successor_id": 1},
     "CommentCreate": {"body": "x"},
     "WorkLogCreate": {"hours": 1, "worked_on": date.today().isoformat()},
     "AlertAction": {"action": "acknowledge"},

@@ -42,7 +42,11 @@ def test_a_revoked_token_is_refused_at_once(client, auth, make, river):
     auth.login("ana@example.org")
     page = client.get("/account/tokens/").get_data(as_text=True)
     token_id = re.search(r'/account/tokens/(\d+)/revoke', page).group(1)
-    assert client.post(f"/account/tokens/{token_id}/revoke").status_code == 302
+    asked = client.post(f"/account/tokens/{token_id}/revoke")
+    assert "Yes, revoke it" in asked.text
+    assert api.get("/api/v1/me").status_code == 200  # nothing until "yes"
+    assert client.post(f"/account/tokens/{token_id}/revoke",
+                       data={"confirmed": "yes"}).status_code == 302
     refused = api.get("/api/v1/me")
     assert refused.status_code == 401 and refused.json["code"] == "invalid_token"
     assert 'Bearer error="invalid_token"' in refused.headers["WWW-Authenticate"]

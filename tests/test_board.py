@@ -148,7 +148,7 @@ def test_only_the_initiator_edits(client, auth, world):
     response = client.post(f"/p/river/tasks/{world['none'].id}/edit", data={
         "title": "Hijacked", "capacity": "3", "join_policy": "open", "working_group_id": "0"})
     assert response.status_code == 403  # probe 12: a 302 with a flash hid the refusal
-    assert "Only the person who started the task" in response.text
+    assert "initiator can edit it" in response.text
     assert client.get(f"/p/river/tasks/{world['none'].id}/edit").status_code == 403
     db.session.expire_all()
     assert db.session.get(Task, world["none"].id).title == "Draft by-law"

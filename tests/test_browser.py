@@ -221,7 +221,7 @@ def test_from_empty_profile_to_done_task(site):
     # Anna logs in again, sees Ben on her team and completes the task.
     log_in(page, "anna@example.org")
     page.get_by_role("link", name="My work").click()
-    expect(page.locator("#started-heading")).to_have_text("Started by me (1)")
+    expect(page.locator("#started-heading")).to_have_text("Tasks I lead (1)")
     site.shoot(page, "my-work", phone=True)
     page.get_by_role("link", name=TITLE).click()
     team = page.locator("section[aria-labelledby=team-heading]")
@@ -407,6 +407,7 @@ def test_api_tokens_are_made_shown_once_and_revoked(site, river):
     expect(page.locator("#token-secret")).to_have_count(0)
     expect(page.get_by_text("never used")).to_be_visible()
     page.get_by_role("button", name="Revoke “Flood dashboard”").click()
+    page.get_by_role("button", name="Yes, revoke it").click()
     expect(flash(page)).to_have_text(
         "Token revoked: programs using it are refused from now on.")
     expect(page.get_by_text("No tokens yet.")).to_be_visible()

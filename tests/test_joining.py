@@ -81,7 +81,13 @@ def test_initiator_must_hand_over_before_leaving(client, auth, team):
     joining.join_task(task, ann, "GIS")
     db.session.commit()
     auth.login("ini@example.org")
-    response = client.post(_url(team, "/hand-over"), data={"successor": ann.id})
+    asked = client.post(_url(team, "/hand-over"), data={"successor": ann.id, "after": "stay"})
+    assert asked.status_code == 200 and "Hand “Map the floodplain” over to Ann?" in asked.text
+    assert "You stay on the team as a contributor." in asked.text
+    db.session.expire_all()
+    assert db.session.get(Task, task.id).initiator_id == initiator.id  # nothing until "yes"
+    response = client.post(_url(team, "/hand-over"),
+                           data={"successor": ann.id, "after": "stay", "confirmed": "yes"})
     assert response.status_code == 302
     db.session.expire_all()
     task = db.session.get(Task, task.id)
@@ -90,6 +96,8 @@ def test_initiator_must_hand_over_before_leaving(client, auth, team):
                                     .where(Participation.task_id == task.id)).all())
     assert roles == {ann.id: "initiator", initiator.id: "contributor"}
     assert task.filled == 1
+    page = client.get(_url(team)).text
+    assert "Started by" in page and "led by" in page  # Ini started it; Ann leads it now
     assert client.post(_url(team, "/leave"), data={"confirmed": "yes"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Task, task.id).filled == 0
@@ -177,7 +185,7 @@ def test_complete_and_cancel(client, auth, make, team):
     task = team["task"]
     joining.join_task(task, team["ann"], "GIS")
     make.commit()
-    auth.login("ann@example.org")
+    auth.login("ini@example.org")
     response = client.post(_url(team, "/complete"), data={"outcome": ""})
     assert response.status_code == 422
     asked = client.post(_url(team, "/complete"), data={"outcome": "Map published"})
@@ -192,6 +200,8 @@ def test_complete_and_cancel(client, auth, make, team):
     assert done.completed_at is not None
     other = make.task(team["initiator"])
     make.commit()
+    auth.logout()
+    auth.login("ann@example.org")
     response = client.post(f"/p/river/tasks/{other.id}/cancel",
                            data={"reason": "no", "confirmed": "yes"})
     db.session.expire_all()

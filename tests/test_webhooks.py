@@ -183,7 +183,10 @@ def test_the_admin_page_adds_lists_and_removes(client, auth, river, receiver):
     bad = client.post("/p/river/admin/webhooks", data={"url": "ftp://x", "events": []})
     assert bad.status_code == 422
     hook_id = webhooks.of_partnership(river[0].id)[0].id
-    assert client.post(f"/p/river/admin/webhooks/{hook_id}/delete").status_code == 302
+    asked = client.post(f"/p/river/admin/webhooks/{hook_id}/delete")
+    assert "Yes, remove it" in asked.text
+    assert client.post(f"/p/river/admin/webhooks/{hook_id}/delete",
+                       data={"confirmed": "yes"}).status_code == 302
     assert webhooks.of_partnership(river[0].id) == []
 
 

@@ -29,6 +29,7 @@ SCHEDULE = (
     Periodic("balance-evaluation", timedelta(days=1), "workers.sweep.evaluate_all_partnerships"),
     Periodic("digest-planner", timedelta(minutes=15), "workers.digests.plan_digests"),
     Periodic("expired-records", timedelta(hours=1), "workers.sweep.sweep_expired_records"),
+    Periodic("quiet-places", timedelta(hours=1), "workers.sweep.sweep_quiet_places"),
     Periodic("webhook-retries", timedelta(minutes=1), "workers.webhooks.queue_due"),
 )
 

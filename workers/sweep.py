@@ -8,7 +8,7 @@ from sqlalchemy import select
 from coordinator.extensions import db
 from coordinator.models import Partnership
 from coordinator.queue import request_recompute
-from coordinator.services import api_tokens, sessions
+from coordinator.services import api_tokens, places, sessions
 from coordinator.services.knowledge.snapshots import is_current
 from coordinator.web.once import sweep_submissions
 
@@ -50,3 +50,10 @@ def sweep_expired_records() -> dict[str, int]:
                  "idempotency_keys": api_tokens.sweep_replays()}
         db.session.commit()
         return swept
+
+
+
+def sweep_quiet_places(now=None) -> dict[str, int]:
+    """Hourly: remind the holders of quiet task places, release those reminded a week ago."""
+    with job_context():
+        return places.sweep_all(now)

@@ -39,9 +39,22 @@ class TaskSchema(ma.Schema):
     status = Text(dump_only=True)
     outcome = Text(dump_only=True)
     initiator = ma.fields.Nested(MemberRef, dump_only=True)
+    started_by_id = ma.fields.Integer(dump_only=True, allow_none=True, metadata={
+        "description": "The member who posted it; the initiator may have changed since, "
+                       "by a hand-over."})
+    proposal = ma.fields.Method("_proposal", dump_only=True, allow_none=True, metadata={
+        "description": "A contributor's proposal to mark it done, waiting for the "
+                       "initiator: {by, outcome, at}, or null."})
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
     completed_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+
+
+    def _proposal(self, task):
+        if task.proposed_by_id is None:
+            return None
+        return {"by": task.proposed_by_id, "outcome": task.proposed_outcome,
+                "at": task.proposed_at.isoformat()}
 
 
 TaskPage = page_schema(TaskSchema, "TaskPage")
@@ -90,6 +103,13 @@ class Outcome(Strict):
 
 class Reason(Strict):
     reason = Text(load_default="", validate=ma.validate.Length(max=1000))
+
+
+class HandOverBody(Strict):
+    successor_id = ma.fields.Integer(required=True, validate=ma.validate.Range(1, 2**31 - 1))
+    stay = ma.fields.Boolean(load_default=False, metadata={
+        "description": "Stay on the team as a contributor; otherwise you leave it and the "
+                       "head of the waitlist takes the place."})
 
 
 class JoinBody(Strict):

@@ -88,12 +88,51 @@ def complete_task(data, task_id: int):
     return task
 
 
+@bp.route("/<int:task_id>/completion-proposal", methods=["POST"])
+@bp.arguments(schemas.Outcome)
+@bp.response(200, schemas.TaskSchema)
+@requires(WRITE)
+def propose_completion(data, task_id: int):
+    """Propose marking a task you are on as done; its initiator confirms with /complete.
+    One proposal waits at a time: a second answers 409."""
+    task = scoped_or_404(Task, task_id)
+    task_service.propose_completion(task, g.member, data["outcome"])
+    db.session.commit()
+    return task
+
+
+@bp.route("/<int:task_id>/completion-proposal/decline", methods=["POST"])
+@bp.arguments(schemas.Reason)
+@bp.response(200, schemas.TaskSchema)
+@requires(WRITE)
+def decline_proposal(data, task_id: int):
+    """The initiator keeps the task open, saying what is missing; the proposer may
+    withdraw their own proposal the same way."""
+    task = scoped_or_404(Task, task_id)
+    task_service.decline_proposal(task, g.member, data["reason"])
+    db.session.commit()
+    return task
+
+
+@bp.route("/<int:task_id>/hand-over", methods=["POST"])
+@bp.arguments(schemas.HandOverBody)
+@bp.response(200, schemas.TaskSchema)
+@requires(WRITE)
+def hand_over(data, task_id: int):
+    """Make a contributor the initiator of a task you lead, and leave it or stay on."""
+    task = scoped_or_404(Task, task_id)
+    joining.hand_over(task, g.member, data["successor_id"], stay=data["stay"])
+    db.session.commit()
+    return task
+
+
 @bp.route("/<int:task_id>/cancel", methods=["POST"])
 @bp.arguments(schemas.Reason)
 @bp.response(200, schemas.TaskSchema)
 @requires(WRITE)
 def cancel_task(data, task_id: int):
-    """Cancel a task you started."""
+    """Cancel a task you lead. A coordinator may cancel an abandoned one (nobody on it
+    active for the partnership's quiet-place days plus a week), giving a reason."""
     task = scoped_or_404(Task, task_id)
     task_service.cancel_task(task, g.member, data["reason"])
     db.session.commit()

@@ -1,4 +1,5 @@
-"""`flask worker`, `flask scheduler` and `flask recompute`: the background side."""
+"""`flask worker`, `flask scheduler`, `flask recompute`, `flask send-digests` and
+`flask sweep-places`: the background side."""
 
 import time
 from datetime import datetime
@@ -13,6 +14,7 @@ from workers.schedule import run_forever, tick
 from ..extensions import db
 from ..models import Partnership, utcnow
 from ..queue import QUEUES, RECOMPUTE_JOB, job_function, make_queue
+from ..services import places
 from ..services.digests import outbox
 from ..services.knowledge.snapshots import latest_snapshot
 from .params import Moment
@@ -107,4 +109,15 @@ def send_digests_command(now: datetime | None, dry_run: bool) -> None:
         click.echo("Nothing due.")
 
 
-COMMANDS = (worker_command, scheduler_command, recompute_command, send_digests_command)
+@click.command("sweep-places")
+@click.option("--now", type=Moment(), default=None,
+              help="Sweep as at this moment, e.g. 2026-11-23T07:00:00+00:00 (default: now).")
+@with_appcontext
+def sweep_places_command(now: datetime | None) -> None:
+    """Remind quiet task places and release those reminded a week ago, here, now."""
+    totals = places.sweep_all(now, progress_bar=lambda total: click.progressbar(
+        length=total, label="Sweeping quiet places", file=None, show_pos=True))
+    click.echo(f"reminded {totals['reminded']}, released {totals['released']}")
+
+COMMANDS = (worker_command, scheduler_command, recompute_command, send_digests_command,
+            sweep_places_command)

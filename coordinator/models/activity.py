@@ -98,6 +98,8 @@ class Event(db.Model):
         Index("ix_events_partnership_when", "partnership_id", "occurred_at"),
         Index("ix_events_task", "task_id", "occurred_at"),
         Index("ix_events_group", "working_group_id", "occurred_at"),
+        # "My work" lists what happened to a person's own places.
+        Index("ix_events_subject", "subject_id", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -99,6 +100,8 @@ class Partnership(db.Model):
     balance_thresholds: Mapped[dict | None] = mapped_column(JSON)
     # Sectors that must be heard in every decision (power indicator 1), e.g. ["civil_society"].
     critical_sectors: Mapped[list | None] = mapped_column(JSON)
+    # Days without activity before a task place gets a reminder (services.places).
+    stale_place_days: Mapped[int] = mapped_column(default=21, server_default=text("21"))
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="partnership")
     organisations: Mapped[list[Organisation]] = relationship(

@@ -107,8 +107,16 @@ class Task(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who posted it; initiator_id moves with a hand-over, this does not.
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id"))
+    # A contributor's proposal to mark the task done, waiting for the initiator.
+    proposed_outcome: Mapped[str] = mapped_column(Text, default="", server_default="")
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id"))
+    proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     initiator: Mapped[Membership] = relationship(foreign_keys=[initiator_id])
+    started_by: Mapped[Membership | None] = relationship(foreign_keys=[started_by_id])
+    proposed_by: Mapped[Membership | None] = relationship(foreign_keys=[proposed_by_id])
     working_group: Mapped[WorkingGroup | None] = relationship()
     tags: Mapped[list[Tag]] = relationship(secondary=task_tags, order_by=Tag.name)
     participations: Mapped[list[Participation]] = relationship(
@@ -139,6 +147,7 @@ class Participation(db.Model):
     __table_args__ = (
         UniqueConstraint("task_id", "membership_id"),
         CheckConstraint("role IN ('initiator', 'contributor')", name="role"),
+        Index("ix_participations_quiet", "last_active_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -147,6 +156,11 @@ class Participation(db.Model):
     role: Mapped[str] = mapped_column(String(12), default="contributor")
     note: Mapped[str] = mapped_column(String(280), default="")
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The person's latest log, comment, meeting or edit on this task (joining counts):
+    # a place silent for the partnership's stale_place_days gets a reminder, and a week
+    # after the reminder goes to the head of the waitlist (services.places).
+    last_active_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     task: Mapped[Task] = relationship(back_populates="participations")
     membership: Mapped[Membership] = relationship()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from ..domain.places import DAYS_RANGE
 from ..errors import CoordinatorError, InvalidInputError
 from ..extensions import db
 from ..models import ROLES, Invitation, Membership, Organisation, Partnership, User
@@ -42,12 +43,20 @@ def present_sectors(partnership_id: int) -> set[str]:
 
 
 def save_settings(partnership: Partnership, name: str, description: str,
-                  critical_sectors: Iterable[str]) -> None:
+                  critical_sectors: Iterable[str], stale_place_days: int | None = None) -> None:
+    """Name, mission, critical sectors and, when given, the days before a quiet place is
+    reminded (services.places)."""
     chosen = sorted(set(critical_sectors))
     unknown = set(chosen) - present_sectors(partnership.id)
     if unknown:
         raise InvalidInputError("Choose sectors of this partnership's organisations.",
                                 field="critical_sectors")
+    if stale_place_days is not None:
+        low, high = DAYS_RANGE
+        if not low <= stale_place_days <= high:
+            raise InvalidInputError(f"Choose between {low} and {high} days.",
+                                    field="stale_place_days")
+        partnership.stale_place_days = stale_place_days
     partnership.name = name.strip()
     partnership.description = description
     partnership.critical_sectors = chosen or None

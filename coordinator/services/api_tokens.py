@@ -66,6 +66,12 @@ def of_user(user: User) -> list[ApiToken]:
         if token.expires_at is None or token.expires_at > now]
 
 
+def live_of_user(user: User, token_id: int) -> ApiToken | None:
+    """One of the person's tokens that is not revoked yet; None for anyone else's."""
+    return db.session.scalar(select(ApiToken).where(
+        ApiToken.id == token_id, ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)))
+
+
 def revoke(user: User, token_id: int, now: datetime | None = None) -> bool:
     """Revoke one of the person's tokens; False when they have no such token."""
     return bool(db.session.execute(

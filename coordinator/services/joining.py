@@ -103,15 +103,26 @@ def leave_task(task: Task, member: Membership, now: datetime | None = None) -> i
     """Give up a place; the first person waiting takes it. Returns who was promoted."""
     if task.initiator_id == member.id and task.is_joinable:
         raise InitiatorMustHandOverError()
+    return _vacate(task, member.id, now, actor_id=member.id, data={})
+
+
+def release_place(task: Task, member_id: int, now: datetime | None = None) -> int | None:
+    """Give a quiet place to the head of the waitlist (services.places decides when).
+    Recorded as leaving, which it is for the team and its measures."""
+    return _vacate(task, member_id, now, actor_id=None, data={"via": "released"})
+
+
+def _vacate(task: Task, member_id: int, now: datetime | None, *, actor_id: int | None,
+            data: dict) -> int | None:
     gone = db.session.execute(
         delete(Participation).where(Participation.task_id == task.id,
-                                    Participation.membership_id == member.id,
+                                    Participation.membership_id == member_id,
                                     Participation.role == "contributor")
     ).rowcount
     if gone != 1:
         raise CoordinatorError("You are not part of this task.")
-    record_event(task.partnership_id, "left", actor_id=member.id, subject_id=member.id,
-                 task_id=task.id, working_group_id=task.working_group_id, now=now)
+    record_event(task.partnership_id, "left", actor_id=actor_id, subject_id=member_id,
+                 task_id=task.id, working_group_id=task.working_group_id, now=now, data=data)
     if task.is_joinable:
         promoted = _promote_one(task, now)
         if promoted is not None:
@@ -188,8 +199,13 @@ def decline_request(request: JoinRequest, actor: Membership, reason: str,
     _decide(request, "declined", actor, _check_note(reason, required=False), now)
 
 
-def hand_over(task: Task, actor: Membership, successor_id: int) -> None:
-    """Make a contributor the initiator; the old initiator stays on as a contributor."""
+def hand_over(task: Task, actor: Membership, successor_id: int, *, stay: bool,
+              now: datetime | None = None) -> int | None:
+    """Make a contributor the initiator, in one transaction.
+
+    The successor's place becomes the old initiator's if they stay on the team; if they
+    leave, it is free, and the head of the waitlist takes it. Returns who was promoted.
+    """
     _require_initiator(task, actor)
     if not task.is_joinable:
         raise TaskClosedError()
@@ -208,8 +224,12 @@ def hand_over(task: Task, actor: Membership, successor_id: int) -> None:
     )
     db.session.execute(update(Task).where(Task.id == task.id).values(initiator_id=successor_id))
     record_event(task.partnership_id, "handed_over", actor_id=actor.id, subject_id=successor_id,
-                 task_id=task.id, working_group_id=task.working_group_id)
+                 task_id=task.id, working_group_id=task.working_group_id, now=now,
+                 data={"stays": stay})
     db.session.refresh(task)
+    if stay:
+        return None
+    return _vacate(task, actor.id, now, actor_id=actor.id, data={"via": "hand_over"})
 
 
 def _take_place(task: Task) -> bool:
@@ -225,8 +245,10 @@ def _take_place(task: Task) -> bool:
 
 def _add_participant(task: Task, member_id: int, note: str,
                      now: datetime | None) -> Participation:
+    joined_at = now or utcnow()
     participation = Participation(task_id=task.id, membership_id=member_id, note=note,
-                                  role="contributor", joined_at=now or utcnow())
+                                  role="contributor", joined_at=joined_at,
+                                  last_active_at=joined_at)
     db.session.add(participation)
     _flush_or_already_in()
     db.session.refresh(task)
@@ -253,8 +275,10 @@ def _promote_one(task: Task, now: datetime | None) -> int | None:
                 Participation.task_id == task.id,
                 Participation.membership_id == head.membership_id)):
             break
+    joined_at = now or utcnow()
     db.session.add(Participation(task_id=task.id, membership_id=head.membership_id,
-                                 note=head.note, role="contributor", joined_at=now or utcnow()))
+                                 note=head.note, role="contributor", joined_at=joined_at,
+                                 last_active_at=joined_at))
     db.session.flush()
     record_event(task.partnership_id, "joined", subject_id=head.membership_id, task_id=task.id,
                  working_group_id=task.working_group_id, now=now, data={"via": "waitlist"})
@@ -329,4 +353,4 @@ def _check_note(note: str, required: bool = True) -> str:
 
 def _require_initiator(task: Task, actor: Membership) -> None:
     if task.initiator_id != actor.id:
-        raise NotAllowedError("Only the person who started the task can do that.")
+        raise NotAllowedError("Only the task's initiator can do that.")

@@ -15,15 +15,17 @@ from coordinator.domain.knowledge.fit import Fit, task_fit
 from coordinator.extensions import db
 from coordinator.models import (
     Comment,
+    Event,
     JoinRequest,
     JointActivity,
     Membership,
     Participation,
     Task,
+    User,
     WaitlistEntry,
     WorkLog,
 )
-from coordinator.services import alerts
+from coordinator.services import alerts, places, tasks
 
 RECENT = 10  # work logs and joint activities shown on the page
 
@@ -43,6 +45,11 @@ class TaskPage:
     work_logs: list[WorkLog]
     activities: list[JointActivity]
     balance_notes: list = field(default_factory=list)
+    quiet: list[places.QuietPlace] = field(default_factory=list)  # for the initiator
+    my_quiet: places.QuietPlace | None = None
+    history: list[Event] = field(default_factory=list)
+    names: dict[int, str] = field(default_factory=dict)  # of the people in the history
+    abandoned: bool = False  # shown to coordinators, who may then cancel it
 
     @property
     def contributors(self) -> list[Participation]:
@@ -51,6 +58,33 @@ class TaskPage:
 
 
 def task_page(task: Task, member: Membership) -> TaskPage:
+    page = _base_page(task, member)
+    is_initiator = task.initiator_id == member.id
+    if task.is_joinable:
+        quiet = places.quiet_on_task(task)
+        page.quiet = quiet if is_initiator else []
+        page.my_quiet = next((q for q in quiet if q.participation.membership_id == member.id),
+                             None)
+        page.abandoned = (not is_initiator and member.has_role("coordinator")
+                          and tasks.abandoned(task))
+    page.history = places.history(task)
+    people = {task.started_by_id, task.proposed_by_id}
+    for event in page.history:
+        people |= {event.actor_id, event.subject_id}
+    page.names = _names(task.partnership_id, people)
+    return page
+
+
+def _names(partnership_id: int, member_ids: set[int | None]) -> dict[int, str]:
+    ids = {i for i in member_ids if i is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(Membership.id, User.name).join(User, User.id == Membership.user_id)
+        .where(Membership.partnership_id == partnership_id, Membership.id.in_(ids))).all())
+
+
+def _base_page(task: Task, member: Membership) -> TaskPage:
     participants = list(db.session.scalars(
         select(Participation).where(Participation.task_id == task.id)
         .options(joinedload(Participation.membership).joinedload(Membership.user),

@@ -1,14 +1,29 @@
-"""Posting, editing, cancelling and completing tasks."""
+"""Posting, editing, cancelling and completing tasks.
+
+Who may do what (docs/members.md, "Task rules"): the initiator edits, completes, cancels
+and hands over; a contributor may propose completion, which the initiator confirms; a
+coordinator does none of a task's work, but may cancel an abandoned task, with a reason
+that stays on the record.
+"""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
+from ..domain.places import is_abandoned
 from ..domain.text import render_markdown
-from ..errors import InvalidInputError, NotAllowedError, TaskClosedError
+from ..errors import CoordinatorError, InvalidInputError, NotAllowedError, TaskClosedError
 from ..extensions import db
-from ..models import JoinRequest, Membership, Participation, Task, WaitlistEntry, utcnow
+from ..models import (
+    JoinRequest,
+    Membership,
+    Participation,
+    Partnership,
+    Task,
+    WaitlistEntry,
+    utcnow,
+)
 from . import webhooks
 from .events import record_event
 from .joining import promote_from_waitlist
@@ -30,12 +45,13 @@ class TaskInput:
 
 def create_task(author: Membership, data: TaskInput, now: datetime | None = None) -> Task:
     now = now or utcnow()
-    task = Task(partnership_id=author.partnership_id, initiator_id=author.id, created_at=now)
+    task = Task(partnership_id=author.partnership_id, initiator_id=author.id,
+                started_by_id=author.id, created_at=now)
     _apply(task, data)
     db.session.add(task)
     db.session.flush()
     db.session.add(Participation(task_id=task.id, membership_id=author.id, role="initiator",
-                                 joined_at=now))
+                                 joined_at=now, last_active_at=now))
     record_event(author.partnership_id, "task_created", actor_id=author.id, task_id=task.id,
                  working_group_id=task.working_group_id, now=now,
                  data={"tags": data.tags, "capacity": data.capacity})
@@ -60,20 +76,40 @@ def update_task(task: Task, actor: Membership, data: TaskInput) -> None:
     promote_from_waitlist(task)
 
 
-def cancel_task(task: Task, actor: Membership, reason: str = "") -> None:
-    _require_initiator(task, actor)
-    _close(task, actor, "cancelled", reason)
+def cancel_task(task: Task, actor: Membership, reason: str = "",
+                now: datetime | None = None) -> None:
+    """The initiator cancels; so may a coordinator once the task is abandoned, saying why."""
+    now = now or utcnow()
+    if task.initiator_id == actor.id:
+        _close(task, actor, "cancelled", reason, now=now)
+        return
+    if not actor.has_role("coordinator"):
+        raise NotAllowedError("Only the task's initiator can do that.")
+    if not abandoned(task, now):
+        raise NotAllowedError("A coordinator may cancel a task only once everyone on it "
+                              "has been quiet for a while; ask its initiator instead.")
+    if not reason.strip():
+        raise InvalidInputError("Say why the task is cancelled: its team will read it.",
+                                field="reason")
+    _close(task, actor, "cancelled", reason, now=now, by_coordinator=True)
+
+
+def abandoned(task: Task, now: datetime | None = None) -> bool:
+    """Whether everyone on the task, its initiator included, has gone quiet on it."""
+    if not task.is_joinable:
+        return False
+    latest = db.session.scalar(select(func.max(Participation.last_active_at))
+                               .where(Participation.task_id == task.id))
+    days = db.session.scalar(select(Partnership.stale_place_days)
+                             .where(Partnership.id == task.partnership_id))
+    return is_abandoned(latest or task.created_at, now or utcnow(), days)
 
 
 def complete_task(task: Task, actor: Membership, outcome: str,
                   now: datetime | None = None) -> None:
-    """Mark done; the initiator or any contributor may do it."""
-    is_member = db.session.scalar(
-        select(Participation.id).where(Participation.task_id == task.id,
-                                       Participation.membership_id == actor.id)
-    )
-    if not is_member:
-        raise NotAllowedError("Only people on the task can complete it.")
+    """Mark done: the initiator's call; a contributor proposes instead."""
+    _require_initiator(task, actor, "Only the initiator marks the task done; "
+                                    "propose it instead.")
     if not outcome.strip():
         raise InvalidInputError("Describe the outcome.", field="outcome")
     task.outcome = outcome.strip()
@@ -84,12 +120,60 @@ def complete_task(task: Task, actor: Membership, outcome: str,
                   webhooks.task_payload(task, actor), task.completed_at)
 
 
+def propose_completion(task: Task, actor: Membership, outcome: str,
+                       now: datetime | None = None) -> None:
+    """A contributor says the work is done; the initiator confirms or says not yet."""
+    if task.initiator_id == actor.id:
+        raise CoordinatorError("You started the task: mark it done yourself.")
+    if not db.session.scalar(select(Participation.id).where(
+            Participation.task_id == task.id, Participation.membership_id == actor.id)):
+        raise NotAllowedError("Only people on the task can propose completing it.")
+    if not task.is_joinable:
+        raise TaskClosedError()
+    outcome = outcome.strip()
+    if not outcome:
+        raise InvalidInputError("Describe the outcome.", field="outcome")
+    now = now or utcnow()
+    # One proposal at a time: a second would overwrite the first unseen.
+    taken = db.session.execute(
+        update(Task).where(Task.id == task.id, Task.proposed_by_id.is_(None))
+        .values(proposed_outcome=outcome, proposed_by_id=actor.id, proposed_at=now)
+    ).rowcount
+    if taken != 1:
+        raise CoordinatorError("Someone has already proposed completing this task; "
+                               "the initiator will answer it.")
+    record_event(task.partnership_id, "completion_proposed", actor_id=actor.id,
+                 task_id=task.id, working_group_id=task.working_group_id, now=now,
+                 data={"outcome": outcome[:500]})
+    db.session.refresh(task)
+
+
+def decline_proposal(task: Task, actor: Membership, reason: str = "",
+                     now: datetime | None = None) -> None:
+    """The initiator says "not yet", or the proposer withdraws; the task stays open."""
+    if actor.id not in (task.initiator_id, task.proposed_by_id):
+        raise NotAllowedError("Only the initiator answers a proposal.")
+    proposer = task.proposed_by_id
+    cleared = db.session.execute(
+        update(Task).where(Task.id == task.id, Task.proposed_by_id == proposer,
+                           Task.proposed_by_id.is_not(None))
+        .values(proposed_outcome="", proposed_by_id=None, proposed_at=None)
+    ).rowcount
+    if cleared != 1:
+        raise CoordinatorError("There is no proposal waiting on this task.")
+    kind = "completion_withdrawn" if actor.id == proposer else "completion_declined"
+    record_event(task.partnership_id, kind, actor_id=actor.id, subject_id=proposer,
+                 task_id=task.id, working_group_id=task.working_group_id, now=now,
+                 data={"reason": reason.strip()[:280]})
+    db.session.refresh(task)
+
+
 def _close(task: Task, actor: Membership, status: str, note: str,
-           now: datetime | None = None) -> None:
+           now: datetime | None = None, by_coordinator: bool = False) -> None:
     changed = db.session.execute(
         update(Task)
         .where(Task.id == task.id, Task.status.in_(("open", "active")))
-        .values(status=status)
+        .values(status=status, proposed_outcome="", proposed_by_id=None, proposed_at=None)
     ).rowcount
     if changed != 1:
         raise TaskClosedError()
@@ -100,14 +184,16 @@ def _close(task: Task, actor: Membership, status: str, note: str,
         .values(status="withdrawn", decided_at=now or utcnow())
     )
     kind = "task_completed" if status == "done" else "task_cancelled"
+    data = {"note": note[:500], **({"by_coordinator": True} if by_coordinator else {})}
     record_event(task.partnership_id, kind, actor_id=actor.id, task_id=task.id,
-                 working_group_id=task.working_group_id, data={"note": note[:500]}, now=now)
+                 working_group_id=task.working_group_id, data=data, now=now)
     db.session.refresh(task)
 
 
-def _require_initiator(task: Task, actor: Membership) -> None:
+def _require_initiator(task: Task, actor: Membership,
+                       message: str = "Only the task's initiator can do that.") -> None:
     if task.initiator_id != actor.id:
-        raise NotAllowedError("Only the person who started the task can do that.")
+        raise NotAllowedError(message)
 
 
 def _apply(task: Task, data: TaskInput) -> None:

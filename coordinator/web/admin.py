@@ -11,6 +11,7 @@ from ..models import Membership, Organisation, Webhook, WebhookDelivery
 from ..queue import request_evaluation
 from ..services import accounts, administration, webhooks
 from ..services.imports import import_members
+from .confirm import confirmation_page
 from .forms.admin import (
     ImportForm,
     InviteForm,
@@ -37,7 +38,8 @@ def settings():
         try:
             administration.save_settings(g.partnership, form.name.data,
                                          form.description.data or "",
-                                         form.critical_sectors.data)
+                                         form.critical_sectors.data,
+                                         form.stale_place_days.data)
         except CoordinatorError as error:
             db.session.rollback()
             if not attach_error(form, error):
@@ -197,6 +199,9 @@ def delete_webhook(webhook_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     hook = get_scoped_or_404(Webhook, webhook_id)
+    page = confirmation_page("remove_webhook", hook.url, url_for("admin.webhook_list"))
+    if page is not None:
+        return page
     webhooks.remove(hook)
     db.session.commit()
     flash("Webhook removed: nothing more is sent to it.", "info")

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from ..errors import CoordinatorError
 from ..extensions import db
 from ..services import accounts, api_tokens
+from .confirm import confirmation_page
 from .forms.fields import attach_error, options
 from .forms.tasks import EmptyForm
 from .forms.tokens import TokenForm
@@ -59,8 +60,14 @@ def _fresh_form(memberships) -> TokenForm:
 def revoke(token_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if not api_tokens.revoke(current_user, token_id):
+    token = api_tokens.live_of_user(current_user, token_id)
+    if token is None:
         abort(404)  # revoked already, or somebody else's
+    page = confirmation_page("revoke_token", token.name, url_for("tokens.index"))
+    if page is not None:
+        return page
+    if not api_tokens.revoke(current_user, token_id):
+        abort(404)
     db.session.commit()
     flash("Token revoked: programs using it are refused from now on.", "info")
     return redirect(url_for("tokens.index"))

@@ -71,7 +71,7 @@ def leave_waitlist(task_id: int):
 @member_required
 def leave(task_id: int):
     task = _task_with_csrf(task_id)
-    page = confirmation_page("leave", task, url_for("tasks.detail", task_id=task.id))
+    page = confirmation_page("leave", task.title, url_for("tasks.detail", task_id=task.id))
     if page is not None:
         return page
     joining.leave_task(task, g.member)
@@ -113,13 +113,23 @@ def decide(task_id: int, request_id: int, action: str):
 def hand_over(task_id: int):
     task = get_scoped_or_404(Task, task_id)
     form = HandOverForm()
-    form.successor.choices = options((p.membership_id, "") for p in task.participations)
+    team = {p.membership_id: p.membership.name for p in task.participations
+            if p.role == "contributor"}
+    form.successor.choices = options(team.items())
     if not form.validate_on_submit():
         flash("Choose someone on the team to hand over to.", "error")
         return redirect(url_for("tasks.detail", task_id=task.id))
-    joining.hand_over(task, g.member, form.successor.data)
+    stay = form.after.data == "stay"
+    after = ("You stay on the team as a contributor." if stay else
+             "You leave the team; the first person on the waitlist takes the place.")
+    page = confirmation_page("hand_over", task.title,
+                             url_for("tasks.detail", task_id=task.id), echo=False,
+                             successor=team[form.successor.data], after=after)
+    if page is not None:
+        return page
+    joining.hand_over(task, g.member, form.successor.data, stay=stay)
     db.session.commit()
-    flash("The task has a new initiator. You stay on the team as a contributor.", "success")
+    flash(f"{team[form.successor.data]} is the initiator now. {after}", "success")
     return redirect(url_for("tasks.detail", task_id=task.id))
 
 

@@ -7,12 +7,13 @@ from coordinator.domain.knowledge.fit import task_fit
 from ..errors import CoordinatorError, NotAllowedError
 from ..extensions import db
 from ..models import (
+    Membership,
     Participation,
     Task,
     WorkingGroup,
 )
 from ..services import board as board_service
-from ..services import groups, tasks
+from ..services import groups, places, tasks
 from ..services.tags import popular_tags
 from ..services.task_page import task_page
 from .confirm import confirmation_page
@@ -21,10 +22,12 @@ from .forms.tasks import (
     CancelForm,
     CommentForm,
     CompleteForm,
+    CoordinatorCancelForm,
     DecisionForm,
     EmptyForm,
     HandOverForm,
     JoinForm,
+    ProposalAnswerForm,
     TaskForm,
     WorkLogForm,
 )
@@ -92,7 +95,7 @@ def new():
 def edit(task_id: int):
     task = get_scoped_or_404(Task, task_id)
     if task.initiator_id != g.member.id:
-        raise NotAllowedError("Only the person who started the task can edit it.")
+        raise NotAllowedError("Only the task's initiator can edit it.")
     form = TaskForm(obj=task)
     form.working_group_id.choices = options(_group_choices())
     if request.method == "GET":
@@ -128,8 +131,12 @@ def render_task(task: Task, status: int = 200, **forms):
         "join_form": forms.get("join_form") or JoinForm(),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "worklog_form": forms.get("worklog_form") or WorkLogForm(),
-        "complete_form": forms.get("complete_form") or CompleteForm(),
-        "cancel_form": CancelForm(),
+        "complete_form": forms.get("complete_form") or CompleteForm(
+            outcome=task.proposed_outcome or None),
+        "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "coordinator_cancel_form": forms.get("coordinator_cancel_form")
+        or CoordinatorCancelForm(),
+        "proposal_form": ProposalAnswerForm(),
         "decision_form": DecisionForm(),
         "button_form": EmptyForm(),
         "handover_form": _handover_form(page.contributors),
@@ -149,25 +156,40 @@ def _handover_form(contributors: list[Participation]) -> HandOverForm:
 @member_required
 def cancel(task_id: int):
     task = get_scoped_or_404(Task, task_id)
-    form = CancelForm()
-    if form.validate_on_submit():
-        page = confirmation_page("cancel", task, url_for("tasks.detail", task_id=task.id))
-        if page is not None:
-            return page
+    by_coordinator = task.initiator_id != g.member.id
+    form = CoordinatorCancelForm() if by_coordinator else CancelForm()
+    shown_as = "coordinator_cancel_form" if by_coordinator else "cancel_form"
+    if not form.validate_on_submit():
+        return render_task(task, 422, **{shown_as: form})
+    page = confirmation_page("cancel", task.title, url_for("tasks.detail", task_id=task.id))
+    if page is not None:
+        return page
+    try:
         tasks.cancel_task(task, g.member, form.reason.data or "")
-        db.session.commit()
-        flash("Task cancelled.", "info")
+    except CoordinatorError as error:
+        db.session.rollback()
+        if not attach_error(form, error):
+            raise
+        return render_task(task, 422, **{shown_as: form})
+    db.session.commit()
+    flash("Task cancelled.", "info")
     return redirect(url_for("tasks.detail", task_id=task.id))
 
 
 @bp.post("/tasks/<int:task_id>/complete")
 @member_required
 def complete(task_id: int):
+    """The initiator marks the task done; a contributor's same form proposes it."""
     task = get_scoped_or_404(Task, task_id)
     form = CompleteForm()
     if not form.validate_on_submit():
         return render_task(task, 422, complete_form=form)
-    page = confirmation_page("complete", task, url_for("tasks.detail", task_id=task.id))
+    if task.initiator_id != g.member.id:
+        tasks.propose_completion(task, g.member, form.outcome.data)
+        db.session.commit()
+        flash(f"Proposed: {task.initiator.name} is asked to confirm it.", "success")
+        return redirect(url_for("tasks.detail", task_id=task.id, _anchor="complete"))
+    page = confirmation_page("complete", task.title, url_for("tasks.detail", task_id=task.id))
     if page is not None:
         return page
     tasks.complete_task(task, g.member, form.outcome.data)
@@ -176,10 +198,41 @@ def complete(task_id: int):
     return redirect(url_for("tasks.detail", task_id=task.id))
 
 
+@bp.post("/tasks/<int:task_id>/proposal/decline")
+@member_required
+def decline_proposal(task_id: int):
+    """The initiator says "not yet", or the proposer takes the proposal back."""
+    task = get_scoped_or_404(Task, task_id)
+    form = ProposalAnswerForm()
+    if not form.validate_on_submit():
+        return render_task(task, 422)
+    withdrawn = task.proposed_by_id == g.member.id
+    tasks.decline_proposal(task, g.member, form.reason.data or "")
+    db.session.commit()
+    flash("Proposal withdrawn." if withdrawn
+          else "The task stays open; your answer shows in its history.", "info")
+    return redirect(url_for("tasks.detail", task_id=task.id, _anchor="complete"))
+
+
+@bp.post("/tasks/<int:task_id>/keep/<int:member_id>")
+@member_required
+def keep_place(task_id: int, member_id: int):
+    task = get_scoped_or_404(Task, task_id)
+    member = get_scoped_or_404(Membership, member_id)
+    if not EmptyForm().validate_on_submit():
+        return render_task(task, 400)
+    places.keep(task, g.member, member.id)
+    db.session.commit()
+    flash("Kept on the team: their place is safe for another while.", "success")
+    return redirect(url_for("tasks.detail", task_id=task.id, _anchor="team-heading"))
+
+
 @bp.get("/my-work")
 @member_required
 def my_work():
     return render_template("tasks/my_work.html", work=board_service.my_work(g.member),
+                           quiet=places.my_quiet_places(g.member),
+                           place_news=places.my_place_news(g.member),
                            button_form=EmptyForm())
 
 

@@ -8,7 +8,7 @@ from ...extensions import db
 from ...models import Event, Task
 from ..activity import add_comment, log_work
 from ..joining import accept_request, decline_request, join_or_wait, leave_task, request_to_join
-from ..tasks import TaskInput, cancel_task, complete_task, create_task
+from ..tasks import TaskInput, cancel_task, complete_task, create_task, propose_completion
 from .data.phrases import CONTEXT, JOIN_NOTES
 from .data.planted_tasks import TaskTemplate
 from .groups import record_meeting
@@ -47,7 +47,9 @@ def play_task(world: World, plan: TaskPlan, steps: list[tuple]) -> None:
         elif kind == "comment":
             add_comment(task, member, args[1], now=when)
         elif kind == "complete":
-            complete_task(task, member, args[1], now=when)
+            if member.id != task.initiator_id:  # a contributor proposes, the initiator confirms
+                propose_completion(task, member, args[1], now=when)
+            complete_task(task, author, args[1], now=when)
         else:
             with backdated(when):
                 cancel_task(task, member, args[1])

@@ -5,12 +5,13 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from coordinator.domain.power.sectors import POWER_SOURCE_LABELS, SECTOR_LABELS
 
@@ -28,6 +29,12 @@ class PartnershipForm(FlaskForm):
         "Critical stakeholder sectors",
         description="Sectors that must be heard in every decision. Only sectors of this "
                     "partnership's organisations can be chosen.")
+    stale_place_days = IntegerField(
+        "Days before a quiet place is reminded",
+        description="A person who does nothing on a task for this many days is reminded by "
+                    "email; a week later their place goes to the first person waiting, "
+                    "unless the initiator keeps them. 7 to 180 days.",
+        validators=[Optional()])  # left empty: unchanged
 
 
 class OrganisationForm(FlaskForm):

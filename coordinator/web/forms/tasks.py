@@ -61,6 +61,10 @@ class DecisionForm(FlaskForm):
 
 class HandOverForm(FlaskForm):
     successor = SelectField("Hand over to", coerce=int, validators=[InputRequired()])
+    after = RadioField("And then", default="leave",
+                       choices=options([("leave", "I leave the team"),
+                                        ("stay", "I stay on as a contributor")]),
+                       validators=[InputRequired()])
 
 
 class CompleteForm(FlaskForm):
@@ -71,6 +75,17 @@ class CompleteForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     reason = StringField("Reason (optional)", validators=[Length(max=280)])
+
+
+class CoordinatorCancelForm(FlaskForm):
+    reason = StringField("Why it is cancelled", description="The team and anyone waiting "
+                         "read this.",
+                         validators=[DataRequired(message="Say why the task is cancelled."),
+                                     Length(max=280)])
+
+
+class ProposalAnswerForm(FlaskForm):
+    reason = StringField("What is still missing (optional)", validators=[Length(max=280)])
 
 
 class CommentForm(FlaskForm):
