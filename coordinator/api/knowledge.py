@@ -7,6 +7,7 @@ from flask import g
 from ..models import Cluster, Membership
 from ..services.api_tokens import READ
 from ..services.knowledge import map_view
+from ..services.knowledge.placement import placement
 from . import schemas
 from .auth import requires
 from .common import Resource, scoped_or_404
@@ -43,9 +44,10 @@ def get_cluster(cluster_id: int):
 @bp.response(200, schemas.PlacementSchema)
 @requires(READ)
 def get_placement(member_id: int):
-    """A member's cluster and nearest colleagues in the latest map."""
-    found = map_view.placement(scoped_or_404(Membership, member_id))
-    return {"cluster": found.cluster,
+    """A member's cluster and nearest colleagues in the latest map; for a profile that map
+    has not seen (new, or edited since), a provisional place from the profile itself."""
+    found = placement(scoped_or_404(Membership, member_id))
+    return {"cluster": found.cluster, "provisional": found.provisional,
             "neighbours": [{"member": m, "similarity": round(s, 3)}
                            for m, s in found.neighbours]}
 

@@ -286,6 +286,9 @@ class Neighbour(ma.Schema):
 
 class PlacementSchema(ma.Schema):
     cluster = ma.fields.Nested(ClusterSchema, allow_none=True)
+    provisional = ma.fields.Boolean(metadata={
+        "description": "True when placed from the profile because the latest map has not "
+                       "seen it (new, or edited since); the next map decides."})
     neighbours = ma.fields.List(ma.fields.Nested(Neighbour))
 
 

@@ -45,6 +45,9 @@ class ClusterSnapshot(db.Model):
     data_version: Mapped[datetime | None] = mapped_column(UTCDateTime)
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     quality: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Term weights and cluster centroids for placing profiles this snapshot has not seen
+    # (domain.knowledge.placement); deferred, as only placement reads it.
+    placement_model: Mapped[dict | None] = mapped_column(JSON, deferred=True)
 
     clusters: Mapped[list[Cluster]] = relationship(
         back_populates="snapshot", order_by="Cluster.size.desc()", cascade="all, delete-orphan")

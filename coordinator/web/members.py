@@ -2,7 +2,7 @@
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from coordinator.services.knowledge.map_view import placement
+from coordinator.services.knowledge.placement import placement
 from coordinator.services.knowledge.profiles import update_profile
 
 from ..extensions import db

@@ -12,7 +12,8 @@ from sqlalchemy import func, insert, select
 from coordinator.domain.knowledge import clusters as cl
 from coordinator.domain.knowledge import structure as map_structure
 from coordinator.domain.knowledge.neighbours import nearest_neighbours
-from coordinator.domain.knowledge.vectors import Profile, build_vectors
+from coordinator.domain.knowledge.placement import CENTROID_TERMS
+from coordinator.domain.knowledge.vectors import Profile, build_vectors, centroids
 from coordinator.extensions import db
 from coordinator.models import (
     Cluster,
@@ -100,7 +101,9 @@ def recompute(partnership: Partnership, now: datetime | None = None, force: bool
                  "unclustered": int((labels == cl.UNCLUSTERED).sum()),
                  "clusters": cut.count, "modularity": round(cut.modularity, 4),
                  "null_modularity": round(cut.null_modularity, 4), "clarity": cut.clarity,
-                 "edges": int(cut.edges)})
+                 "edges": int(cut.edges)},
+        placement_model={"tag_idf": vectors.tag_idf, "bio_idf": vectors.bio_idf,
+                         "centroids": centroids(vectors, labels, stable, CENTROID_TERMS)})
     db.session.add(snapshot)
     db.session.flush()
     _write(snapshot, vectors.member_ids, labels, stable, names, neighbours,

@@ -84,30 +84,6 @@ def cluster_members(cluster: Cluster) -> list[Membership]:
         .order_by(func.lower(User.name)).limit(500)))
 
 
-@dataclass
-class Placement:
-    cluster: Cluster | None
-    neighbours: list[tuple[Membership, float]]
-    snapshot: ClusterSnapshot | None
-
-
-def placement(member: Membership) -> Placement:
-    """The member's cluster and nearest colleagues in the latest snapshot."""
-    snapshot = latest_snapshot(member.partnership_id)
-    if snapshot is None:
-        return Placement(None, [], None)
-    assignment = db.session.get(ClusterAssignment, (snapshot.id, member.id))
-    if assignment is None:
-        return Placement(None, [], snapshot)
-    cluster = db.session.get(Cluster, assignment.cluster_id) if assignment.cluster_id else None
-    ids = [member_id for member_id, _ in assignment.neighbours]
-    people = {m.id: m for m in db.session.scalars(
-        select(Membership).where(Membership.id.in_(ids),
-                                 Membership.partnership_id == member.partnership_id))}
-    near = [(people[mid], sim) for mid, sim in assignment.neighbours if mid in people]
-    return Placement(cluster, near, snapshot)
-
-
 def who_knows(partnership_id: int, tag: str, limit: int = 50) -> list[tuple[Membership, float]]:
     """Members ranked by knowledge of a tag: holding it (1) plus 0.5 per completed task."""
     declared = (select(membership_tags.c.membership_id.label("member_id"),
