@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 
 from ..errors import CoordinatorError, InvalidInputError
 from ..extensions import db
 from ..models import ROLES, Invitation, Membership, Organisation, Partnership
-from .directory import MemberFilters, member_page
+from .directory import MemberFilters, MemberPage, member_page
 from .sql import hold_rows
 
 RECENT_INVITATIONS = 100
@@ -95,7 +94,7 @@ def save_organisation(partnership: Partnership, org: Organisation | None,
     return org
 
 
-def members(partnership_id: int, filters: MemberFilters, page: int) -> Pagination:
+def members(partnership_id: int, filters: MemberFilters, page: int) -> MemberPage:
     """One page of Admin → Members: found by name or email, role, organisation."""
     return member_page(partnership_id, replace(filters, by_email=True), page,
                        per_page=MEMBERS_PAGE_SIZE)
