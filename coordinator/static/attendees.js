@@ -42,14 +42,17 @@
     box.type = "checkbox";
     box.name = "attendee_ids";
     box.value = String(colleague.id);
-    label.appendChild(box);
-    label.appendChild(document.createTextNode(" " + colleague.name));
+    var text = document.createElement("span");
+    text.textContent = colleague.name;
     if (colleague.organisation) {
       var org = document.createElement("span");
       org.className = "muted";
       org.textContent = " (" + colleague.organisation + ")";
-      label.appendChild(org);
+      text.appendChild(org);
     }
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(" "));
+    label.appendChild(text);
     return label;
   }
 
