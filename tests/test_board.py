@@ -12,6 +12,7 @@ from coordinator.models import (
     Membership,
     Tag,
     Task,
+    WaitlistEntry,
     WorkingGroup,
     WorkLog,
 )
@@ -53,11 +54,25 @@ def _titles(response) -> list[str]:
 def test_board_sorts_by_fit_to_my_knowledge(client, auth, world):
     auth.login("me@example.org")
     titles = _titles(client.get("/p/river/tasks"))
-    assert titles[:2] == ["Full workshop", "Flood map"] or titles[:2] == ["Flood map",
-                                                                          "Full workshop"]
-    assert titles.index("Flood map") < titles.index("Gauge survey") < titles.index(
-        "Draft by-law")
+    # Tasks I could join, by fit; then the full one and my own, by fit too.
+    assert titles == ["Flood map", "Gauge survey", "Draft by-law", "Full workshop",
+                      "Sensor wiki"]
     assert "Old report" not in titles  # done tasks are not joinable
+
+
+def test_fit_sort_puts_tasks_i_am_on_or_waiting_for_after_those_i_could_join(
+        client, auth, make, world):
+    me, other = world["me"], world["other"]
+    joined = make.task(other, title="Joined gauges", tags=["gis", "hydrology"], capacity=5)
+    joining.join_task(joined, me, "x")
+    waiting = make.task(other, title="Waiting gauges", tags=["gis", "hydrology"], capacity=5)
+    # A place freed but not yet handed on: room, yet I am still in the queue.
+    db.session.add(WaitlistEntry(task_id=waiting.id, membership_id=me.id))
+    make.commit()
+    auth.login("me@example.org")
+    titles = _titles(client.get("/p/river/tasks"))
+    assert titles == ["Flood map", "Gauge survey", "Draft by-law",
+                      "Waiting gauges", "Joined gauges", "Full workshop", "Sensor wiki"]
 
 
 @pytest.mark.parametrize("query, expected", [

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import (
     ACTIVITY_KINDS,
     Comment,
+    GroupMember,
     JointActivity,
     Membership,
     Participation,
@@ -20,7 +21,16 @@ from ..models import (
     WorkLog,
     utcnow,
 )
+from .directory import (
+    Colleague,
+    colleague_query,
+    colleagues,
+    colleagues_by_id,
+    find_colleagues,
+)
 from .events import record_event
+
+TEAM_SHOWN = 50  # a working group can be large: its first members by name are offered
 
 
 def log_work(task: Task, member: Membership, hours: float, worked_on: date, note: str = "",
@@ -143,3 +153,47 @@ def link_targets(partnership_id: int) -> tuple[list[tuple[int, str]], list[tuple
                                           Task.status.in_(("open", "active")))
         .order_by(Task.title).limit(LINK_TASKS))
     return [tuple(row) for row in groups], [tuple(row) for row in tasks]
+
+
+@dataclass(frozen=True)
+class AttendeeOffer:
+    """Who the activity form offers as attendees: those already chosen, the task's team
+    or the group's members, and the matches of a search; each person once."""
+
+    chosen: list[Colleague]
+    team: list[Colleague]
+    matches: list[Colleague]
+
+    @property
+    def everyone(self) -> list[Colleague]:
+        return [*self.chosen, *self.team, *self.matches]
+
+
+def attendee_offer(author: Membership, chosen_ids: list[int], q: str = "",
+                   task_id: int | None = None,
+                   working_group_id: int | None = None) -> AttendeeOffer:
+    """The attendees to list on the activity form, in a fixed number of queries; only
+    members of the author's partnership, never the author (who attends anyway)."""
+    partnership_id = author.partnership_id
+    chosen = [c for c in colleagues_by_id(partnership_id, chosen_ids) if c.id != author.id]
+    seen = {c.id for c in chosen} | {author.id}
+    team = [c for c in likely_attendees(partnership_id, task_id, working_group_id)
+            if c.id not in seen]
+    seen |= {c.id for c in team}
+    matches = [c for c in find_colleagues(partnership_id, q, besides=author.id)
+               if c.id not in seen]
+    return AttendeeOffer(chosen, team, matches)
+
+
+def likely_attendees(partnership_id: int, task_id: int | None,
+                     working_group_id: int | None) -> list[Colleague]:
+    """The task's team, or the working group's members (the first TEAM_SHOWN), by name."""
+    if task_id is not None:
+        people = select(Participation.membership_id).where(Participation.task_id == task_id)
+    elif working_group_id is not None:
+        people = select(GroupMember.membership_id).where(
+            GroupMember.working_group_id == working_group_id)
+    else:
+        return []
+    return colleagues(colleague_query(partnership_id).where(Membership.id.in_(people))
+                      .limit(TEAM_SHOWN))

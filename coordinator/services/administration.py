@@ -8,18 +8,19 @@ a partnership always keeps an admin.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from ..domain.places import DAYS_RANGE
 from ..errors import CoordinatorError, InvalidInputError
 from ..extensions import db
-from ..models import ROLES, Invitation, Membership, Organisation, Partnership, User
+from ..models import ROLES, Invitation, Membership, Organisation, Partnership
+from .directory import MemberFilters, MemberPage, member_page
 from .sql import hold_rows
 
 RECENT_INVITATIONS = 100
+MEMBERS_PAGE_SIZE = 50
 
 
 class LastAdminError(CoordinatorError):
@@ -102,13 +103,10 @@ def save_organisation(partnership: Partnership, org: Organisation | None,
     return org
 
 
-def members(partnership_id: int) -> list[Membership]:
-    """Every member by name, with user and organisation loaded."""
-    return list(db.session.scalars(
-        select(Membership).join(User, User.id == Membership.user_id)
-        .where(Membership.partnership_id == partnership_id)
-        .options(joinedload(Membership.user), joinedload(Membership.organisation))
-        .order_by(User.name)))
+def members(partnership_id: int, filters: MemberFilters, page: int) -> MemberPage:
+    """One page of Admin → Members: found by name or email, role, organisation."""
+    return member_page(partnership_id, replace(filters, by_email=True), page,
+                       per_page=MEMBERS_PAGE_SIZE)
 
 
 def set_role(member: Membership, role: str, organisation_id: int | None) -> None:

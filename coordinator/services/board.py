@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -70,7 +70,10 @@ def _order(stmt: Select, member: Membership, sort: str) -> Select:
 
 
 def _by_fit(stmt: Select, member: Membership) -> Select:
-    """Best fit first (how many of my tags a task has), then newest."""
+    """Tasks I could join first (room left, and I am neither on them nor waiting), then
+    the rest; in each part best fit first (how many of my tags a task has), then newest.
+    A full task or one of my own fits me well but needs nothing from me, so it must not
+    push the joinable ones off the first page."""
     my_tags = select(membership_tags.c.tag_id).where(
         membership_tags.c.membership_id == member.id)
     fits = (select(task_tags.c.task_id, func.count().label("fit"))
@@ -84,7 +87,12 @@ def _by_fit(stmt: Select, member: Membership) -> Select:
         fits = fits.subquery()
         stmt = stmt.outerjoin(fits, fits.c.task_id == Task.id)
         fit = fits.c.fit
-    return stmt.order_by(func.coalesce(fit, 0).desc(), Task.id.desc())
+    on_it = select(Participation.task_id).where(Participation.membership_id == member.id)
+    waiting = select(WaitlistEntry.task_id).where(WaitlistEntry.membership_id == member.id)
+    open_to_me = and_(Task.status.in_(("open", "active")), Task.filled < Task.capacity,
+                      Task.id.not_in(on_it), Task.id.not_in(waiting))
+    return stmt.order_by(case((open_to_me, 0), else_=1), func.coalesce(fit, 0).desc(),
+                         Task.id.desc())
 
 
 def my_work(member: Membership) -> dict[str, list]:

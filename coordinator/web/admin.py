@@ -5,9 +5,9 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from coordinator.domain.power.sectors import SECTOR_LABELS
 
 from ..emails import send_invitation_email
-from ..errors import CoordinatorError
+from ..errors import CoordinatorError, InvalidInputError
 from ..extensions import db
-from ..models import Membership, Organisation, Webhook, WebhookDelivery
+from ..models import ROLES, Membership, Organisation, Webhook, WebhookDelivery
 from ..queue import request_evaluation
 from ..services import accounts, administration, webhooks
 from ..services.imports import import_members
@@ -22,6 +22,7 @@ from .forms.admin import (
 )
 from .forms.fields import attach_error, options
 from .forms.tasks import EmptyForm
+from .member_filters import filters_from_args, list_place, page_arg, refused
 from .tenancy import get_scoped_or_404, role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/p/<slug>/admin")
@@ -91,30 +92,36 @@ def organisation(organisation_id: int | None = None):
 @bp.get("/members")
 @role_required("admin")
 def members():
-    rows = administration.members(g.partnership.id)
-    return render_template("admin/members.html", members=rows, org_choices=_org_choices(),
-                           form=RoleForm())
+    filters = filters_from_args(by_email=True)
+    try:
+        page = administration.members(g.partnership.id, filters, page_arg())
+    except InvalidInputError as error:
+        raise refused(error) from None
+    return render_template("admin/members.html", page=page, filters=filters,
+                           org_choices=_org_choices(), roles=ROLES, place=list_place())
 
 
 @bp.post("/members/<int:member_id>")
 @role_required("admin")
 def update_member(member_id: int):
     member = get_scoped_or_404(Membership, member_id)
+    # Back to the same search, filters and page, at this member's row.
+    back = url_for("admin.members", **list_place(), _anchor=f"member-{member.id}")
     form = RoleForm()
     form.organisation_id.choices = options(_org_choices())
     if not form.validate_on_submit():
         flash("Choose a valid role and organisation.", "error")
-        return redirect(url_for("admin.members"))
+        return redirect(back)
     try:
         administration.set_role(member, form.role.data, form.organisation_id.data or None)
     except CoordinatorError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(url_for("admin.members"))
+        return redirect(back)
     db.session.commit()
     organisation = member.organisation.name if member.organisation_id else "no organisation"
     flash(f"Saved {member.name}: {member.role}, {organisation}.", "success")
-    return redirect(url_for("admin.members"))
+    return redirect(back)
 
 
 @bp.route("/invitations", methods=["GET", "POST"])

@@ -2,15 +2,18 @@
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
+from coordinator.domain.power.sectors import SECTOR_LABELS
 from coordinator.services.knowledge.placement import placement
 from coordinator.services.knowledge.profiles import update_profile
 
+from ..errors import InvalidInputError
 from ..extensions import db
 from ..models import Membership
 from ..services import directory
+from ..services.administration import organisation_choices
 from ..services.tags import popular_tags
 from .forms.people import ProfileForm
-from .input_guard import int_arg
+from .member_filters import filters_from_args, page_arg, refused
 from .tenancy import get_scoped_or_404, member_required
 
 bp = Blueprint("members", __name__, url_prefix="/p/<slug>")
@@ -19,11 +22,14 @@ bp = Blueprint("members", __name__, url_prefix="/p/<slug>")
 @bp.get("/members")
 @member_required
 def index():
-    q = request.args.get("q", "").strip()[:100]
-    tag = request.args.get("tag", "").strip().lower()[:40]
-    stmt = directory.directory_query(g.partnership.id, q, tag)
-    page = db.paginate(stmt, page=int_arg("page", 1, minimum=1), per_page=30, error_out=False)
-    return render_template("members/index.html", page=page, q=q, tag=tag)
+    filters = filters_from_args()
+    try:
+        page = directory.member_page(g.partnership.id, filters, page_arg())
+    except InvalidInputError as error:
+        raise refused(error) from None
+    return render_template("members/index.html", page=page, filters=filters,
+                           organisations=organisation_choices(g.partnership.id),
+                           sectors=SECTOR_LABELS)
 
 
 @bp.get("/members/<int:member_id>")

@@ -43,5 +43,9 @@ class ActivityForm(FlaskForm):
                                     validators=[InputRequired(), NumberRange(min=5, max=1440)])
     link = SelectField("About", validators=[InputRequired()],
                        description="The task or working group the activity served.")
+    # Choices: those chosen so far, the team and a search's matches, set by the view.
     attendee_ids = SelectMultipleField("Attendees", coerce=int,
                                        description="You are included automatically.")
+    # Typed with the form's other fields; the "find" button re-shows the form with the
+    # matches, keeping everything else (the page works without script).
+    attendee_q = StringField("Find people by name", validators=[Length(max=100)])
