@@ -1,5 +1,5 @@
 """`flask worker`, `flask scheduler`, `flask recompute`, `flask send-digests` and
-`flask sweep-places`: the background side."""
+`flask sweep-places` and `flask backfill-readings`: the background side."""
 
 import time
 from datetime import datetime
@@ -14,7 +14,7 @@ from workers.schedule import run_forever, tick
 from ..extensions import db
 from ..models import Partnership, utcnow
 from ..queue import QUEUES, RECOMPUTE_JOB, job_function, make_queue
-from ..services import places
+from ..services import places, readings
 from ..services.digests import outbox
 from ..services.knowledge.snapshots import latest_snapshot
 from .params import Moment
@@ -119,5 +119,25 @@ def sweep_places_command(now: datetime | None) -> None:
         length=total, label="Sweeping quiet places", file=None, show_pos=True))
     click.echo(f"reminded {totals['reminded']}, released {totals['released']}")
 
+@click.command("backfill-readings")
+@click.option("--partnership", "slug", required=True, help="The partnership's slug.")
+@click.option("--weeks", type=click.IntRange(1, 104), default=readings.WEEKS, show_default=True,
+              help="How many weeks back, this one included.")
+@click.option("--now", type=Moment(), default=None,
+              help="Rebuild as at this moment, e.g. 2026-11-23T12:00:00+00:00 (default: now).")
+@with_appcontext
+def backfill_readings_command(slug: str, weeks: int, now: datetime | None) -> None:
+    """Rebuild the stored weekly readings from the event log (past weeks included)."""
+    partnership = db.session.scalar(select(Partnership).where(Partnership.slug == slug))
+    if partnership is None:
+        raise click.BadParameter(f"no partnership {slug!r}", param_hint="--partnership")
+    written = readings.backfill(partnership, now or utcnow(), weeks,
+                                progress_bar=lambda total: click.progressbar(
+                                    length=total, label="Rebuilding weekly readings",
+                                    file=None, show_pos=True))
+    db.session.commit()
+    click.echo(f"{written} readings over {weeks} weeks rebuilt for {slug}.")
+
+
 COMMANDS = (worker_command, scheduler_command, recompute_command, send_digests_command,
-            sweep_places_command)
+            sweep_places_command, backfill_readings_command)

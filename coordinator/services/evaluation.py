@@ -44,6 +44,7 @@ from coordinator.services.power import data as power_data
 from ..domain import alert_state as states
 from ..extensions import db
 from ..models import SEVERITY_RANK, Alert, AlertEntry, Partnership, utcnow
+from . import readings as weekly
 from . import webhooks
 from .alerts import lock_alerts
 
@@ -141,9 +142,14 @@ def measure(data: PartnershipData, thresholds: Thresholds,
 
 def measure_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
                   shared: PartnershipData | None = None,
-                  readings: dict[ScopeKey, str] | None = None) -> dict[ScopeKey, Flagged]:
+                  readings: dict[ScopeKey, str] | None = None,
+                  results_out: list | None = None) -> dict[ScopeKey, Flagged]:
+    """The power findings; `results_out`, when given, receives the indicators' results
+    (for the week's stored readings)."""
     data = power_data.load_power(partnership, now, thresholds, shared=shared)
     results = power_data.assess(data, now, thresholds)
+    if results_out is not None:
+        results_out.append(results)
     if readings is not None:
         readings.update(power_readings(results.exclusion, results.exemption,
                                        results.restrictive, results.cost_burden,
@@ -186,8 +192,10 @@ def evaluate_partnership(partnership: Partnership, now: datetime | None = None) 
     with _no_cycle_collection():
         data = load_partnership(partnership.id, now, thresholds)
         readings: dict[ScopeKey, str] = {}
+        power: list = []
         flagged = (measure(data, thresholds, readings)
-                   | measure_power(partnership, now, thresholds, data, readings))
+                   | measure_power(partnership, now, thresholds, data, readings, power))
+        weekly.record_evaluation(partnership, data, thresholds, power[0], now)
     return apply_findings(partnership.id, flagged, now, readings)
 
 

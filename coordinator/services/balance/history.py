@@ -1,15 +1,15 @@
 """Charts of the balance measures over time, for an alert's page and the health page.
 
-Recomputed from the event log on request (any metric, any window), over
-the last twelve weeks, so a chart needs no stored history of its own.
+Read from the stored weekly readings (services.readings): one row per week, so a chart
+costs one query whatever the size of the partnership.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from coordinator.domain.balance import series
+from coordinator.domain import weekly
 from coordinator.domain.balance.findings import (
     ALIGNOPHILIA_PARTNERSHIP,
     ALIGNOPHILIA_SILO,
@@ -20,12 +20,14 @@ from coordinator.domain.balance.findings import (
 from coordinator.domain.balance.insularity import ClusterTies, assess_partnership_alignophilia
 from coordinator.domain.balance.joinholism import assess_partnership_joinholism
 from coordinator.domain.balance.joint_work import JointWork
+from coordinator.domain.balance.thresholds import Thresholds
 from coordinator.domain.charts import LineChart, line_chart
 from coordinator.models import Alert, Partnership
-from coordinator.services.balance.data import PartnershipData, load_partnership, load_team
-from coordinator.services.evaluation import thresholds_for
+from coordinator.services import readings
+from coordinator.services.balance.data import load_partnership
+from coordinator.services.balance.thresholds import effective
 
-WEEKS = 12
+WEEKS = readings.WEEKS
 
 
 @dataclass(frozen=True)
@@ -35,77 +37,67 @@ class MeasureChart:
     chart: LineChart
 
 
-def _labels(moments: list[datetime]) -> list[str]:
-    return [m.strftime("%d %b") for m in moments]
+def week_labels(weeks: list[date]) -> list[str]:
+    return [week.strftime("%d %b") for week in weeks]
 
 
-def _load(partnership: Partnership, now: datetime) -> tuple[PartnershipData, list[datetime]]:
-    thresholds = thresholds_for(partnership)
-    data = load_partnership(partnership.id, now, thresholds, history_days=WEEKS * 7)
-    return data, series.weekly_moments(now, WEEKS)
+def stored_chart(partnership_id: int, metric: str, scope_type: str, scope_key, now: datetime,
+                 threshold: float | None, low: float | None = 0.0,
+                 high: float | None = None) -> LineChart:
+    weeks, values = readings.series(partnership_id, metric, scope_type, scope_key, now)
+    return line_chart(values, week_labels(weeks), threshold, low, high)
 
 
 def alert_chart(alert: Alert, partnership: Partnership, now: datetime) -> MeasureChart | None:
     """The alert's measure week by week, with the threshold it is judged against."""
-    thresholds = thresholds_for(partnership)
-    moments = series.weekly_moments(now, WEEKS)
-    labels = _labels(moments)
-    if alert.kind in (ALIGNOPHILIA_TEAM, JOINHOLISM_TEAM):
-        team, knowledge = load_team(partnership.id, alert.scope_type, alert.scope_id, now,
-                                    thresholds, history_days=WEEKS * 7)
-        if team is None:
-            return None
-        if alert.kind == ALIGNOPHILIA_TEAM:
-            values = series.blau_series(team.stints, knowledge, moments,
-                                        thresholds.team_min_members)
-            return MeasureChart(
-                "Knowledge diversity of the team (normalised Blau)",
-                f"0 = everyone in one knowledge cluster, 1 = as mixed as possible. The alert "
-                f"needs {thresholds.team_max_blau:g} or less, together with a gap.",
-                line_chart(values, labels, thresholds.team_max_blau, 0.0, 1.0))
-        values = series.joint_share_series(team.activities, team.logs, team.completions,
-                                           moments, thresholds.team_window_days)
+    t = effective(partnership)[0]
+    pid, scope = partnership.id, (alert.scope_type, alert.scope_id)
+    if alert.kind == ALIGNOPHILIA_TEAM:
         return MeasureChart(
-            f"Joint share over {thresholds.team_window_days} days",
+            "Knowledge diversity of the team (normalised Blau)",
+            f"0 = everyone in one knowledge cluster, 1 = as mixed as possible. The alert "
+            f"needs {t.team_max_blau:g} or less, together with a gap.",
+            stored_chart(pid, weekly.TEAM_BLAU, *scope, now, t.team_max_blau, 0.0, 1.0))
+    if alert.kind == JOINHOLISM_TEAM:
+        return MeasureChart(
+            f"Joint share over {t.team_window_days} days",
             f"Meeting person-hours as a share of all hours. The alert needs "
-            f"{thresholds.team_min_joint_share:g} or more with no task completed.",
-            line_chart(values, labels, thresholds.team_min_joint_share, 0.0, 1.0))
-    if alert.kind not in (ALIGNOPHILIA_PARTNERSHIP, ALIGNOPHILIA_SILO, JOINHOLISM_PARTNERSHIP):
-        return None  # power alerts: their charts are on the power page
-    data, moments = _load(partnership, now)
-    window = thresholds.partnership_window_days
+            f"{t.team_min_joint_share:g} or more with no task completed.",
+            stored_chart(pid, weekly.TEAM_JOINT, *scope, now, t.team_min_joint_share,
+                         0.0, 1.0))
+    window = t.partnership_window_days
     if alert.kind == ALIGNOPHILIA_PARTNERSHIP:
-        return ei_chart(data, moments, thresholds.partnership_max_ei, window)
+        return ei_chart(pid, now, t)
     if alert.kind == ALIGNOPHILIA_SILO:
-        values = series.outside_share_series(data.stints, data.knowledge, alert.scope_id,
-                                             moments, window)
         return MeasureChart(
             "Share of the cluster's ties that reach other clusters",
             f"Ties are members who shared a team in the {window} days up to each week. "
-            f"A silo has less than {thresholds.silo_max_outside_share:.0%} outside.",
-            line_chart(values, labels, thresholds.silo_max_outside_share, 0.0, 1.0))
-    return joint_chart(data, moments, thresholds.partnership_min_joint_share, window)
+            f"A silo has less than {t.silo_max_outside_share:.0%} outside.",
+            stored_chart(pid, weekly.OUTSIDE, "cluster", alert.scope_id, now,
+                         t.silo_max_outside_share, 0.0, 1.0))
+    if alert.kind == JOINHOLISM_PARTNERSHIP:
+        return joint_chart(pid, now, t)
+    return None  # power alerts: their charts are on the power page
 
 
-def ei_chart(data: PartnershipData, moments: list[datetime], threshold: float,
-             window: int) -> MeasureChart:
-    values = series.ei_series(data.stints, data.knowledge, moments, window)
+def ei_chart(partnership_id: int, now: datetime, t: Thresholds) -> MeasureChart:
+    window = t.partnership_window_days
     return MeasureChart(
         "E-I index over knowledge clusters",
         f"−1 = members only share teams within their cluster, +1 = only across clusters; "
-        f"{window}-day window. Alert at {threshold:g} or below.",
-        line_chart(values, _labels(moments), threshold, -1.0, 1.0))
+        f"{window}-day window. Alert at {t.partnership_max_ei:g} or below.",
+        stored_chart(partnership_id, weekly.EI, "partnership", 0, now,
+                     t.partnership_max_ei, -1.0, 1.0))
 
 
-def joint_chart(data: PartnershipData, moments: list[datetime], threshold: float,
-                window: int) -> MeasureChart:
-    values = series.joint_share_series(data.activities, data.logs, data.completions, moments,
-                                       window)
+def joint_chart(partnership_id: int, now: datetime, t: Thresholds) -> MeasureChart:
+    window = t.partnership_window_days
     return MeasureChart(
         "Joint share of the partnership's hours",
-        f"Meeting person-hours over all hours, {window}-day window. Alert at {threshold:g} "
-        f"or above.",
-        line_chart(values, _labels(moments), threshold, 0.0, 1.0))
+        f"Meeting person-hours over all hours, {window}-day window. Alert at "
+        f"{t.partnership_min_joint_share:g} or above.",
+        stored_chart(partnership_id, weekly.JOINT, "partnership", 0, now,
+                     t.partnership_min_joint_share, 0.0, 1.0))
 
 
 @dataclass(frozen=True)
@@ -127,21 +119,20 @@ class Health:
 
 
 def health(partnership: Partnership, now: datetime) -> Health:
-    thresholds = thresholds_for(partnership)
-    data, moments = _load(partnership, now)
-    window = thresholds.partnership_window_days
-    insular = assess_partnership_alignophilia(data.stints, data.knowledge, now, thresholds)
+    t = effective(partnership)[0]
+    data = load_partnership(partnership.id, now, t)
+    insular = assess_partnership_alignophilia(data.stints, data.knowledge, now, t)
     joint = assess_partnership_joinholism(data.activities, data.logs, data.completions, now,
-                                          thresholds, formed_at=data.formed_at)
+                                          t, formed_at=data.formed_at)
     silos = {f.cluster_ids[0] for f in insular.silos}
     rows = [ClusterRow(row, data.knowledge.cluster_labels.get(row.cluster_id, ""),
                        row.cluster_id in silos)
             for row in sorted(insular.clusters, key=lambda r: (r.outside_share or 0.0))]
-    outputs = series.outputs_series(data.completions, moments)
     return Health(
-        ei=ei_chart(data, moments, thresholds.partnership_max_ei, window),
-        joint=joint_chart(data, moments, thresholds.partnership_min_joint_share, window),
+        ei=ei_chart(partnership.id, now, t),
+        joint=joint_chart(partnership.id, now, t),
         outputs=MeasureChart("Tasks completed per week", "Outputs: tasks marked done.",
-                             line_chart(outputs, _labels(moments), None, 0.0)),
+                             stored_chart(partnership.id, weekly.OUTPUTS, "partnership", 0,
+                                          now, None, 0.0)),
         clusters=rows, work=joint.work, ei_now=insular.current.value,
         ties_now=insular.current.ties)

@@ -6,15 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from coordinator.domain.balance.series import weekly_moments
+from coordinator.domain import weekly
 from coordinator.domain.balance.thresholds import Thresholds
-from coordinator.domain.charts import LineChart, line_chart
+from coordinator.domain.charts import LineChart
 from coordinator.domain.power import indicators as pi
 from coordinator.models import Partnership
+from coordinator.services.balance.history import stored_chart
 from coordinator.services.evaluation import thresholds_for
 from coordinator.services.power.data import PowerResults, assess, load_power
-
-WEEKS = 12
 
 
 @dataclass(frozen=True)
@@ -29,20 +28,8 @@ class IndicatorView:
     flagged: bool
 
 
-def _lowest_voice_ratio(result: PowerResults, t: Thresholds) -> float | None:
-    ratios = [row.ratio for table in result.exclusion.tables.values() for row in table
-              if row.reportable and row.ratio is not None
-              and row.member_share >= t.exclusion_min_member_share]
-    return min(ratios) if ratios else None
-
-
 def _rate(indicator: pi.Indicator, group: str) -> pi.Rate | None:
     return next((r for r in indicator.tables.get(pi.TIER, ()) if r.group == group), None)
-
-
-def _tier_rate(indicator: pi.Indicator, group: str) -> float | None:
-    rate = _rate(indicator, group)
-    return rate.rate if rate is not None and rate.reportable else None
 
 
 def _low_hours_ratio(result: PowerResults) -> float | None:
@@ -52,16 +39,13 @@ def _low_hours_ratio(result: PowerResults) -> float | None:
 
 def power_page(partnership: Partnership, now: datetime) -> list[IndicatorView]:
     t = thresholds_for(partnership)
-    data = load_power(partnership, now, t, history_days=WEEKS * 7)
-    moments = weekly_moments(now, WEEKS)
-    history = [assess(data, at, t) for at in moments]
-    current = history[-1]
-    labels = [m.strftime("%d %b") for m in moments]
+    current = assess(load_power(partnership, now, t), now, t)
 
-    def trend(values, threshold, low=0.0, high=None):
-        return line_chart(values, labels, threshold, low, high)
+    def trend(metric, scope_type, scope_key, threshold, high=None):
+        return stored_chart(partnership.id, metric, scope_type, scope_key, now, threshold,
+                            0.0, high)
 
-    voice = _lowest_voice_ratio(current, t)
+    voice = weekly.lowest_voice_ratio(current, t)
     exemption = current.exemption
     high, low = _rate(exemption, "high"), _rate(exemption, "low")
     restrictive = current.restrictive
@@ -73,8 +57,7 @@ def power_page(partnership: Partnership, now: datetime) -> list[IndicatorView]:
             "Does each sector and tier get a voice (comments, meeting attendance) in "
             "proportion to its members?",
             _exclusion_reading(current, voice, t), current.exclusion.tables,
-            trend([_lowest_voice_ratio(h, t) for h in history], t.exclusion_max_ratio,
-                  high=1.5),
+            trend(weekly.LOWEST_VOICE, "partnership", 0, t.exclusion_max_ratio, high=1.5),
             "Lowest voice share over member share of a reportable group",
             bool(current.exclusion.findings or current.decision_voice)),
         IndicatorView(
@@ -83,8 +66,7 @@ def power_page(partnership: Partnership, now: datetime) -> list[IndicatorView]:
             _pair_reading("Tasks started by high-tier organisations ran late", high,
                           "low-tier ones", low, "overdue"),
             exemption.tables,
-            trend([_tier_rate(h.exemption, "high") for h in history], t.exemption_min_rate,
-                  high=1.0),
+            trend(weekly.OVERDUE, pi.TIER, "high", t.exemption_min_rate, high=1.0),
             "Overdue rate of tasks started by the high tier", bool(exemption.findings)),
         IndicatorView(
             pi.RESTRICTIVE, "Restrictive practice",
@@ -92,14 +74,13 @@ def power_page(partnership: Partnership, now: datetime) -> list[IndicatorView]:
             _pair_reading("Requests from low-tier organisations were declined", r_low,
                           "high-tier ones", r_high, "declined"),
             restrictive.tables,
-            trend([_tier_rate(h.restrictive, "low") for h in history],
-                  t.restrictive_min_rate, high=1.0),
+            trend(weekly.DECLINED, pi.TIER, "low", t.restrictive_min_rate, high=1.0),
             "Decline rate of requests from the low tier", bool(restrictive.findings)),
         IndicatorView(
             pi.COST_BURDEN, "Cost burden",
             "Do low-power partners carry more of the work than their share of members?",
             _burden_reading(current, burden), current.cost_burden.tables,
-            trend([_low_hours_ratio(h) for h in history], t.cost_min_ratio),
+            trend(weekly.HOURS, pi.TIER, "low", t.cost_min_ratio),
             "Low tier's share of hours over its share of members",
             bool(current.cost_burden.findings)),
     ]

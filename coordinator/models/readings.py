@@ -1,0 +1,36 @@
+"""Weekly readings of the balance and power measures, as the evaluations took them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class Reading(db.Model):
+    """One measure of one scope in one week (services.readings).
+
+    The week's row is rewritten by each evaluation in that week and frozen once an
+    evaluation of a later week has run; only a backfill rewrites a past week.
+    """
+
+    __tablename__ = "readings"
+    __table_args__ = (
+        Index("ix_readings_series", "partnership_id", "metric", "scope_type", "scope_key",
+              "week", unique=True),
+        Index("ix_readings_week", "partnership_id", "week"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"))
+    week: Mapped[date]  # the Monday the week starts on (UTC)
+    metric: Mapped[str] = mapped_column(String(40))
+    # partnership, task, group, cluster (stable id), sector or tier (by name)
+    scope_type: Mapped[str] = mapped_column(String(12))
+    scope_key: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float | None]  # None: not measurable that week (too few people, no ties)
+    measured_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
