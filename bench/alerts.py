@@ -50,7 +50,7 @@ PLANTED = 10  # teams of each planted pattern
 TARGET_S, TARGET_MB, TARGET_AT = 30.0, 2048.0, 100_000
 # What evaluate_partnership calls, in order: function in services/evaluation → column.
 STAGES = {"load_partnership": "load", "measure": "measure", "measure_power": "power",
-          "apply_findings": "write"}
+          "record_evaluation": "readings", "apply_findings": "write"}
 
 HOMOPHILY = 0.3  # chance a contributor comes from the initiator's knowledge group
 UNCLUSTERED = 0.03  # members the snapshot left without a cluster

@@ -44,9 +44,9 @@ from coordinator.services.power import data as power_data
 from ..domain import alert_state as states
 from ..extensions import db
 from ..models import SEVERITY_RANK, Alert, AlertEntry, Partnership, utcnow
-from . import readings as weekly
 from . import webhooks
 from .alerts import lock_alerts
+from .readings import record_evaluation
 
 # Evidence lists stay readable on a page and small in a row; the count is kept.
 MAX_PEOPLE_STORED = 200
@@ -195,7 +195,7 @@ def evaluate_partnership(partnership: Partnership, now: datetime | None = None) 
         power: list = []
         flagged = (measure(data, thresholds, readings)
                    | measure_power(partnership, now, thresholds, data, readings, power))
-        weekly.record_evaluation(partnership, data, thresholds, power[0], now)
+        record_evaluation(partnership, data, thresholds, power[0], now)
     return apply_findings(partnership.id, flagged, now, readings)
 
 
