@@ -26,6 +26,7 @@ from .input_guard import int_arg
 from .tenancy import get_scoped_or_404, role_required
 
 bp = Blueprint("desk", __name__, url_prefix="/p/<slug>/desk")
+PREVIEW_NAMES = 10  # scopes named per alert kind in a preview; the counts are whole
 
 FORMS = {"acknowledge": NoteForm, "snooze": SnoozeForm, "resolve": ResolveForm,
          "reopen": NoteForm}
@@ -156,6 +157,8 @@ def settings():
         if not form.validate_on_submit():
             abort(400)
         raw = {f.name: request.form[f.name] for f in FIELDS if f.name in request.form}
+        if request.form.get("action") == "preview":
+            return _previewed(form, raw)
         try:
             change = thresholds.save(g.partnership, g.member, raw)
         except InvalidInputError as refused:
@@ -167,11 +170,29 @@ def settings():
             flash("Thresholds saved. Alerts are being re-evaluated." if change
                   else "Nothing changed.", "success" if change else "info")
             return redirect(url_for("desk.settings"))
+    return _settings_page(form, raw, errors)
+
+
+def _settings_page(form, raw: dict, errors: dict, previews=None, names=None):
     return render_template("desk/settings.html", fields=FIELDS, form=form, raw=raw,
                            errors=errors, current=thresholds.effective(g.partnership)[0],
                            defaults=DEFAULT_THRESHOLDS,
                            tightened=thresholds.effective(g.partnership)[1],
-                           history=thresholds.history(g.partnership.id)), (422 if errors else 200)
+                           history=thresholds.history(g.partnership.id),
+                           previews=previews, names=names or {},
+                           kind_labels=alerts.KIND_LABELS), (422 if errors else 200)
+
+
+def _previewed(form, raw: dict):
+    """The page with what the typed values would have flagged; nothing is saved."""
+    try:
+        previews = thresholds.preview(g.partnership, raw)
+    except InvalidInputError as refused:
+        return _settings_page(form, raw, refused.errors)
+    shown = {scope for p in previews for scope in (p.added[:PREVIEW_NAMES]
+                                                   + p.dropped[:PREVIEW_NAMES])}
+    return _settings_page(form, raw, {}, previews,
+                          thresholds.scope_names(g.partnership.id, shown))
 
 
 @bp.post("/thresholds/reset")
