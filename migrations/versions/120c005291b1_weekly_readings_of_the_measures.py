@@ -1,5 +1,9 @@
 """weekly readings of the measures
 
+One row per week, measure and scope, written by the evaluations; the charts and the
+threshold preview read them. The first evaluation after this upgrade fills each
+partnership's last twelve weeks from the event log.
+
 Revision ID: 120c005291b1
 Revises: caf962d94272
 Create Date: 2026-12-03 17:25:38.665692
@@ -33,7 +37,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_readings'))
     )
     with op.batch_alter_table('readings', schema=None) as batch_op:
-        batch_op.create_index('ix_readings_series', ['partnership_id', 'metric', 'scope_type', 'scope_key', 'week'], unique=True)
+        batch_op.create_index('ix_readings_series', ['partnership_id', 'metric', 'scope_type', 'scope_key', 'week', 'value'], unique=False)
         batch_op.create_index('ix_readings_week', ['partnership_id', 'week'], unique=False)
 
     # ### end Alembic commands ###

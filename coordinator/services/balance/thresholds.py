@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from coordinator.domain.balance.findings import EPSILON
 from coordinator.domain.balance.preview import RULES, Preview
 from coordinator.domain.balance.preview import preview as preview_rule
 from coordinator.domain.balance.thresholds import (
@@ -108,16 +109,20 @@ def preview(partnership: Partnership, raw: Mapping[str, object], now: datetime |
     first = weeks_until(now or utcnow(), weeks)[0][0]
     out = []
     for rule in RULES:
+        current, proposed = getattr(old, rule.threshold), values[rule.threshold]
         extreme = func.min(Reading.value) if rule.low_fires else func.max(Reading.value)
+        # Only scopes past the looser of the two lines can be flagged by either: the
+        # database keeps the rest (most teams, in a big partnership) to itself.
+        looser = (extreme <= max(current, proposed) + EPSILON if rule.low_fires
+                  else extreme >= min(current, proposed) - EPSILON)
         stmt = (select(Reading.scope_type, Reading.scope_key, extreme)
                 .where(Reading.partnership_id == partnership.id, Reading.metric == rule.metric,
                        Reading.scope_type.in_(rule.scope_types), Reading.week >= first,
                        Reading.value.is_not(None))
-                .group_by(Reading.scope_type, Reading.scope_key))
+                .group_by(Reading.scope_type, Reading.scope_key).having(looser))
         if rule.scope_key is not None:
             stmt = stmt.where(Reading.scope_key == rule.scope_key)
-        out.append(preview_rule(rule, db.session.execute(stmt).all(),
-                                getattr(old, rule.threshold), values[rule.threshold]))
+        out.append(preview_rule(rule, db.session.execute(stmt).all(), current, proposed))
     return out
 
 
