@@ -151,14 +151,15 @@ def test_scheduler_enqueues_each_slot_once_across_processes(queued_app, redis_ur
     first = tick(queue, now)
     second = tick(queue, now + timedelta(minutes=30))  # a second scheduler, same hour
     third = tick(queue, now + timedelta(hours=1))
-    sweep, daily, digests, expired, hooks = (entry.name for entry in SCHEDULE)
+    sweep, daily, digests, expired, places, hooks = (entry.name for entry in SCHEDULE)
     assert first == [f"{sweep}-20261123T1000", f"{daily}-20261123T0000",
                      f"{digests}-20261123T1015", f"{expired}-20261123T1000",
-                     f"{hooks}-20261123T1020"]
+                     f"{places}-20261123T1000", f"{hooks}-20261123T1020"]
     # A quarter-hour slot of its own, and a minute's.
     assert second == [f"{digests}-20261123T1045", f"{hooks}-20261123T1050"]
     assert third == [f"{sweep}-20261123T1100", f"{digests}-20261123T1115",
-                     f"{expired}-20261123T1100", f"{hooks}-20261123T1120"]
+                     f"{expired}-20261123T1100", f"{places}-20261123T1100",
+                     f"{hooks}-20261123T1120"]
     assert sorted(queue.get_job_ids()) == sorted(first + second + third)
 
 
