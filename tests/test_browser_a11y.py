@@ -72,8 +72,13 @@ def _ids(app) -> SimpleNamespace:
         db.session.add(invitation)
         db.session.commit()
         first = db.session.scalar  # one row of each kind the pages show
+        joinable = next(task for task in db.session.scalars(
+            select(Task).where(Task.partnership_id == demo.id).order_by(Task.id))
+            if task.is_joinable and task.has_room and task.join_policy == "open"
+            and all(p.membership_id != lena.id for p in task.participations)
+            and task.initiator_id != lena.id)
         ids = SimpleNamespace(
-            lena=lena.id, admin=admin.id,
+            lena=lena.id, admin=admin.id, joinable=joinable.title,
             own_task=first(select(Task.id).where(Task.initiator_id == lena.id).limit(1)),
             other_task=first(select(Task.id).where(Task.partnership_id == demo.id,
                                                    Task.initiator_id != lena.id,
@@ -168,6 +173,12 @@ def test_every_page_passes_axe(demo):
         f"{p}/desk/", f"{p}/desk/?status=all", f"{p}/desk/health", f"{p}/desk/power",
         f"{p}/desk/contingency", f"{p}/desk/thresholds",
         *(f"{p}/desk/alerts/{alert}" for alert in ids.alerts)])
+    # A phone lays pages out otherwise: tables scroll, the menu folds.
+    phone = site.new_page(viewport=PHONE, is_mobile=True, has_touch=True, script=True)
+    phone.context.add_cookies(page.context.cookies())
+    reports += sweep(phone, [
+        f"{p}/tasks", f"{p}/tasks/{ids.other_task}", f"{p}/desk/alerts/{ids.alerts[0]}",
+        f"{p}/desk/health", f"{p}/desk/power", f"{p}/knowledge/"])
     page.get_by_role("button", name="Log out").click()
 
     log_in(page, ADMIN)
@@ -231,4 +242,96 @@ def test_phone_and_desktop_layout(demo):
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
     expect(page.get_by_text("Menu")).to_be_hidden()
     assert page.locator("header").bounding_box()["height"] <= 100
+    assert site.foreign == []
+
+
+# What has the focus: its name as a person hears it, and whether its focus ring shows.
+FOCUSED = """() => {
+  const el = document.activeElement, style = getComputedStyle(el);
+  const label = el.labels && el.labels.length ? el.labels[0].textContent : '';
+  // The last stop in a date field is its calendar button, inside the field: the field
+  // itself is then not :focus, and the button draws its own ring (polder.css).
+  const picker = el.type === 'date' && !el.matches(':focus');
+  return {name: (el.getAttribute('aria-label') || label || el.textContent).trim()
+                .replace(/\\s+/g, ' '),
+          ring: picker || (el.matches(':focus-visible') && style.outlineStyle !== 'none'
+                           && parseFloat(style.outlineWidth) >= 2),
+          body: el === document.body};
+}"""
+
+
+def tab_to(page: Page, name: str, back: bool = False, limit: int = 120) -> None:
+    """Press Tab (Shift+Tab if `back`) until the element called `name` has the focus;
+    every stop on the way must show a focus ring."""
+    page.wait_for_load_state()  # the stylesheet too, after a navigation
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused["body"]:
+            continue  # past the last stop, on the way round to the first
+        assert focused["ring"], f"no visible focus on {focused['name']!r} at {page.url}"
+        if focused["name"] == name:
+            return
+    raise AssertionError(f"{name!r} not reached in {limit} Tabs on {page.url}")
+
+
+def keyboard_log_in(page: Page, email: str) -> None:
+    page.goto("/login")
+    tab_to(page, "Email")
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/p/demo/tasks$"))
+
+
+def test_keyboard_only(demo):
+    """A member joins a task and logs work, a coordinator resolves an alert: Tab,
+    Shift+Tab, Enter and Space only, with a visible focus ring at every stop."""
+    site = Browsing(demo.browser, demo.base_url)
+    page = site.new_page()
+    title = demo.ids.joinable
+    keyboard_log_in(page, MEMBER)
+    tab_to(page, "Search")
+    page.keyboard.type(title)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]q="))
+    tab_to(page, title)
+    # The card's link is its first stop; its tags, links that filter the board, follow.
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.closest('.task-card')") is None
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED)["name"] == title
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+    tab_to(page, "Why you qualify")
+    page.keyboard.type("I have mapped this part of the river before.")
+    tab_to(page, "Join the task")
+    page.keyboard.press("Enter")
+    expect(page.locator(".flash")).to_have_text("You joined the task. Welcome to the team!")
+    tab_to(page, "Hours")
+    page.keyboard.type("1.5")
+    tab_to(page, "Log hours")
+    page.keyboard.press("Space")
+    expect(page.locator(".flash")).to_have_text("Logged 1.5 h.")
+    expect(page.locator("#work")).to_contain_text("1.5 h")
+    tab_to(page, "Log out", back=True)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/login$"))
+
+    keyboard_log_in(page, COORDINATOR)
+    tab_to(page, "Desk")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Coordinators' desk")
+    alert = page.locator(".alert-item h2 a").first.inner_text()
+    tab_to(page, alert)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(alert)
+    tab_to(page, "What was done")
+    page.keyboard.type("Talked it through at the plenary.")
+    tab_to(page, "Resolve")
+    page.keyboard.press("Enter")
+    expect(page.locator(".flash")).to_have_text("Alert resolved.")
+    expect(page.locator(".history")).to_contain_text("Talked it through at the plenary.")
     assert site.foreign == []
