@@ -192,7 +192,8 @@ def test_every_page_passes_axe(demo):
 
 
 SHOTS = ("board", "tasks"), ("task", "tasks/{other_task}"), ("desk", "desk/"), \
-    ("alert", "desk/alerts/{alert}"), ("health", "desk/health"), ("map", "knowledge/")
+    ("alert", "desk/alerts/{alert}"), ("health", "desk/health"), ("power", "desk/power"), \
+    ("map", "knowledge/")
 
 # The smallest text of the charts and the map as drawn: the SVG scales its text with it.
 SMALLEST_CHART_TEXT = """() => Math.min(...[...document.querySelectorAll(
@@ -215,10 +216,12 @@ def test_phone_and_desktop_layout(demo):
         for view, suffix in ((page, ""), (phone, "-phone")):
             view.goto(url)
             view.screenshot(path=ARTIFACTS / f"a11y-{name}{suffix}.png", full_page=True)
-            if name in ("alert", "health", "map"):
+            if name in ("alert", "health", "power", "map"):
                 smallest = view.evaluate(SMALLEST_CHART_TEXT)
                 print(f"{name}{suffix}: smallest chart text {smallest:.1f} px")
                 assert smallest >= 11, f"{name}{suffix}: chart text of {smallest:.1f} px"
+                chart = view.locator(".measure-chart svg, .map-figure").first
+                chart.screenshot(path=ARTIFACTS / f"a11y-{name}-chart{suffix}.png")
 
     phone.goto("/p/demo/tasks?tag=hydrology")
     phone.screenshot(path=ARTIFACTS / "a11y-board-phone-first-screen.png")
@@ -236,6 +239,7 @@ def test_phone_and_desktop_layout(demo):
     nav = phone.get_by_role("navigation", name="Main")
     expect(nav).to_be_hidden()
     phone.get_by_text("Menu").click()
+    phone.screenshot(path=ARTIFACTS / "a11y-menu-open-phone.png")
     nav.get_by_role("link", name="Desk").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Coordinators' desk")
     # On a desktop both are open, with no control to find first.

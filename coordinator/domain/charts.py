@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 560, 200
-LEFT, RIGHT, TOP, BOTTOM = 52, 28, 12, 28  # room for labels drawn larger on phones
+LEFT, RIGHT, TOP, BOTTOM = 52, 40, 12, 28  # room for labels drawn larger on phones
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,14 @@ class LineChart:
     @property
     def empty(self) -> bool:
         return not self.points
+
+    @property
+    def plot_left(self) -> int:
+        return LEFT
+
+    @property
+    def plot_right(self) -> int:
+        return self.width - RIGHT
 
 
 def _fmt(value: float) -> str:
