@@ -339,3 +339,50 @@ def test_keyboard_only(demo):
     expect(page.locator(".flash")).to_have_text("Alert resolved.")
     expect(page.locator(".history")).to_contain_text("Talked it through at the plenary.")
     assert site.foreign == []
+
+
+def _luminance(rgb: str) -> float:
+    channels = [int(v) / 255 for v in re.findall(r"\d+", rgb)[:3]]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+# Each graphic's colour, as the browser computes it, and the colour it is drawn on.
+GRAPHICS = """(selector) => [...document.querySelectorAll(selector)].map(el => {
+  const style = getComputedStyle(el);
+  const paint = style.fill !== 'none' && el.tagName !== 'line' ? style.fill : style.stroke;
+  let under = el.closest('svg').parentElement;
+  while (getComputedStyle(under).backgroundColor === 'rgba(0, 0, 0, 0)') {
+    under = under.parentElement;
+  }
+  return [paint, getComputedStyle(under).backgroundColor];
+})"""
+
+
+def test_graphics_and_focus_rings_stand_out_at_three_to_one(demo):
+    """WCAG 2.2 non-text contrast: bars, ties, bubbles, lines and focus rings."""
+    site = Browsing(demo.browser, demo.base_url)
+    page = site.new_page()
+    log_in(page, COORDINATOR)
+    checks = {"desk/power": ".share-bars rect, .line-chart .series, .line-chart .threshold",
+              "knowledge/": ".cluster-map .tie, .cluster-map .bubble"}
+    for path, selector in checks.items():
+        page.goto(f"/p/demo/{path}")
+        pairs = page.evaluate(GRAPHICS, selector)
+        assert pairs
+        low = [(paint, under) for paint, under in pairs if contrast(paint, under) < 3]
+        assert low == [], f"{path}: {low}"
+    # The focus ring on the page and in the header (a Tab gives :focus-visible).
+    for name, within in (("Skip the filters to the tasks", "main"), ("Board", "header")):
+        page.goto("/p/demo/tasks")
+        tab_to(page, name)
+        ring, under = page.evaluate("""(within) => [
+          getComputedStyle(document.activeElement).outlineColor,
+          getComputedStyle(document.querySelector(within === 'main' ? 'html' :
+                           '.site-header')).backgroundColor]""", within)
+        assert contrast(ring, under) >= 3, f"{name}: {ring} on {under}"
