@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Browser, Page
 from werkzeug.serving import make_server
@@ -64,14 +65,15 @@ class Browsing:
         self._phone: Page | None = None
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    def new_page(self, viewport=None, **options) -> Page:
+    def new_page(self, viewport=None, script: bool = False, **options) -> Page:
         """A page in a fresh profile (no cookies), desktop size, with JavaScript off.
 
-        Pages must work without JavaScript; Playwright's own evaluate() still runs.
+        Pages must work without JavaScript; Playwright's own evaluate() still runs, but
+        timers do not, so axe (which waits on them) needs `script=True`.
         """
         context = self.browser.new_context(viewport=viewport or DESKTOP,
                                            base_url=self.base_url,
-                                           java_script_enabled=False, **options)
+                                           java_script_enabled=script, **options)
         context.route("**/*", self._only_local)
         return context.new_page()
 
@@ -120,6 +122,34 @@ def assert_skip_link_first(page: Page) -> None:
     assert page.evaluate("getComputedStyle(document.activeElement).left") != "-999px"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+_AXE = Axe()
+SERIOUS = ("serious", "critical")
+
+
+def assert_no_serious_axe_violations(page: Page) -> None:
+    """axe-core finds nothing of impact serious or critical on the page as it is now.
+
+    The page needs JavaScript on (Browsing.new_page(script=True)): axe waits on timers,
+    which never fire with it off, and the call would never return.
+    """
+    found = _AXE.run(page).response["violations"]
+    serious = [v for v in found if v["impact"] in SERIOUS]
+    assert serious == [], f"{page.url}:\n" + "\n".join(map(axe_report, serious))
+
+
+def axe_report(violation: dict) -> str:
+    """One axe violation as a few readable lines: rule, impact, help and each element."""
+    lines = [f"- {violation['id']} ({violation['impact']}): {violation['help']}"]
+    for node in violation["nodes"][:8]:
+        why = "; ".join(check["message"] for kind in ("any", "all", "none")
+                        for check in node[kind])
+        lines.append(f"    {' '.join(node['target'])}: {node['html'][:160]}")
+        lines.append(f"      {why}")
+    if len(violation["nodes"]) > 8:
+        lines.append(f"    ... and {len(violation['nodes']) - 8} more")
+    return "\n".join(lines)
 
 
 def assert_fits_width(page: Page) -> None:

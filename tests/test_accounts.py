@@ -53,15 +53,43 @@ def test_invitation_by_email_creates_account_and_membership(client, auth, smtp, 
     assert b"commonly used passwords" in weak.data
     response = client.post(link, data={"name": "Nia Person",
                                         "password": "rivers meet the sea"})
+    # Holding the link and having just chosen the password, she is logged in at once.
     assert response.status_code == 302
+    assert response.headers["Location"] == "/p/river/tasks"
+    board = client.get("/p/river/tasks")
+    assert board.status_code == 200
+    assert "Welcome to River Partnership!" in board.text
     user = db.session.scalar(select(User).where(User.email == "new.person@example.org"))
     membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
     assert (membership.role, membership.organisation_id) == ("coordinator", admin["org"].id)
+    assert db.session.scalar(select(func.count()).select_from(LoginSession)
+                             .where(LoginSession.user_id == user.id)) == 1
+    auth.logout()
     assert auth.login("new.person@example.org", "rivers meet the sea").status_code == 302
-    assert client.get("/p/river/tasks").status_code == 200
 
     reused = client.get(link, follow_redirects=True)
     assert b"already been used" in reused.data
+
+
+def test_an_invitation_for_an_existing_account_asks_to_log_in_with_the_address_filled(
+        client, auth, smtp, admin, make):
+    other = make.partnership(slug="coast", name="Coast Partnership")
+    make.member(other, email="ben@example.org", name="Ben")
+    make.commit()
+    auth.login("admin@example.org")
+    client.post("/p/river/admin/invitations", data={"email": "ben@example.org",
+                                                   "role": "member", "organisation_id": 0})
+    link = _link(smtp.messages[0])
+    auth.logout()
+    login = client.get(link, follow_redirects=True)
+    assert "log in to accept the invitation" in login.text
+    assert 'value="ben@example.org"' in login.text
+    assert "ben%40example.org" not in login.request.url  # the session carries it, not the URL
+    response = client.post(login.request.full_path, data={
+        "email": "ben@example.org", "password": "a long test passphrase",
+        "next": link})
+    assert response.headers["Location"] == link
+    assert b"Join the partnership" in client.get(link).data
 
 
 def test_tampered_invitation_is_refused(client, auth, smtp, admin):
@@ -99,6 +127,7 @@ def test_password_reset_by_email(client, auth, smtp, admin):
     link = _link(smtp.messages[0])
     response = client.post(link, data={"password": "estuary tides at dawn"})
     assert response.status_code == 302
+    assert 'value="admin@example.org"' in client.get("/login").text  # filled in to log in
     assert auth.login("admin@example.org", "estuary tides at dawn").status_code == 302
     # Changing the password logged out the other browser, and the link is spent.
     assert other_browser.get("/p/river/tasks").status_code == 302

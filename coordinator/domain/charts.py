@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 560, 200
-LEFT, RIGHT, TOP, BOTTOM = 44, 28, 12, 28
+LEFT, RIGHT, TOP, BOTTOM = 52, 40, 12, 28  # room for labels drawn larger on phones
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,14 @@ class LineChart:
     def empty(self) -> bool:
         return not self.points
 
+    @property
+    def plot_left(self) -> int:
+        return LEFT
+
+    @property
+    def plot_right(self) -> int:
+        return self.width - RIGHT
+
 
 def _fmt(value: float) -> str:
     text = f"{value:.2f}".rstrip("0").rstrip(".")
@@ -44,7 +52,8 @@ def line_chart(values: Sequence[float | None], labels: Sequence[str],
                high: float | None = None, width: int = WIDTH, height: int = HEIGHT,
                every: int = 2) -> LineChart:
     """Place `values` (None: no data that week) on a chart whose y range holds the values,
-    the threshold and any fixed `low`/`high` bounds; label every `every`-th x position."""
+    the threshold and any fixed `low`/`high` bounds; label every `every`-th x position,
+    counting back from the last."""
     if len(values) != len(labels):
         raise ValueError("one label per value")
     known = [v for v in values if v is not None]
@@ -74,8 +83,10 @@ def line_chart(values: Sequence[float | None], labels: Sequence[str],
         segments.append(run)
     paths = tuple("M" + " L".join(f"{p.x} {p.y}" for p in seg) for seg in segments)
     ticks = tuple((y_of(v), _fmt(v)) for v in (hi, (hi + lo) / 2, lo))
+    # Counted back from the last, which is always labelled, so no two labels crowd.
+    last = len(labels) - 1
     x_labels = tuple((round(LEFT + i * step, 1), label) for i, label in enumerate(labels)
-                     if i % every == 0 or i == len(labels) - 1)
+                     if (last - i) % every == 0)
     return LineChart(width, height, tuple(points), paths,
                      y_of(threshold) if threshold is not None else None, threshold, ticks,
                      x_labels, y_of(lo))

@@ -32,6 +32,9 @@ from .forms.auth import (
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger("polder.auth")
+# The address the login form starts with after a reset or an invitation for an existing
+# account: kept in the session, not the URL, so it stays out of logs and history.
+LOGIN_EMAIL = "login_email"
 
 
 def init_login(app: Flask) -> None:
@@ -66,19 +69,24 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_after_login_target(form.next.data))
+    if request.method == "GET" and not form.email.data:
+        form.email.data = session.get(LOGIN_EMAIL, "")  # who just reset their password
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
-            session.clear()  # a fresh session: nothing from before login carries over
-            accounts.start_session(user, request.user_agent.string or "",
-                                   request.remote_addr or "")
-            login_user(user, remember=form.remember.data)
+            _log_in(user, remember=form.remember.data)
             db.session.commit()
             log.info("login ok user=%s ip=%s", user.id, request.remote_addr)
             return redirect(_after_login_target(form.next.data))
         log.warning("login failed ip=%s", request.remote_addr)
         form.password.errors.append("Email or password is not right.")
     return render_template("auth/login.html", form=form)
+
+
+def _log_in(user: User, remember: bool = False) -> None:
+    session.clear()  # a fresh session: nothing from before login carries over
+    accounts.start_session(user, request.user_agent.string or "", request.remote_addr or "")
+    login_user(user, remember=remember)
 
 
 def _after_login_target(next_value: str | None) -> str:
@@ -121,6 +129,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         accounts.set_new_password(user, form.password.data)
         db.session.commit()
+        session[LOGIN_EMAIL] = user.email
         flash("Your password is changed. Log in with the new one.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)
@@ -153,17 +162,21 @@ def accept_invitation(token: str):
     form = AcceptInvitationForm()
     form.password_context = (invitation.email,)
     if form.validate_on_submit():
-        accounts.accept_invitation(invitation, form.name.data, form.password.data, None)
+        membership = accounts.accept_invitation(invitation, form.name.data,
+                                                form.password.data, None)
+        # They hold the emailed link and have just chosen the password: that is a login.
+        _log_in(membership.user)
         db.session.commit()
-        flash("Welcome! Log in with your new password.", "info")
-        return redirect(url_for("auth.login"))
+        log.info("invitation accepted user=%s ip=%s", membership.user_id, request.remote_addr)
+        flash(f"Welcome to {invitation.partnership.name}!", "success")
+        return redirect(url_for("tasks.board", slug=invitation.partnership.slug))
     return render_template("auth/accept.html", form=form, invitation=invitation)
 
 
 def _accept_as_existing_user(invitation: Invitation, user: User):
     if not current_user.is_authenticated or current_user.id != user.id:
-        flash("You already have an account: log in, then open the invitation link again.",
-              "info")
+        flash("You already have an account: log in to accept the invitation.", "info")
+        session[LOGIN_EMAIL] = user.email
         return redirect(url_for("auth.login", next=request.path))
     form = JoinWithAccountForm()
     if form.validate_on_submit():
