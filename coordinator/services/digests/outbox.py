@@ -7,22 +7,21 @@ send-digests` call `plan_due`, `send_queued` and `send_due`.
 
 A send job takes a batch of one partnership's rows: the partnership's open tasks and
 knowledge map are read once per batch, the rows' members and activity a page at a time,
-and one SMTP connection carries the batch. Rows are claimed GROUP at a time, and each
-still goes through its own states:
+and one SMTP connection carries the batch. Rows go through their states GROUP at a time,
+each statement written for the whole group:
 
-pending → rendering: claimed by one conditional UPDATE for the group, safe to redo.
+pending → rendering: claimed by one conditional UPDATE, safe to redo after a crash.
 rendering → skipped: nothing worth saying, or the member left the list.
-rendering → submitting: committed, on disk, *before* talking to the SMTP server, with
-  how the rows before it ended (sent, failed, skipped) riding along in that commit.
-submitting → sent: the server accepted it; written with the next row's commit.
-So a crash leaves at most one message in doubt, as with a commit per state: rows not yet
-submitting are redone, the one on the wire reads as unknown, and one the server accepted
-whose `sent` was not yet written reads as unknown too (it is never sent again).
-A 4xx reply puts the row back to pending at once; a refused connection leaves the rest of
-the batch pending too, their claims given back (RQ retries the job; rows already handled
-are passed over by their claim); a 5xx refusal marks it failed. A row found in
-`submitting` by a retry means a crash after the server may have taken the message: it
-becomes `unknown` and is never sent again.
+rendering → submitting: committed, on disk, *before* the server hears of the first of
+  them; how the rows before ended rides along in that commit.
+submitting → sent: the server accepted it; written for the group once it is through.
+A 4xx reply puts the row back to pending at once; a refused connection leaves the rest
+of the batch pending too, their claims given back (RQ retries the job; rows already
+handled are passed over by their claim); a 5xx refusal or a refused recipient marks that
+row failed. A row found in `submitting` by a retry means a crash after the server may
+have taken the message: it becomes `unknown` and is never sent again. So a sender that
+dies mid-group leaves that group's rows, at most GROUP, in doubt: never sent twice, and
+some of them, those not yet handed over, not sent at all.
 """
 
 from __future__ import annotations
@@ -72,9 +71,9 @@ class Outcome:
 
 
 JOB_ROWS = 500
-# Rows claimed by one statement. Each still commits `submitting` on its own before the
-# server hears of it; how it ended rides along with the next row's commit.
-GROUP = 50
+# Rows claimed by one statement and committed `submitting` by one more, before the first
+# of them goes out: a sender dying mid-group leaves at most this many in doubt.
+GROUP = 20
 STUCK_AFTER = timedelta(minutes=15)
 GIVE_UP_AFTER = 5  # claims of one row that never got past rendering
 
@@ -241,67 +240,104 @@ def send(delivery_id: int, now: datetime | None = None, batch: Batch | None = No
 def _groups(ids: list[int], page: Page) -> Iterator[list[int]]:
     """GROUP rows at a time, in order. A row found `rendering` (its sender died on it, or
     is still at it) makes a group of its own: a digest that kills its sender then uses up
-    no other row's attempts (GIVE_UP_AFTER)."""
+    no other row's attempts (GIVE_UP_AFTER). A member's second row of a kind (a period
+    that waited) starts a new group: it tells only what the first did not."""
     group: list[int] = []
+    told: set[tuple[int, str] | None] = set()
     for delivery_id in ids:
         row = page.deliveries.get(delivery_id)
         alone = row is not None and row.status == "rendering"
-        if group and (alone or len(group) == GROUP):
+        key = (row.membership_id, row.kind) if row is not None else None
+        if group and (alone or len(group) == GROUP or (key is not None and key in told)):
             yield group
-            group = []
+            group, told = [], set()
         group.append(delivery_id)
+        told.add(key)
         if alone:
             yield group
-            group = []
+            group, told = [], set()
     if group:
         yield group
 
 
 def _send_group(ids: list[int], now: datetime, page: Page, outcomes: dict[int, Outcome],
                 progress: Callable[[int], None] | None) -> str | None:
-    """Claim `ids` in one statement and send those claimed, their outcomes into
-    `outcomes`; why the batch must stop, if it must.
-
-    Commits as it goes: the claim, then each row's `submitting` (on disk before the server
-    hears of it), carrying the rows settled before it; the last settles at the end."""
+    """Claim `ids` in one statement, put their digests together, commit those to send as
+    `submitting` in one statement, then hand them to the server one by one; outcomes into
+    `outcomes`, and why the batch must stop, if it must."""
     claimed = rows.claim(ids)
     found = rows.not_claimed([i for i in ids if i not in claimed]) if len(claimed) < len(
         ids) else {}
     moves: list[rows.Move] = []
-    for delivery_id in ids:
-        if delivery_id not in claimed:
-            status = found.get(delivery_id)
-            outcomes[delivery_id] = (Outcome("gone") if status is None
-                                     else Outcome("unknown") if status == "submitting"
-                                     else Outcome(status, ALREADY))
-            continue
-        try:
-            outcomes[delivery_id] = _send_one(delivery_id, claimed[delivery_id], now, page,
-                                              moves)
-        except TryAgainLater as down:  # nothing more can be handed over now
-            outcomes[delivery_id] = Outcome("pending", str(down))
-            rows.settle(moves, commit=False)
-            rows.release({i: mine for i, mine in claimed.items() if i not in outcomes})
-            return str(down)
+
+    def done(delivery_id: int, outcome: Outcome) -> None:
+        outcomes[delivery_id] = outcome
         if progress:
             progress(1)
+
+    ready: dict[int, tuple] = {}
+    for delivery_id in ids:
+        if delivery_id in claimed:
+            put = _put_together(delivery_id, claimed[delivery_id], now, page, moves)
+            if isinstance(put, Outcome):
+                done(delivery_id, put)
+            else:
+                ready[delivery_id] = put
+            continue
+        status = found.get(delivery_id)
+        outcomes[delivery_id] = (Outcome("gone") if status is None
+                                 else Outcome("unknown") if status == "submitting"
+                                 else Outcome(status, ALREADY))
+    submitted: set[int] = set()
+    left: set[int] = set()
+    if ready:
+        try:
+            _connect(page.batch)
+        except TryAgainLater as down:
+            first = next(iter(ready))
+            moves.append(rows.Move(first, claimed[first], rows.CLAIMED, {
+                "status": "pending", "last_error": str(down)[:500]}))
+            outcomes[first] = Outcome("pending", str(down))
+            rows.settle(moves, commit=False)
+            rows.release({i: claimed[i] for i in ready if i != first})
+            return str(down)
+        submitted = rows.submit({i: (claimed[i], _summary(content), message["Message-ID"])
+                                 for i, (message, content) in ready.items()}, now, moves)
+        if len(submitted) < len(ready):
+            left = rows.still_mine({i: claimed[i] for i in ready if i not in submitted})
+    for delivery_id, (message, _) in ready.items():
+        mine = claimed[delivery_id]
+        if delivery_id in left:  # the member left the list since the page was read
+            moves.append(rows.Move(delivery_id, mine, rows.CLAIMED, {
+                "status": "skipped", "last_error": "unsubscribed"}))
+            done(delivery_id, Outcome("skipped", "unsubscribed"))
+        elif delivery_id not in submitted:
+            done(delivery_id, Outcome("taken over", "another sender claimed this digest"))
+        else:
+            try:
+                done(delivery_id, _deliver(delivery_id, mine, now, page, message, moves))
+            except TryAgainLater as down:  # the rest were never handed over
+                outcomes[delivery_id] = Outcome("pending", str(down))
+                rows.settle(moves, commit=False)
+                rows.release({i: claimed[i] for i in submitted if i not in outcomes})
+                return str(down)
     rows.settle(moves)
     return None
 
 
-def _send_one(delivery_id: int, mine: int, now: datetime, page: Page,
-              moves: list[rows.Move]) -> Outcome:
-    """A row this sender claimed (`mine`: its claim's attempt number). How it ends joins
-    `moves`, written with the next commit; raises TryAgainLater when the server cannot be
-    reached."""
+def _put_together(delivery_id: int, mine: int, now: datetime, page: Page,
+                  moves: list[rows.Move]) -> Outcome | tuple:
+    """A claimed row's (message, content), or its outcome when there is nothing to send
+    (the settle joins `moves`, written with the next commit)."""
     delivery = page.deliveries[delivery_id]
 
-    def settle(states: tuple[str, ...], **values) -> None:
-        moves.append(rows.Move(delivery_id, mine, states, values))
+    def settled(status: str, why: str, detail: str | None = None) -> Outcome:
+        moves.append(rows.Move(delivery_id, mine, rows.CLAIMED,
+                               {"status": status, "last_error": why}))
+        return Outcome(status, why if detail is None else detail)
 
     if _left(delivery, page):
-        settle(rows.CLAIMED, status="skipped", last_error="unsubscribed")
-        return Outcome("skipped", "unsubscribed")
+        return settled("skipped", "unsubscribed")
     try:
         content = page.content(delivery, now)
         message = None if content.empty else build_digest(
@@ -313,35 +349,44 @@ def _send_one(delivery_id: int, mine: int, now: datetime, page: Page,
         # retry after retry; admins see why on the outbox page.
         db.session.rollback()
         log.exception("digest %s could not be put together", delivery_id)
-        settle(rows.CLAIMED, status="failed",
-               last_error=f"could not be put together: {type(error).__name__}: {error}"[:500])
-        return Outcome("failed", "could not be put together")
+        return settled("failed", f"could not be put together: {type(error).__name__}: "
+                                 f"{error}"[:500], "could not be put together")
     if message is None:
-        settle(rows.CLAIMED, status="skipped", last_error="nothing worth saying")
-        return Outcome("skipped", "nothing worth saying")
-    smtp = None
-    if not mail.uses_folder():
-        try:
-            smtp = page.batch.connection()
-        except (OSError, smtplib.SMTPException) as down:
-            # Refused, unresolvable, TLS or login trouble: nothing was handed over.
-            settle(rows.CLAIMED, status="pending",
-                   last_error=f"{type(down).__name__}: {down}"[:500])
-            raise TryAgainLater(str(down), unreachable=True) from None
-    if not rows.submit(delivery_id, mine, now, _summary(content), message["Message-ID"],
-                       moves):
-        if rows.still_mine(delivery_id, mine):  # the member left the list meanwhile
-            settle(rows.CLAIMED, status="skipped", last_error="unsubscribed")
-            return Outcome("skipped", "unsubscribed")
-        return Outcome("taken over", "another sender claimed this digest")
-    if smtp is None:
+        return settled("skipped", "nothing worth saying")
+    return message, content
+
+
+def _connect(batch: Batch) -> None:
+    """Make sure of the batch's connection, unless mail goes to a folder;
+    TryAgainLater(unreachable) when the server cannot be reached."""
+    if mail.uses_folder():
+        return
+    try:
+        batch.connection()
+    except (OSError, smtplib.SMTPException) as down:
+        # Refused, unresolvable, TLS or login trouble: nothing was handed over.
+        raise TryAgainLater(f"{type(down).__name__}: {down}", unreachable=True) from None
+
+
+def _deliver(delivery_id: int, mine: int, now: datetime, page: Page, message,
+             moves: list[rows.Move]) -> Outcome:
+    """Hand a `submitting` row's message over; how it ended joins `moves`."""
+    def settle(**values) -> None:
+        moves.append(rows.Move(delivery_id, mine, rows.HANDED, values))
+
+    if mail.uses_folder():
         mail.write_to_folder(message)
     else:
+        try:
+            _connect(page.batch)  # a connection dropped by the row before is made again
+        except TryAgainLater as down:
+            settle(status="pending", submitted_at=None, last_error=str(down)[:500])
+            raise
         refused = _hand_over(page.batch, message, settle, moves)
         if refused is not None:
             return refused
-    settle(rows.HANDED, status="sent", sent_at=utcnow())
-    page.sent(delivery, now)
+    settle(status="sent", sent_at=utcnow())
+    page.sent(page.deliveries[delivery_id], now)
     page.batch.mark_used()
     return Outcome("sent")
 
@@ -359,22 +404,22 @@ def _hand_over(batch: Batch, message, settle: Callable[..., None],
     try:
         batch.smtp.send_message(message)
     except smtplib.SMTPRecipientsRefused as refused:
-        settle(rows.HANDED, status="failed", last_error=repr(refused.recipients)[:500])
+        settle(status="failed", last_error=repr(refused.recipients)[:500])
         return Outcome("failed", "recipient refused")
     except smtplib.SMTPResponseException as refused:
         batch.drop()
         error = f"{refused.smtp_code} {refused.smtp_error!r}"[:500]
         if 400 <= refused.smtp_code < 500:
-            settle(rows.HANDED, status="pending", submitted_at=None, last_error=error)
+            settle(status="pending", submitted_at=None, last_error=error)
             # At once and durable: lost, the row would read as unknown and never go out.
             rows.settle(moves, durable=True)
             return Outcome("pending", error)
-        settle(rows.HANDED, status="failed", last_error=error)
+        settle(status="failed", last_error=error)
         return Outcome("failed", str(refused.smtp_code))
     except (OSError, smtplib.SMTPException) as lost:
         # The line dropped mid-conversation: the server may have taken the message.
         batch.drop()
-        settle(rows.HANDED, status="unknown",
+        settle(status="unknown",
                last_error=f"connection lost while sending ({type(lost).__name__}); "
                           "not sent again, to never send twice")
         return Outcome("unknown")

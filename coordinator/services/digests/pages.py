@@ -23,8 +23,8 @@ from coordinator.services.digests.preferences import defaults
 
 @contextmanager
 def kept_across_commits():
-    """Every row commits up to three times; expiring the page's members, users and
-    preferences at each commit would reload them one by one. Row states are never read
+    """A batch commits several times per group of rows; expiring the page's members,
+    users and preferences at each commit would reload them one by one. Row states are never read
     from these objects: the claim's RETURNING and fresh queries give them."""
     session = db.session()
     kept, session.expire_on_commit = session.expire_on_commit, False

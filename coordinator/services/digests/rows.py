@@ -4,8 +4,8 @@ Each row moves through its states under a fencing token, the attempt number its 
 wrote: a second sender claiming the row (a retry racing a re-queue, or the CLI) takes a
 higher number, and only the holder of the latest number may move the row on.
 
-Statements run on the table itself: a batch runs them thousands of times, and the ORM's
-bulk-update machinery would cost more than the database does. Every commit happens here,
+Statements run on the table itself, each for a group of rows: the ORM's bulk-update
+machinery would cost more than the database does. Every commit of a sender happens here,
 so what the outbox spends on its own bookkeeping is what these functions take.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
 
-from sqlalchemy import and_, bindparam, exists, false, or_, select, update
+from sqlalchemy import and_, bindparam, exists, false, or_, select, tuple_, update
 
 from coordinator.database import commit_without_waiting_for_disk
 from coordinator.extensions import db
@@ -36,9 +36,6 @@ LEFT_THE_LIST = exists().where(
     PREFS.c.membership_id == ROWS.c.membership_id,
     or_(and_(ROWS.c.kind == "coordinator", PREFS.c.alerts == false()),
         and_(ROWS.c.kind != "coordinator", PREFS.c.frequency == "off")))
-SUBMIT = (update(ROWS)
-          .where(ROWS.c.id == bindparam("row"), ROWS.c.status == "rendering",
-                 ROWS.c.attempts == bindparam("mine"), ~LEFT_THE_LIST))
 
 
 @dataclass(frozen=True)
@@ -63,37 +60,51 @@ def claim(ids: list[int]) -> dict[int, int]:
 
 
 def release(claimed: dict[int, int]) -> None:
-    """Give back claims never acted on (the server cannot be reached): pending as before,
-    with the attempt not counted. Durable, like every return to pending."""
+    """Give back claims never acted on, rows never handed over (the server cannot be
+    reached): pending as before, the attempt not counted. Durable, as every return to
+    pending is: lost, a `submitting` row would read as unknown and never go out."""
     if claimed:
         db.session.execute(
             update(ROWS).where(ROWS.c.id == bindparam("row"),
                                ROWS.c.attempts == bindparam("mine"),
-                               ROWS.c.status == "rendering")
-            .values(status="pending", attempts=ROWS.c.attempts - 1),
+                               or_(ROWS.c.status == "rendering", ROWS.c.status == "submitting"))
+            .values(status="pending", attempts=ROWS.c.attempts - 1, submitted_at=None),
             [{"row": row, "mine": mine} for row, mine in claimed.items()])
     db.session.commit()
 
 
-def submit(row: int, mine: int, at: datetime, summary: dict, message_id: str,
-           moves: list[Move]) -> bool:
-    """Commit the row as `submitting`, with the `moves` settled so far riding along, and
-    wait for the disk: the server must not hear of a message the database could forget.
-    False when the row is no longer this sender's, or its member left the list."""
+def submit(ready: dict[int, tuple[int, dict, str]], at: datetime,
+           moves: list[Move]) -> set[int]:
+    """Commit rows as `submitting` in one statement, the `moves` settled so far riding
+    along, and wait for the disk: the server must not hear of a message the database
+    could forget. `ready` maps each row to (its claim's attempt number, summary,
+    Message-ID). The rows moved: those still this sender's whose member is still on the
+    list."""
     settle(moves, commit=False)
-    moved = db.session.execute(SUBMIT.values(
-        status="submitting", submitted_at=at, summary=summary, message_id=message_id),
-        {"row": row, "mine": mine}).rowcount
+    moved = set(db.session.execute(
+        update(ROWS).where(tuple_(ROWS.c.id, ROWS.c.attempts).in_(
+                               [(row, mine) for row, (mine, _, _) in ready.items()]),
+                           ROWS.c.status == "rendering", ~LEFT_THE_LIST)
+        .values(status="submitting", submitted_at=at)
+        .returning(ROWS.c.id)).scalars())
+    if moved:
+        db.session.execute(
+            update(ROWS).where(ROWS.c.id == bindparam("row"))
+            .values(summary=bindparam("new_summary", type_=ROWS.c.summary.type),
+                    message_id=bindparam("new_message_id")),
+            [{"row": row, "new_summary": ready[row][1], "new_message_id": ready[row][2]}
+             for row in sorted(moved)])
     db.session.commit()
-    return bool(moved)
+    return moved
 
 
-def still_mine(row: int, mine: int) -> bool:
-    """After a submit that moved nothing: True when the row is still this sender's (so its
-    member left the list), False when another sender took it over."""
-    found = db.session.execute(select(ROWS.c.status, ROWS.c.attempts)
-                               .where(ROWS.c.id == row)).first()
-    return found is not None and (found.status, found.attempts) == ("rendering", mine)
+def still_mine(claimed: dict[int, int]) -> set[int]:
+    """Of rows a submit did not move, those still this sender's (their member left the
+    list meanwhile); the others were taken over by another sender."""
+    found = db.session.execute(select(ROWS.c.id, ROWS.c.status, ROWS.c.attempts)
+                               .where(ROWS.c.id.in_(list(claimed)))).all()
+    return {row.id for row in found
+            if (row.status, row.attempts) == ("rendering", claimed[row.id])}
 
 
 def settle(moves: list[Move], *, commit: bool = True, durable: bool = False) -> None:
