@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from coordinator import mail
@@ -46,7 +46,7 @@ from coordinator.models import DigestDelivery, utcnow
 from coordinator.services.digests import rows
 from coordinator.services.digests.batch import Batch
 from coordinator.services.digests.message import build_digest
-from coordinator.services.digests.pages import Page, kept_across_commits
+from coordinator.services.digests.pages import Page, kept_across_commits, summary
 from coordinator.services.digests.planner import plan
 
 log = logging.getLogger(__name__)
@@ -96,8 +96,8 @@ def plan_due(moment: datetime) -> Planned:
     batch holds one partnership's rows, at most JOB_ROWS, so it reads the partnership once.
     """
     planned = plan(moment)
-    stuck = mark_stuck_unknown(moment)
-    given_up = give_up_on_stuck_rendering(moment)
+    stuck = rows.interrupted(submitted_before=moment - STUCK_AFTER)
+    given_up = rows.give_up(due_before=moment - STUCK_AFTER, attempts=GIVE_UP_AFTER)
     db.session.commit()
     pending = db.session.execute(
         select(DigestDelivery.partnership_id, DigestDelivery.id, DigestDelivery.attempts)
@@ -114,26 +114,6 @@ def plan_due(moment: datetime) -> Planned:
     counts = {**planned.planned, **({"marked unknown": stuck} if stuck else {}),
               **({"given up": given_up} if given_up else {})}
     return Planned(counts, batches)
-
-
-def give_up_on_stuck_rendering(now: datetime) -> int:
-    """Rows whose sender died while rendering them, again and again (a digest too big for
-    the machine, say): failed, with the reason, instead of being queued forever."""
-    return db.session.execute(
-        update(rows.ROWS)
-        .where(rows.ROWS.c.status == "rendering", rows.ROWS.c.attempts >= GIVE_UP_AFTER,
-               rows.ROWS.c.due_at <= now - STUCK_AFTER)
-        .values(status="failed", last_error=f"gave up after {GIVE_UP_AFTER} attempts that "
-                                            "never finished rendering")).rowcount
-
-
-def mark_stuck_unknown(now: datetime) -> int:
-    """Rows left `submitting` by a process that died with no retry to come (no Redis)."""
-    return db.session.execute(
-        update(DigestDelivery)
-        .where(DigestDelivery.status == "submitting",
-               DigestDelivery.submitted_at < now - STUCK_AFTER)
-        .values(status="unknown", last_error=rows.INTERRUPTED)).rowcount
 
 
 def send_queued(delivery_ids: list[int], deadline: float | None = None) -> dict[str, int]:
@@ -265,46 +245,30 @@ def _send_group(ids: list[int], now: datetime, page: Page, outcomes: dict[int, O
     """Claim `ids` in one statement, put their digests together, commit those to send as
     `submitting` in one statement, then hand them to the server one by one; outcomes into
     `outcomes`, and why the batch must stop, if it must."""
-    claimed = rows.claim(ids)
-    found = rows.not_claimed([i for i in ids if i not in claimed]) if len(claimed) < len(
-        ids) else {}
-    moves: list[rows.Move] = []
-
     def done(delivery_id: int, outcome: Outcome) -> None:
         outcomes[delivery_id] = outcome
         if progress:
             progress(1)
 
-    ready: dict[int, tuple] = {}
-    for delivery_id in ids:
-        if delivery_id in claimed:
-            put = _put_together(delivery_id, claimed[delivery_id], now, page, moves)
-            if isinstance(put, Outcome):
-                done(delivery_id, put)
-            else:
-                ready[delivery_id] = put
-            continue
-        status = found.get(delivery_id)
-        outcomes[delivery_id] = (Outcome("gone") if status is None
-                                 else Outcome("unknown") if status == "submitting"
-                                 else Outcome(status, ALREADY))
-    submitted: set[int] = set()
-    left: set[int] = set()
-    if ready:
-        try:
-            _connect(page.batch)
-        except TryAgainLater as down:
-            first = next(iter(ready))
-            moves.append(rows.Move(first, claimed[first], rows.CLAIMED, {
-                "status": "pending", "last_error": str(down)[:500]}))
-            outcomes[first] = Outcome("pending", str(down))
-            rows.settle(moves, commit=False)
-            rows.release({i: claimed[i] for i in ready if i != first})
-            return str(down)
-        submitted = rows.submit({i: (claimed[i], _summary(content), message["Message-ID"])
-                                 for i, (message, content) in ready.items()}, now, moves)
-        if len(submitted) < len(ready):
-            left = rows.still_mine({i: claimed[i] for i in ready if i not in submitted})
+    moves: list[rows.Move] = []
+    claimed, ready = _claim_and_put_together(ids, now, page, moves, done)
+    if not ready:
+        rows.settle(moves)
+        return None
+    try:
+        _connect(page.batch)
+    except TryAgainLater as down:
+        first = next(iter(ready))
+        moves.append(rows.Move(first, claimed[first], rows.CLAIMED, {
+            "status": "pending", "last_error": str(down)[:500]}))
+        outcomes[first] = Outcome("pending", str(down))
+        rows.settle(moves, commit=False)
+        rows.release({i: claimed[i] for i in ready if i != first})
+        return str(down)
+    submitted = rows.submit({i: (claimed[i], summary(content), message["Message-ID"])
+                             for i, (message, content) in ready.items()}, now, moves)
+    left = rows.still_mine({i: claimed[i] for i in ready if i not in submitted}
+                           ) if len(submitted) < len(ready) else set()
     for delivery_id, (message, _) in ready.items():
         mine = claimed[delivery_id]
         if delivery_id in left:  # the member left the list since the page was read
@@ -325,6 +289,30 @@ def _send_group(ids: list[int], now: datetime, page: Page, outcomes: dict[int, O
     return None
 
 
+def _claim_and_put_together(ids: list[int], now: datetime, page: Page,
+                            moves: list[rows.Move], done: Callable[[int, Outcome], None]
+                            ) -> tuple[dict[int, int], dict[int, tuple]]:
+    """The rows claimed (row → attempt number) and, of those, the ones with a message to
+    send (row → (message, content)); `done` hears of every other row."""
+    claimed = rows.claim(ids)
+    found = rows.not_claimed([i for i in ids if i not in claimed]) if len(claimed) < len(
+        ids) else {}
+    ready: dict[int, tuple] = {}
+    for delivery_id in ids:
+        if delivery_id in claimed:
+            put = _put_together(delivery_id, claimed[delivery_id], now, page, moves)
+            if isinstance(put, Outcome):
+                done(delivery_id, put)
+            else:
+                ready[delivery_id] = put
+            continue
+        status = found.get(delivery_id)
+        done(delivery_id, Outcome("gone") if status is None
+             else Outcome("unknown") if status == "submitting"
+             else Outcome(status, ALREADY))
+    return claimed, ready
+
+
 def _put_together(delivery_id: int, mine: int, now: datetime, page: Page,
                   moves: list[rows.Move]) -> Outcome | tuple:
     """A claimed row's (message, content), or its outcome when there is nothing to send
@@ -336,7 +324,7 @@ def _put_together(delivery_id: int, mine: int, now: datetime, page: Page,
                                {"status": status, "last_error": why}))
         return Outcome(status, why if detail is None else detail)
 
-    if _left(delivery, page):
+    if page.has_left(delivery):
         return settled("skipped", "unsubscribed")
     try:
         content = page.content(delivery, now)
@@ -391,13 +379,6 @@ def _deliver(delivery_id: int, mine: int, now: datetime, page: Page, message,
     return Outcome("sent")
 
 
-def _left(delivery: DigestDelivery, page: Page) -> bool:
-    """Whether the member had stopped this kind of digest when the page was read (the
-    submit checks again, for a click since)."""
-    prefs = page.prefs[delivery.membership_id]
-    return not prefs.alerts if delivery.kind == "coordinator" else prefs.frequency == "off"
-
-
 def _hand_over(batch: Batch, message, settle: Callable[..., None],
                moves: list[rows.Move]) -> Outcome | None:
     """SMTP's part: None when the server took the message, else what became of the row."""
@@ -424,11 +405,3 @@ def _hand_over(batch: Batch, message, settle: Callable[..., None],
                           "not sent again, to never send twice")
         return Outcome("unknown")
     return None
-
-
-def _summary(content) -> dict:
-    if hasattr(content, "fit"):
-        return {"fit": len(content.fit), "bridge": len(content.bridge),
-                "news": sum(len(n.items) for n in content.news), "due": len(content.due)}
-    return {"new": len(content.new),
-            "open": sum(len(v) for v in content.open_by_severity.values())}

@@ -147,3 +147,22 @@ def not_claimed(ids: list[int]) -> dict[int, str]:
                            .values(status="unknown", last_error=INTERRUPTED))
         commit_without_waiting_for_disk()
     return statuses
+
+
+def interrupted(submitted_before: datetime) -> int:
+    """Rows left `submitting` by a process that died with no retry to come (no Redis):
+    unknown, never sent again."""
+    return db.session.execute(
+        update(ROWS).where(ROWS.c.status == "submitting",
+                           ROWS.c.submitted_at < submitted_before)
+        .values(status="unknown", last_error=INTERRUPTED)).rowcount
+
+
+def give_up(due_before: datetime, attempts: int) -> int:
+    """Rows whose sender died while rendering them, again and again (a digest too big for
+    the machine, say): failed, with the reason, instead of being queued forever."""
+    return db.session.execute(
+        update(ROWS).where(ROWS.c.status == "rendering", ROWS.c.attempts >= attempts,
+                           ROWS.c.due_at <= due_before)
+        .values(status="failed", last_error=f"gave up after {attempts} attempts that "
+                                            "never finished rendering")).rowcount
