@@ -1,7 +1,7 @@
 """Time planning, rendering and delivering every email digest of a big partnership.
 
     python bench/digests.py [--members 10000] [--database sqlite|postgresql]
-                            [--senders N] [--profile]
+                            [--senders N] [--batch N [N ...]] [--profile]
 
 Seeds a fresh database with Core executemany (not timed; SQLite in a temporary file, or
 PostgreSQL in a throwaway `polder_digests_bench` database on the server of $DATABASE_URL
@@ -17,14 +17,21 @@ coordinators' digest.
 Then, in a child process (so its peak RSS is the run's own: /proc VmHWM, since Linux
 carries getrusage's ru_maxrss across exec from the seeding parent), against an aiosmtpd
 sink in this process on 127.0.0.1 that only counts: `plan(now)` plus its commit, then
-the planned rows in batches of `outbox.JOB_ROWS`, each sent as one planner job
-sends it (`send_batch` with a fresh `Batch`: the partnership's shared data read once per
-batch, one SMTP connection per batch). The batches go to `--senders` processes at once,
-as to that many `flask worker`s (default: one per core; with 1, or --profile, they are
-sent in the child itself). Prints the counts, the time per stage (content selection,
-rendering, SMTP delivery, outbox bookkeeping; with several senders, their busy time
-summed), messages per second, the peak RSS, and whether the total meets the target:
-≤ 120 s at 10,000 members.
+the planned rows in jobs of `outbox.JOB_ROWS`, each sent as one planner job sends it
+(`send_batch` with a fresh `Batch`: the partnership's shared data read once per job, one
+SMTP connection per job). The jobs go to `--senders` processes at once, as to that many
+`flask worker`s (default: one per core; with 1, or --profile, they are sent in the child
+itself). The senders go through the rows `--batch` rows at a time (`outbox.GROUP`): one
+run per value, each on a freshly seeded database; by default 1 (a claim and a commit per
+state for every row, the cost the outbox had before its groups) and then `outbox.GROUP`,
+so the old and new figures come from the same machine at the same time.
+
+Prints, per run, the counts, the time per stage (content selection, rendering, SMTP
+delivery, the outbox's bookkeeping: claims, status writes and commits, each timed where
+the code does it; with several senders, their busy time summed) and each stage's share
+of the senders' busy time, messages per second, the 1-minute load average during the
+run, the peak RSS and whether the total meets the target: ≤ 60 s at 10,000 members with
+2 senders. Then the runs side by side, with what the code before the groups did here.
 """
 
 from __future__ import annotations
@@ -53,7 +60,7 @@ PG_NAME = "polder_digests_bench"
 # A Monday evening: every weekly digest (07:00 local on Monday) and every daily one of
 # today is due in all the zones below, as after a day of planner ticks that never ran.
 NOW = datetime(2026, 11, 23, 20, tzinfo=UTC)
-TARGET_S, TARGET_AT = 120.0, 10_000
+TARGET_S, TARGET_AT = 60.0, 10_000
 
 ZONES = ("UTC", "Europe/Amsterdam", "Europe/London", "America/New_York",
          "America/Los_Angeles", "America/Sao_Paulo", "Africa/Nairobi")
@@ -312,20 +319,29 @@ def _alerts(w: World, tasks: list[dict]) -> None:
 # Measuring (in the child process) -----------------------------------------------------
 
 
-def _instrument(stages: Counter) -> None:
-    """Time each stage wherever the sending code calls it, into `stages`."""
+def _instrument(stages: Counter, batch: int) -> None:
+    """Time each stage wherever the sending code calls it, into `stages`; claim `batch`
+    rows per statement."""
     import smtplib
 
     import coordinator.services.digests.outbox as digests
+    from coordinator.services.digests import rows
     from coordinator.services.digests.pages import Page
+
+    digests.GROUP = batch
+    inside: Counter = Counter()
 
     def timed(name: str, function):
         def wrapper(*args, **kwargs):
+            if inside[name]:  # called by another timed function of the same stage
+                return function(*args, **kwargs)
+            inside[name] += 1
             started = time.perf_counter()
             try:
                 return function(*args, **kwargs)
             finally:
                 stages[name] += time.perf_counter() - started
+                inside[name] -= 1
         return wrapper
 
     # send_batch() looks build_digest up in its module when called; a Page reads what its
@@ -334,9 +350,13 @@ def _instrument(stages: Counter) -> None:
     for name in ("__init__", "content"):
         setattr(Page, name, timed("select", getattr(Page, name)))
     # SMTP time wherever the sending code opens, uses and closes its connection:
-    # connecting (with EHLO on first use), send_message, and QUIT.
-    for name in ("__init__", "send_message", "quit"):
+    # connecting (with EHLO on first use), send_message, NOOP and QUIT.
+    for name in ("__init__", "send_message", "noop", "quit"):
         setattr(smtplib.SMTP, name, timed("deliver", getattr(smtplib.SMTP, name)))
+    # The outbox's own bookkeeping: every claim, status write and commit of the sender
+    # happens in these (the outbox calls them through the module).
+    for name in ("claim", "release", "submit", "still_mine", "settle", "not_claimed"):
+        setattr(rows, name, timed("bookkeeping", getattr(rows, name)))
 
 
 def _app(url: str, port: int):
@@ -364,9 +384,9 @@ def _send_one_batch(batch: list[int]) -> dict[int, str]:
 _SENDER: dict = {}
 
 
-def _sender_start(url: str, port: int) -> None:
+def _sender_start(url: str, port: int, batch: int) -> None:
     stages: Counter = Counter()
-    _instrument(stages)
+    _instrument(stages, batch)
     context = _app(url, port).app_context()
     context.push()
     _SENDER.update(stages=stages, context=context)
@@ -380,9 +400,9 @@ def _sender_batch(batch: list[int]) -> tuple[dict[int, str], dict[str, float], f
     return statuses, dict(spent), _vm_mb("VmHWM")
 
 
-def run(url: str, port: int, profile: bool, senders: int) -> dict:
-    """plan(NOW) + commit, then send every planned row in batches of JOB_ROWS, here or in
-    `senders` processes at once; the time of each stage."""
+def run(url: str, port: int, profile: bool, senders: int, batch: int) -> dict:
+    """plan(NOW) + commit, then send every planned row in jobs of JOB_ROWS, here or in
+    `senders` processes at once, claiming `batch` rows at a time; the time of each stage."""
     import multiprocessing
     import resource
 
@@ -394,7 +414,7 @@ def run(url: str, port: int, profile: bool, senders: int) -> dict:
     from coordinator.services.digests.planner import plan
 
     stages: Counter = Counter()
-    _instrument(stages)
+    _instrument(stages, batch)
     app = _app(url, port)
     profiler = None
     if profile:
@@ -415,16 +435,17 @@ def run(url: str, port: int, profile: bool, senders: int) -> dict:
         db.session.commit()
         listed_at = time.perf_counter()
         outcomes: Counter = Counter()
-        batches = [planned.ids[start:start + digests.JOB_ROWS]
-                   for start in range(0, len(planned.ids), digests.JOB_ROWS)]
+        jobs = [planned.ids[start:start + digests.JOB_ROWS]
+                for start in range(0, len(planned.ids), digests.JOB_ROWS)]
         if senders == 1:
-            for batch in batches:
-                for delivery_id, status in _send_one_batch(batch).items():
+            for job in jobs:
+                for delivery_id, status in _send_one_batch(job).items():
                     outcomes[f"{kinds[delivery_id]} {status}"] += 1
         else:
             spawn = multiprocessing.get_context("spawn")
-            with spawn.Pool(senders, initializer=_sender_start, initargs=(url, port)) as pool:
-                for statuses, spent, peak in pool.imap_unordered(_sender_batch, batches):
+            with spawn.Pool(senders, initializer=_sender_start,
+                            initargs=(url, port, batch)) as pool:
+                for statuses, spent, peak in pool.imap_unordered(_sender_batch, jobs):
                     stages.update(spent)
                     sender_peaks.append(peak)
                     for delivery_id, status in statuses.items():
@@ -441,12 +462,13 @@ def run(url: str, port: int, profile: bool, senders: int) -> dict:
     # With several senders the stages add up their time in every process: shares of the
     # work, not of the wall-clock send stage.
     busy_s = send_s * senders
+    measured = sum(stages[name] for name in ("select", "render", "deliver", "bookkeeping"))
     return {"planned": dict(planned.planned), "outcomes": dict(outcomes),
             "plan_s": planned_at - started, "list_s": listed_at - planned_at,
             "send_s": send_s, "total_s": ended - started, "senders": senders,
-            "select_s": stages["select"], "render_s": stages["render"],
-            "deliver_s": stages["deliver"],
-            "outbox_s": busy_s - stages["select"] - stages["render"] - stages["deliver"],
+            "batch": batch, "select_s": stages["select"], "render_s": stages["render"],
+            "deliver_s": stages["deliver"], "bookkeeping_s": stages["bookkeeping"],
+            "other_s": busy_s - measured,
             "base_mb": base_mb, "peak_mb": peak_mb, "maxrss_mb": maxrss_mb,
             "sender_peak_mb": max(sender_peaks, default=0.0),
             "parent_mb": float(os.environ.get("BENCH_PARENT_RSS_MB", "0"))}
@@ -518,6 +540,46 @@ def start_sink():
 # Orchestration ------------------------------------------------------------------------
 
 
+# What the original code did on this machine (commit 77d8cbb, a claim, a preference read
+# and three commits per message), with `--members 10000 --senders 2`; the outbox's own
+# time was then what the other stages left of the senders' busy time.
+MEASURED_BEFORE = {
+    "sqlite": "measured before this change, 2026-12-03 (commit 77d8cbb), 1-minute load "
+              "0.9 at the start: total 45.72 s, 207.5 messages/s; of 90.5 s busy: select "
+              "14.26 s, render 13.00 s, SMTP 15.84 s, outbox bookkeeping and the rest 47.43 s",
+    "postgresql": "measured before this change, 2026-12-03 (commit 77d8cbb), 1-minute load "
+                  "1.7 at the start: total 63.11 s, 150.3 messages/s; of 124.6 s busy: "
+                  "select 14.29 s, render 14.20 s, SMTP 20.71 s, outbox bookkeeping and the "
+                  "rest 75.38 s",
+}
+
+
+class LoadWatch:
+    """The 1-minute load average, read every second while a run goes on."""
+
+    def __init__(self) -> None:
+        self.samples = [os.getloadavg()[0]]
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        while not self.done.wait(1.0):
+            self.samples.append(os.getloadavg()[0])
+
+    def __enter__(self) -> LoadWatch:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.done.set()
+        self.thread.join()
+        self.samples.append(os.getloadavg()[0])
+
+    def summary(self) -> dict[str, float]:
+        return {"start": self.samples[0], "end": self.samples[-1],
+                "mean": sum(self.samples) / len(self.samples), "max": max(self.samples)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--members", type=int, default=TARGET_AT)
@@ -528,18 +590,38 @@ def main() -> None:
     parser.add_argument("--senders", type=int, default=os.cpu_count() or 1,
                         help="sending processes at once, as that many `flask worker`s "
                              "(default: one per core; --profile uses 1)")
+    parser.add_argument("--batch", type=int, nargs="+", metavar="N",
+                        help="rows claimed per statement, one run each on a fresh "
+                             "database (default: 1, as before this change, then "
+                             "outbox.GROUP)")
     parser.add_argument("--child", nargs=2, metavar=("URL", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     senders = 1 if args.profile else max(1, args.senders)
     if args.child:
-        print(json.dumps(run(args.child[0], int(args.child[1]), args.profile, senders)))
+        print(json.dumps(run(args.child[0], int(args.child[1]), args.profile, senders,
+                             args.batch[0])))
         return
+    from coordinator.services.digests.outbox import GROUP
+
     kind = "sqlite" if args.database == "sqlite" else "postgresql"
     n = args.members
     print(f"database: {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}; {n:,} members; "
           f"{senders} sender process{'es' if senders > 1 else ''}; "
           f"now = {NOW.isoformat()}; {os.cpu_count()} cores, 1-minute load "
           f"{os.getloadavg()[0]:.1f}{'; under cProfile (slower)' if args.profile else ''}")
+    runs = []
+    for batch in args.batch or [1, GROUP]:
+        print(f"\n--- rows claimed per statement: {batch}"
+              + (" (a claim and a commit per state for every row, as before this change)"
+                 if batch == 1 else ""))
+        figures, sink = _measure(kind, n, senders, batch, args.profile)
+        _report(figures, sink, n)
+        runs.append(figures)
+    _compare(runs, kind, n)
+
+
+def _measure(kind: str, n: int, senders: int, batch: int, profile: bool):
+    """Seed a fresh database, then plan and send everything in a child process."""
     controller, sink = start_sink()
     try:
         with tempfile.TemporaryDirectory() as folder:
@@ -551,12 +633,14 @@ def main() -> None:
                         "memberships", "membership_tags", "tasks", "participations",
                         "events", "comments", "join_requests", "digest_preferences",
                         "digest_deliveries", "alerts") if name in counts))
-                child = subprocess.run(
-                    [sys.executable, __file__, "--child", url, str(controller.port),
-                     "--senders", str(senders), *(["--profile"] if args.profile else [])],
-                    capture_output=True, text=True, cwd=ROOT,
-                    env={**os.environ, "PYTHONWARNINGS": "ignore",
-                         "BENCH_PARENT_RSS_MB": f"{_vm_mb('VmRSS'):.0f}"}, timeout=3600)
+                with LoadWatch() as load:
+                    child = subprocess.run(
+                        [sys.executable, __file__, "--child", url, str(controller.port),
+                         "--senders", str(senders), "--batch", str(batch),
+                         *(["--profile"] if profile else [])],
+                        capture_output=True, text=True, cwd=ROOT,
+                        env={**os.environ, "PYTHONWARNINGS": "ignore",
+                             "BENCH_PARENT_RSS_MB": f"{_vm_mb('VmRSS'):.0f}"}, timeout=3600)
             finally:
                 if kind == "postgresql":
                     seeding.drop_database(PG_NAME)
@@ -567,12 +651,45 @@ def main() -> None:
     lines = child.stdout.strip().splitlines()
     if lines[:-1]:
         print("\n".join(lines[:-1]))
-    _report(json.loads(lines[-1]), sink, n)
+    return {**json.loads(lines[-1]), "load": load.summary()}, sink
+
+
+def _shares(f: dict) -> dict[str, float]:
+    """Each stage's share of the senders' busy time (wall-clock send time × senders)."""
+    busy = f["send_s"] * f["senders"] or 1.0
+    return {name: f[f"{name}_s"] / busy
+            for name in ("bookkeeping", "render", "deliver", "select", "other")}
+
+
+def _compare(runs: list[dict], kind: str, n: int) -> None:
+    """The runs side by side, and what the original code did here."""
+    print(f"\n=== {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}, {n:,} members, "
+          f"{runs[0]['senders']} senders: rows claimed per statement "
+          + " | ".join(str(f["batch"]) for f in runs))
+    rows = [("total, plan to last message (s)", lambda f: f"{f['total_s']:.1f}"),
+            ("messages/second (over the total)", lambda f: f"{_sent(f) / f['total_s']:.1f}"),
+            ("share of busy time: bookkeeping", lambda f: f"{_shares(f)['bookkeeping']:.0%}"),
+            ("                    rendering", lambda f: f"{_shares(f)['render']:.0%}"),
+            ("                    SMTP", lambda f: f"{_shares(f)['deliver']:.0%}"),
+            ("                    content selection", lambda f: f"{_shares(f)['select']:.0%}"),
+            ("                    other (CPU wait, idle)", lambda f: f"{_shares(f)['other']:.0%}"),
+            ("bookkeeping per message (ms)",
+             lambda f: f"{1000 * f['bookkeeping_s'] / max(1, _sent(f)):.2f}"),
+            ("1-minute load: start/mean/max", lambda f: "{start:.1f}/{mean:.1f}/{max:.1f}"
+             .format(**f["load"]))]
+    for label, cell in rows:
+        print(f"  {label:<40}" + " | ".join(f"{cell(f):>14}" for f in runs))
+    if n == TARGET_AT and runs[0]["senders"] == 2:
+        print(f"  {MEASURED_BEFORE[kind]}")
+
+
+def _sent(f: dict) -> int:
+    return sum(v for k, v in f["outcomes"].items() if k.endswith(" sent"))
 
 
 def _report(f: dict, sink: Sink, n: int) -> None:
     outcomes = Counter(f["outcomes"])
-    sent = sum(v for k, v in outcomes.items() if k.endswith(" sent"))
+    sent = _sent(f)
     skipped = sum(v for k, v in outcomes.items() if k.endswith(" skipped"))
     other = sum(outcomes.values()) - sent - skipped
     planned = sum(f["planned"].values())
@@ -587,15 +704,23 @@ def _report(f: dict, sink: Sink, n: int) -> None:
     print(f"send {planned:,} rows          {f['send_s']:8.2f} s"
           + (f" with {f['senders']} senders at once; their busy time, summed:"
              if many else ", of which:"))
-    print(f"  select content         {f['select_s']:8.2f} s  (pages, partnership data, selection)")
-    print(f"  render                 {f['render_s']:8.2f} s  (build_digest: templates, MIME)")
-    print(f"  deliver over SMTP      {f['deliver_s']:8.2f} s  (connect, send, quit: one "
-          f"connection per batch)")
-    print(f"  outbox bookkeeping     {f['outbox_s']:8.2f} s  (claims and status commits)")
+    shares = _shares(f)
+    print(f"  select content         {f['select_s']:8.2f} s {shares['select']:4.0%}  "
+          "(pages, partnership data, selection)")
+    print(f"  render                 {f['render_s']:8.2f} s {shares['render']:4.0%}  "
+          "(build_digest: templates, MIME)")
+    print(f"  deliver over SMTP      {f['deliver_s']:8.2f} s {shares['deliver']:4.0%}  "
+          "(connect, send, quit: one connection per batch)")
+    print(f"  outbox bookkeeping     {f['bookkeeping_s']:8.2f} s {shares['bookkeeping']:4.0%}  "
+          "(claims, status writes, commits)")
+    print(f"  other                  {f['other_s']:8.2f} s {shares['other']:4.0%}  "
+          "(the loop, waiting for a core, a sender idle at the end)")
     print(f"total                    {f['total_s']:8.2f} s")
     rate = sent / f["send_s"] if f["send_s"] else 0.0
     print(f"messages/second: {rate:.1f} sent over the send stage "
           f"({sent / f['total_s'] if f['total_s'] else 0.0:.1f} over the total)")
+    print("1-minute load during the run: start {start:.1f}, mean {mean:.1f}, max {max:.1f}, "
+          "end {end:.1f}".format(**f["load"]))
     print(f"peak RSS: {f['peak_mb']:.0f} MB (VmHWM of the child process that planned"
           + (f"; each sender process peaked at most at {f['sender_peak_mb']:.0f} MB)"
              if many else f" and sent; {f['base_mb']:.0f} MB after start-up and connecting)"))
@@ -609,8 +734,9 @@ def _report(f: dict, sink: Sink, n: int) -> None:
           f"{'' if sink.messages == sent else f' (MISMATCH: {sent:,} marked sent)'}")
     if n == TARGET_AT:
         met = f["total_s"] <= TARGET_S
-        print(f"target at {TARGET_AT:,} members: {f['total_s']:.1f} s "
-              f"(≤ {TARGET_S:.0f} s: {'met' if met else 'MISSED'})")
+        note = "" if f["senders"] == 2 else f"; this run had {f['senders']} sender(s)"
+        print(f"target at {TARGET_AT:,} members with 2 senders: {f['total_s']:.1f} s "
+              f"(≤ {TARGET_S:.0f} s: {'met' if met else 'MISSED'}{note})")
 
 
 if __name__ == "__main__":

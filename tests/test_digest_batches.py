@@ -293,9 +293,13 @@ def test_the_planner_gives_up_on_a_row_that_never_finishes_rendering(team):
     assert row.status == "failed" and "gave up after 5 attempts" in row.last_error
 
 
-def test_a_member_who_unsubscribes_while_a_batch_runs_gets_nothing_more(smtp, team):
+def test_a_member_who_unsubscribes_while_a_batch_runs_gets_nothing_more(smtp, team,
+                                                                         monkeypatch):
     from coordinator.models import DigestPreference
 
+    # From the next group on: a group is committed `submitting` before its first message
+    # goes out, so the last member's row here is in the second group of two.
+    monkeypatch.setattr(digests, "GROUP", 2)
     _, people, _ = team
     ids = _planned()
     last = people[3]
@@ -313,3 +317,215 @@ def test_a_member_who_unsubscribes_while_a_batch_runs_gets_nothing_more(smtp, te
     assert statuses[last.id] == "skipped"
     assert sorted(v for k, v in statuses.items() if k != last.id) == ["sent"] * 3
     assert last.user.email not in [m["To"].addresses[0].addr_spec for m in smtp.messages]
+
+
+# --- rows claimed a group at a time (issue 15, point 6) ---------------------------------
+
+
+class SenderDied(BaseException):
+    """What a SIGKILL looks like from inside: nothing after it runs, nothing catches it."""
+
+
+def _statuses() -> dict[int, tuple[str, int]]:
+    return {row.id: (row.status, row.attempts) for row in _rows().values()}
+
+
+def test_one_statement_claims_the_group_and_each_message_commits_once(smtp, team,
+                                                                      monkeypatch):
+    from sqlalchemy import event
+
+    ids = _planned()
+    commits = []
+    monkeypatch.setattr(digests.rows, "claim", _recording(digests.rows.claim, commits))
+    def listener(session):
+        commits.append("commit")
+
+    event.listen(db.session, "after_commit", listener)
+    try:
+        outcomes = _send_all(ids)
+    finally:
+        event.remove(db.session, "after_commit", listener)
+
+    assert [o.status for o in outcomes.values()] == ["sent"] * 4
+    # The claim (one statement for the four rows) and its commit, one `submitting`
+    # commit for the four (on disk before the server hears of any), and their `sent`.
+    assert commits == ["claim", "commit", "commit", "commit"]
+    assert set(_statuses().values()) == {("sent", 1)}
+
+
+def _recording(function, calls: list):
+    def recorded(*args, **kwargs):
+        calls.append(function.__name__)
+        return function(*args, **kwargs)
+    return recorded
+
+
+def test_two_senders_of_one_group_send_each_row_once(app, smtp, team, monkeypatch):
+    ids = _planned()
+    build = digests.build_digest
+    second: dict[int, digests.Outcome] = {}
+
+    def the_other_sender_runs_meanwhile(delivery, member, content):
+        # The first sender has claimed all four rows and is rendering the first one when
+        # a second sender (the CLI, or a retry racing a re-queue) takes on the same rows.
+        if not second:
+            monkeypatch.setattr(digests, "build_digest", build)
+
+            def race():
+                with app.app_context():
+                    second.update(_send_all(ids))
+                    db.session.remove()
+            thread = threading.Thread(target=race)
+            thread.start()
+            thread.join(timeout=30)
+        return build(delivery, member, content)
+
+    monkeypatch.setattr(digests, "build_digest", the_other_sender_runs_meanwhile)
+    first = _send_all(ids)
+
+    # The second found the rows `rendering` and claimed each again, one at a time; the
+    # first, its claims overtaken, sends none of them.
+    assert [second[i].status for i in ids] == ["sent"] * 4
+    assert [first[i].status for i in ids] == ["taken over"] * 4
+    assert sorted(m["To"].addresses[0].addr_spec for m in smtp.messages) == sorted(
+        p.user.email for p in team[1])
+    assert set(_statuses().values()) == {("sent", 2)}
+
+
+def test_a_sender_that_died_after_its_claim_leaves_rows_the_retry_sends_once(smtp, team):
+    ids = _planned()
+    assert sorted(digests.rows.claim(ids)) == ids  # ...and then the sender was killed
+    assert set(_statuses().values()) == {("rendering", 1)}
+    # Without a retry, the planner lists them again once they are 15 minutes overdue.
+    assert sorted(i for batch in digests.plan_due(NOW).batches for i, _ in batch) == ids
+
+    assert jobs.send_digests(ids) == {"sent": 4}  # RQ's retry of the job
+
+    assert set(_statuses().values()) == {("sent", 2)}
+    assert len(smtp.messages) == 4
+    # Idempotent: the job run once more (RQ is at-least-once) sends nothing more.
+    assert jobs.send_digests(ids) == {"already handled": 4}
+    assert len(smtp.messages) == 4 and set(_statuses().values()) == {("sent", 2)}
+
+
+def test_a_digest_that_kills_its_sender_uses_up_only_its_own_attempts(smtp, team,
+                                                                      monkeypatch):
+    ids = _planned()
+    poison = ids[0]
+    build = digests.build_digest
+
+    def kills_the_sender(delivery, member, content):
+        if delivery.id == poison:
+            raise SenderDied
+        return build(delivery, member, content)
+
+    monkeypatch.setattr(digests, "build_digest", kills_the_sender)
+    for _ in range(digests.GIVE_UP_AFTER):  # RQ's retries, then the planner's re-queues
+        with pytest.raises(SenderDied):
+            jobs.send_digests(ids)
+        db.session.rollback()  # what the dead process had not committed is gone
+    # The first death left the whole group rendering; after it, a row found rendering is
+    # claimed alone, so only the poison row counted the later deaths.
+    assert _statuses() == {poison: ("rendering", 5), **{i: ("rendering", 1) for i in ids[1:]}}
+
+    assert jobs.plan_digests(NOW.isoformat())["given up"] == 1
+    rows = {row.id: row for row in _rows().values()}
+    assert rows[poison].status == "failed" and "gave up" in rows[poison].last_error
+    assert {i: (rows[i].status, rows[i].attempts) for i in ids[1:]} == {
+        i: ("sent", 2) for i in ids[1:]}
+    assert len(smtp.messages) == 3
+
+
+class MixedReplies(CountingRecorder):
+    """Refuses one recipient, answers 550 to another's message, takes the rest."""
+
+    def __init__(self, refused: str, rejected: str):
+        super().__init__()
+        self.refused, self.rejected = refused, rejected
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == self.refused:
+            return "550 5.1.1 no such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if envelope.rcpt_tos == [self.rejected]:
+            return "550 5.7.1 message refused"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_each_message_of_a_group_is_recorded_as_it_ended(app, team):
+    _, people, _ = team
+    refused, rejected = people[1].user.email, people[2].user.email
+    recorder = MixedReplies(refused, rejected)
+    controller = serve(app, recorder)
+    try:
+        outcomes = _send_all(_planned())
+    finally:
+        controller.stop()
+
+    by_member = {row.membership_id: row for row in _rows().values()}
+    results = {p.user.email: (outcomes[by_member[p.id].id].status, by_member[p.id].status)
+               for p in people}
+    assert results == {people[0].user.email: ("sent", "sent"), refused: ("failed", "failed"),
+                       rejected: ("failed", "failed"), people[3].user.email: ("sent", "sent")}
+    assert refused in by_member[people[1].id].last_error
+    assert "550" in by_member[people[2].id].last_error
+    assert by_member[people[0].id].sent_at is not None
+    assert sorted(m["To"].addresses[0].addr_spec for m in recorder.messages) == sorted(
+        [people[0].user.email, people[3].user.email])
+
+
+def test_sending_a_group_twice_sends_nothing_more_and_changes_no_row(app, team):
+    _, people, _ = team
+    recorder = MixedReplies(people[1].user.email, "")
+    controller = serve(app, recorder)
+    try:
+        ids = _planned()
+        _send_all(ids)
+        before = {row.id: (row.status, row.attempts, row.sent_at, row.last_error)
+                  for row in _rows().values()}
+        again = _send_all(ids)
+    finally:
+        controller.stop()
+
+    assert {o.detail for o in again.values()} == {digests.ALREADY}
+    assert {row.id: (row.status, row.attempts, row.sent_at, row.last_error)
+            for row in _rows().values()} == before
+    assert len(recorder.messages) == 3
+
+
+def test_a_sender_that_dies_mid_group_leaves_that_group_unknown_and_the_rest_pending(
+        smtp, team, monkeypatch):
+    monkeypatch.setattr(digests, "GROUP", 2)
+    ids = _planned()
+    hand_over = digests._hand_over
+    handed = []
+
+    def dies_on_the_second(batch, message, settle, moves):
+        handed.append(message["To"])
+        if len(handed) == 2:
+            raise SenderDied  # killed while the server has the second message
+        return hand_over(batch, message, settle, moves)
+
+    monkeypatch.setattr(digests, "_hand_over", dies_on_the_second)
+    with pytest.raises(SenderDied):
+        jobs.send_digests(ids)
+    db.session.rollback()
+    monkeypatch.setattr(digests, "_hand_over", hand_over)
+    # The first group was committed `submitting` before its first message went out; the
+    # second group was never claimed.
+    assert _statuses() == {ids[0]: ("submitting", 1), ids[1]: ("submitting", 1),
+                           ids[2]: ("pending", 0), ids[3]: ("pending", 0)}
+
+    assert jobs.send_digests(ids) == {"unknown": 2, "sent": 2}  # RQ's retry
+
+    # In doubt, never sent twice: the first member has theirs (its `sent` was not written
+    # yet), the second gets none this week; admins see both as unknown.
+    assert _statuses() == {ids[0]: ("unknown", 1), ids[1]: ("unknown", 1),
+                           ids[2]: ("sent", 1), ids[3]: ("sent", 1)}
+    email_of = {p.id: p.user.email for p in team[1]}
+    member_of = {row.id: row.membership_id for row in _rows().values()}
+    received = sorted(m["To"].addresses[0].addr_spec for m in smtp.messages)
+    assert received == sorted(email_of[member_of[i]] for i in (ids[0], ids[2], ids[3]))

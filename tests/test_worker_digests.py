@@ -10,6 +10,11 @@ digest is killed at a chosen moment:
 - during SMTP DATA, after the server took the message but before the client heard the
   250 (row `submitting`): the retry turns the row `unknown`; the member has exactly one.
 
+Rows are claimed and committed `submitting` two at a time here (outbox.GROUP is larger):
+the row grouped with the held one is left as it was, `rendering` (claimed again by the
+retry and sent) or `submitting` (made `unknown` by the retry and not sent, as the held
+one); the rows after them were never claimed before the kill.
+
 "Killed" is either the work horse alone (SIGKILL; the worker sees it and reschedules the
 job) or the whole worker, as on machine loss (SIGKILL to the worker's process group and to
 the horse, which RQ puts in a group of its own); then the job stays in StartedJobRegistry
@@ -54,6 +59,7 @@ pytestmark = pytest.mark.redis
 # A Monday: weekly digests (the default: UTC, 07:00) of 2026-W48 are due.
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 HOOK_DIR = "POLDER_TEST_DIGEST_HOOK_DIR"
+GROUP = "POLDER_TEST_DIGEST_GROUP"  # rows a worker here claims per statement
 FINAL = {"sent", "unknown", "skipped", "failed"}
 MEMBERS = 5
 
@@ -63,8 +69,10 @@ def hooked_app():
     holdable. Only the worker processes started here use it (FLASK_APP)."""
     from coordinator import create_app
     from coordinator.services.digests import message as digest_mail
+    from coordinator.services.digests import outbox
 
     folder = Path(os.environ[HOOK_DIR])
+    outbox.GROUP = int(os.environ.get(GROUP, outbox.GROUP))
     render = digest_mail.render_bodies
 
     def render_bodies(delivery, member, content, unsubscribe_url):
@@ -169,14 +177,15 @@ def _gone(pid: int) -> bool:
         return True
 
 
-def _hold_point(where: str, hooks: Path, recorder: HoldingRecorder):
+def _hold_point(where: str, hooks: Path, recorder: HoldingRecorder, group: int = 1):
     """Wait until the first send is held where asked; its (delivery id, horse pid)."""
     if where == "rendering":
         wait_until(lambda: (hooks / "hold.taken").exists(), what="a held render")
     else:
         wait_until(recorder.entered.is_set, what="the SMTP server to hold DATA")
-    rendered = sorted(hooks.glob("render-*"))
-    assert len(rendered) == 1, rendered  # the job renders one row at a time
+    rendered = sorted(hooks.glob("render-*"), key=lambda p: int(p.name.split("-")[1]))
+    # A render is held at the group's first row; DATA once the whole group is rendered.
+    assert len(rendered) == (1 if where == "rendering" else group), rendered
     delivery_id = int(rendered[0].name.removeprefix("render-"))
     return delivery_id, int(rendered[0].read_text().split()[0])
 
@@ -204,19 +213,21 @@ def test_a_worker_killed_mid_send_loses_and_duplicates_nothing(
     else:
         recorder.hold = where.removeprefix("smtp-").removesuffix("-accept")
     env = {"FLASK_APP": "tests.test_worker_digests:hooked_app", HOOK_DIR: str(hooks),
-           "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(controller.port)}
+           "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(controller.port), GROUP: "2"}
     queue = queued_app.extensions["rq"]
     connection = queue.connection
 
     with queued_app.app_context():
         assert plan_digests(NOW.isoformat()) == {"member": MEMBERS}
     jobs = _jobs_by_delivery(queue)
+    (job_rows,) = [Job.fetch(job_id, connection=connection).args[0]
+                   for job_id in set(jobs.values())]
     assert sorted(jobs) == sorted(_rows())
     for name in ("first", "second"):
         (tmp_path / name).mkdir()
     workers = [WorkerProcess(_schema, redis_url, tmp_path / "first", **env)]
     try:
-        held, horse = _hold_point(where, hooks, recorder)
+        held, horse = _hold_point(where, hooks, recorder, group=2)
         job_id = jobs[held]
         expected_state = "rendering" if where == "rendering" else "submitting"
         assert _rows()[held].status == expected_state
@@ -265,8 +276,16 @@ def test_a_worker_killed_mid_send_loses_and_duplicates_nothing(
     held_email = members[rows[held].membership_id]
     assert set(received) <= set(members.values())
     assert max(received.values()) == 1, (received, output)  # nobody got two
+    assert held == job_rows[0]  # the first row of the job's first group of two
+    mate = rows[job_rows[1]]
+    if where == "rendering":  # left rendering: claimed again by the retry, and sent
+        assert (mate.status, mate.attempts) == ("sent", 2), mate.last_error
+        assert received[members[mate.membership_id]] == 1
+    else:  # committed `submitting` with the held one: in doubt, so never sent
+        assert (mate.status, mate.attempts) == ("unknown", 1), mate.last_error
+        assert received[members[mate.membership_id]] == 0
     for row in rows.values():
-        if row.id == held:
+        if row.id in job_rows[:2]:
             continue
         assert (row.status, row.attempts) == ("sent", 1), (row.id, row.last_error)
         assert received[members[row.membership_id]] == 1
@@ -283,7 +302,7 @@ def test_a_worker_killed_mid_send_loses_and_duplicates_nothing(
         assert "not sent again" in rows[held].last_error
         assert rows[held].sent_at is None and rows[held].submitted_at is not None
         assert received[held_email] == (1 if where == "smtp-after-accept" else 0)
-        assert job.return_value() == {"unknown": 1, "sent": MEMBERS - 1}
+        assert job.return_value() == {"unknown": 2, "sent": MEMBERS - 2}
         # Only the first horse rendered it: the retry did not build a second message.
         assert len((hooks / f"render-{held}").read_text().split()) == 1
     message_ids = [message["Message-ID"] for message in recorder.messages]

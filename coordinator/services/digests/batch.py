@@ -47,6 +47,7 @@ class Batch:
                 pass
             self.drop()
         self.smtp = mail.connect()
+        self.mark_used()  # just greeted: no NOOP needed before the first message
         return self.smtp
 
     def mark_used(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email.policy
 import re
-from email.headerregistry import Address
+from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from urllib.parse import quote
@@ -13,6 +13,27 @@ from flask import current_app, render_template
 
 from coordinator.models import DigestDelivery, Membership
 from coordinator.tokens import make_token
+
+
+class _Headers(HeaderRegistry):
+    """email's registry makes a new class each time it parses a header, a few dozen times
+    per digest between building and sending it (half the time of both); here each is
+    made once. The headers and the bytes sent are the same."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        made = self._made.get(name.lower())
+        if made is None:
+            made = self._made[name.lower()] = super().__getitem__(name)
+        return made
+
+
+# SMTP allows 998-character lines: long unsubscribe URLs stay whole instead of being
+# folded into encoded words that mail clients cannot click.
+POLICY = email.policy.default.clone(max_line_length=998, header_factory=_Headers())
 
 UNSUBSCRIBE = "unsubscribe"
 UNSUBSCRIBE_MAX_AGE = 400 * 24 * 3600  # a link in an old digest keeps working a year on
@@ -58,9 +79,7 @@ def build_digest(delivery: DigestDelivery, member: Membership, content) -> Email
     text, html = render_bodies(delivery, member, content, url)
     sender_name, sender_address = parseaddr(config["MAIL_FROM"])
     host = sender_address.rpartition("@")[2] or "polder.local"
-    # SMTP allows 998-character lines: long unsubscribe URLs stay whole instead of being
-    # folded into encoded words that mail clients cannot click.
-    message = EmailMessage(policy=email.policy.default.clone(max_line_length=998))
+    message = EmailMessage(policy=POLICY)
     message["From"] = Address(one_line(sender_name or "Polder"), addr_spec=sender_address)
     message["To"] = Address(one_line(member.user.name), addr_spec=member.user.email)
     message["Subject"] = subject_for(delivery, partnership.name)

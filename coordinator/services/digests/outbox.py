@@ -7,16 +7,21 @@ send-digests` call `plan_due`, `send_queued` and `send_due`.
 
 A send job takes a batch of one partnership's rows: the partnership's open tasks and
 knowledge map are read once per batch, the rows' members and activity a page at a time,
-and one SMTP connection carries the batch. Each row still goes through its own states:
+and one SMTP connection carries the batch. Rows go through their states GROUP at a time,
+each statement written for the whole group:
 
-pending → rendering: claimed by a conditional UPDATE, safe to redo after a crash.
+pending → rendering: claimed by one conditional UPDATE, safe to redo after a crash.
 rendering → skipped: nothing worth saying, or the member left the list.
-rendering → submitting: committed *before* talking to the SMTP server.
-submitting → sent: the server accepted it.
-A 4xx reply puts the row back to pending; a refused connection leaves the rest of the batch
-pending too (RQ retries the job; rows already handled are passed over by their claim); a 5xx
-refusal marks it failed. A row found in `submitting` by a retry means a crash after
-the server may have taken the message: it becomes `unknown` and is never sent again.
+rendering → submitting: committed, on disk, *before* the server hears of the first of
+  them; how the rows before ended rides along in that commit.
+submitting → sent: the server accepted it; written for the group once it is through.
+A 4xx reply puts the row back to pending at once; a refused connection leaves the rest
+of the batch pending too, their claims given back (RQ retries the job; rows already
+handled are passed over by their claim); a 5xx refusal or a refused recipient marks that
+row failed. A row found in `submitting` by a retry means a crash after the server may
+have taken the message: it becomes `unknown` and is never sent again. So a sender that
+dies mid-group leaves that group's rows, at most GROUP, in doubt: never sent twice, and
+some of them, those not yet handed over, not sent at all.
 """
 
 from __future__ import annotations
@@ -25,23 +30,23 @@ import logging
 import smtplib
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager as ContextManager
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from coordinator import mail
-from coordinator.database import commit_without_waiting_for_disk
 from coordinator.extensions import db
-from coordinator.models import DigestDelivery, DigestPreference, utcnow
+from coordinator.models import DigestDelivery, utcnow
+from coordinator.services.digests import rows
 from coordinator.services.digests.batch import Batch
 from coordinator.services.digests.message import build_digest
-from coordinator.services.digests.pages import Page, kept_across_commits
+from coordinator.services.digests.pages import Page, kept_across_commits, summary
 from coordinator.services.digests.planner import plan
 
 log = logging.getLogger(__name__)
@@ -65,42 +70,10 @@ class Outcome:
     detail: str = ""
 
 
-# The sender's statements on the table itself: a batch runs them tens of thousands of
-# times, and the ORM's bulk-update machinery would cost more than the database does.
-ROWS = DigestDelivery.__table__
-CLAIM = (update(ROWS)
-         .where(ROWS.c.id == bindparam("row"), ROWS.c.status.in_(("pending", "rendering")))
-         .values(status="rendering", attempts=ROWS.c.attempts + 1)
-         .returning(ROWS.c.attempts))
-SUBMIT = (update(ROWS)
-          .where(ROWS.c.id == bindparam("row"), ROWS.c.status == "rendering",
-                 ROWS.c.attempts == bindparam("mine")))
-
-
-CLAIMED = ("rendering",)
-# A sender that handed the message over may still settle the row after another sender,
-# finding it `submitting`, called it unknown: it is the one that heard the server.
-HANDED = ("submitting", "unknown")
-INTERRUPTED = ("interrupted after handing the message to the SMTP server; not sent again, "
-               "to never send twice")
-
-
-def _settle(delivery_id: int, mine: int, states: tuple[str, ...], *, durable: bool = False,
-            **values) -> bool:
-    """Move on a row this sender still holds (its claim's attempt number, in one of
-    `states`); a sender that lost the row changes nothing. Unless `durable`, losing this
-    in a database crash leaves the row where it is redone or read as unknown."""
-    moved = db.session.execute(
-        update(ROWS).where(ROWS.c.id == delivery_id, ROWS.c.attempts == mine,
-                           ROWS.c.status.in_(states)).values(**values)).rowcount
-    if durable:
-        db.session.commit()
-    else:
-        commit_without_waiting_for_disk()
-    return bool(moved)
-
-
 JOB_ROWS = 500
+# Rows claimed by one statement and committed `submitting` by one more, before the first
+# of them goes out: a sender dying mid-group leaves at most this many in doubt.
+GROUP = 20
 STUCK_AFTER = timedelta(minutes=15)
 GIVE_UP_AFTER = 5  # claims of one row that never got past rendering
 
@@ -123,8 +96,8 @@ def plan_due(moment: datetime) -> Planned:
     batch holds one partnership's rows, at most JOB_ROWS, so it reads the partnership once.
     """
     planned = plan(moment)
-    stuck = mark_stuck_unknown(moment)
-    given_up = give_up_on_stuck_rendering(moment)
+    stuck = rows.interrupted(submitted_before=moment - STUCK_AFTER)
+    given_up = rows.give_up(due_before=moment - STUCK_AFTER, attempts=GIVE_UP_AFTER)
     db.session.commit()
     pending = db.session.execute(
         select(DigestDelivery.partnership_id, DigestDelivery.id, DigestDelivery.attempts)
@@ -134,32 +107,13 @@ def plan_due(moment: datetime) -> Planned:
                    & (DigestDelivery.due_at <= moment - STUCK_AFTER)))
         .order_by(DigestDelivery.partnership_id, DigestDelivery.id)).all()
     batches = []
-    for _, rows in groupby(pending, key=lambda row: row.partnership_id):
-        rows = [(row.id, row.attempts) for row in rows]
-        batches += [rows[start:start + JOB_ROWS] for start in range(0, len(rows), JOB_ROWS)]
+    for _, same in groupby(pending, key=lambda row: row.partnership_id):
+        listed = [(row.id, row.attempts) for row in same]
+        batches += [listed[start:start + JOB_ROWS]
+                    for start in range(0, len(listed), JOB_ROWS)]
     counts = {**planned.planned, **({"marked unknown": stuck} if stuck else {}),
               **({"given up": given_up} if given_up else {})}
     return Planned(counts, batches)
-
-
-def give_up_on_stuck_rendering(now: datetime) -> int:
-    """Rows whose sender died while rendering them, again and again (a digest too big for
-    the machine, say): failed, with the reason, instead of being queued forever."""
-    return db.session.execute(
-        update(ROWS)
-        .where(ROWS.c.status == "rendering", ROWS.c.attempts >= GIVE_UP_AFTER,
-               ROWS.c.due_at <= now - STUCK_AFTER)
-        .values(status="failed", last_error=f"gave up after {GIVE_UP_AFTER} attempts that "
-                                            "never finished rendering")).rowcount
-
-
-def mark_stuck_unknown(now: datetime) -> int:
-    """Rows left `submitting` by a process that died with no retry to come (no Redis)."""
-    return db.session.execute(
-        update(DigestDelivery)
-        .where(DigestDelivery.status == "submitting",
-               DigestDelivery.submitted_at < now - STUCK_AFTER)
-        .values(status="unknown", last_error=INTERRUPTED)).rowcount
 
 
 def send_queued(delivery_ids: list[int], deadline: float | None = None) -> dict[str, int]:
@@ -229,10 +183,11 @@ def send_batch(delivery_ids: list[int], now: datetime | None = None,
                batch: Batch | None = None,
                progress: Callable[[int], None] | None = None,
                deadline: float | None = None) -> dict[int, Outcome]:
-    """Send rows in order, reading what they need a page at a time. A row the server
-    answered "not now" is `pending` again and the batch goes on. When the server cannot be
-    reached at all, or the `deadline` (time.monotonic()) has passed, the batch stops there
-    and the rest stay `pending`, untouched. The caller closes the `batch` it passes."""
+    """Send rows in order, reading what they need a page at a time and claiming them a
+    group at a time. A row the server answered "not now" is `pending` again and the batch
+    goes on. When the server cannot be reached at all, or the `deadline`
+    (time.monotonic()) has passed when a group is to be claimed, the batch stops there
+    and the rest stay `pending`. The caller closes the `batch` it passes."""
     now = now or utcnow()
     if batch is None:
         with Batch() as own:
@@ -242,48 +197,135 @@ def send_batch(delivery_ids: list[int], now: datetime | None = None,
         for start in range(0, len(delivery_ids), Page.SIZE):
             ids = delivery_ids[start:start + Page.SIZE]
             page = Page(ids, now, batch)
-            for delivery_id in ids:
-                stop = None
+            for group in _groups(ids, page):
                 if deadline is not None and time.monotonic() > deadline:
                     stop = "out of time; the job's retry goes on"
                 else:
-                    try:
-                        outcomes[delivery_id] = _send_one(delivery_id, now, batch, page)
-                    except TryAgainLater as later:
-                        outcomes[delivery_id] = Outcome("pending", str(later))
-                        stop = str(later) if later.unreachable else None
+                    stop = _send_group(group, now, page, outcomes, progress)
                 if stop is not None:
                     outcomes.update((i, Outcome("pending", f"not tried: {stop}"))
                                     for i in delivery_ids if i not in outcomes)
                     return outcomes
-                if progress:
-                    progress(1)
     return outcomes
 
 
 def send(delivery_id: int, now: datetime | None = None, batch: Batch | None = None) -> Outcome:
     """One row; raises TryAgainLater when the server says "not now" or cannot be reached."""
-    now = now or utcnow()
-    if batch is None:
-        with Batch() as own:
-            return send(delivery_id, now, own)
-    with kept_across_commits():
-        return _send_one(delivery_id, now, batch, Page([delivery_id], now, batch))
+    outcome = send_batch([delivery_id], now, batch)[delivery_id]
+    if outcome.status == "pending":
+        raise TryAgainLater(outcome.detail)
+    return outcome
 
 
-def _send_one(delivery_id: int, now: datetime, batch: Batch, page: Page) -> Outcome:
-    """Commits as it goes: each state is on disk before the next step starts."""
-    # The attempt number this claim wrote is its fencing token: a second sender claiming the
-    # row (a retry racing a re-queue, or the CLI) takes a higher number, and only the
-    # holder of the latest number may move the row on (`_settle`).
-    mine = db.session.execute(CLAIM, {"row": delivery_id}).scalar()
-    commit_without_waiting_for_disk()  # a lost claim is claimed again
-    if mine is None:
-        return _not_claimed(delivery_id)
+def _groups(ids: list[int], page: Page) -> Iterator[list[int]]:
+    """GROUP rows at a time, in order. A row found `rendering` (its sender died on it, or
+    is still at it) makes a group of its own: a digest that kills its sender then uses up
+    no other row's attempts (GIVE_UP_AFTER). A member's second row of a kind (a period
+    that waited) starts a new group: it tells only what the first did not."""
+    group: list[int] = []
+    told: set[tuple[int, str] | None] = set()
+    for delivery_id in ids:
+        row = page.deliveries.get(delivery_id)
+        alone = row is not None and row.status == "rendering"
+        key = (row.membership_id, row.kind) if row is not None else None
+        if group and (alone or len(group) == GROUP or (key is not None and key in told)):
+            yield group
+            group, told = [], set()
+        group.append(delivery_id)
+        told.add(key)
+        if alone:
+            yield group
+            group, told = [], set()
+    if group:
+        yield group
+
+
+def _send_group(ids: list[int], now: datetime, page: Page, outcomes: dict[int, Outcome],
+                progress: Callable[[int], None] | None) -> str | None:
+    """Claim `ids` in one statement, put their digests together, commit those to send as
+    `submitting` in one statement, then hand them to the server one by one; outcomes into
+    `outcomes`, and why the batch must stop, if it must."""
+    def done(delivery_id: int, outcome: Outcome) -> None:
+        outcomes[delivery_id] = outcome
+        if progress:
+            progress(1)
+
+    moves: list[rows.Move] = []
+    claimed, ready = _claim_and_put_together(ids, now, page, moves, done)
+    if not ready:
+        rows.settle(moves)
+        return None
+    try:
+        _connect(page.batch)
+    except TryAgainLater as down:
+        first = next(iter(ready))
+        moves.append(rows.Move(first, claimed[first], rows.CLAIMED, {
+            "status": "pending", "last_error": str(down)[:500]}))
+        outcomes[first] = Outcome("pending", str(down))
+        rows.settle(moves, commit=False)
+        rows.release({i: claimed[i] for i in ready if i != first})
+        return str(down)
+    submitted = rows.submit({i: (claimed[i], summary(content), message["Message-ID"])
+                             for i, (message, content) in ready.items()}, now, moves)
+    left = rows.still_mine({i: claimed[i] for i in ready if i not in submitted}
+                           ) if len(submitted) < len(ready) else set()
+    for delivery_id, (message, _) in ready.items():
+        mine = claimed[delivery_id]
+        if delivery_id in left:  # the member left the list since the page was read
+            moves.append(rows.Move(delivery_id, mine, rows.CLAIMED, {
+                "status": "skipped", "last_error": "unsubscribed"}))
+            done(delivery_id, Outcome("skipped", "unsubscribed"))
+        elif delivery_id not in submitted:
+            done(delivery_id, Outcome("taken over", "another sender claimed this digest"))
+        else:
+            try:
+                done(delivery_id, _deliver(delivery_id, mine, now, page, message, moves))
+            except TryAgainLater as down:  # the rest were never handed over
+                outcomes[delivery_id] = Outcome("pending", str(down))
+                rows.settle(moves, commit=False)
+                rows.release({i: claimed[i] for i in submitted if i not in outcomes})
+                return str(down)
+    rows.settle(moves)
+    return None
+
+
+def _claim_and_put_together(ids: list[int], now: datetime, page: Page,
+                            moves: list[rows.Move], done: Callable[[int, Outcome], None]
+                            ) -> tuple[dict[int, int], dict[int, tuple]]:
+    """The rows claimed (row → attempt number) and, of those, the ones with a message to
+    send (row → (message, content)); `done` hears of every other row."""
+    claimed = rows.claim(ids)
+    found = rows.not_claimed([i for i in ids if i not in claimed]) if len(claimed) < len(
+        ids) else {}
+    ready: dict[int, tuple] = {}
+    for delivery_id in ids:
+        if delivery_id in claimed:
+            put = _put_together(delivery_id, claimed[delivery_id], now, page, moves)
+            if isinstance(put, Outcome):
+                done(delivery_id, put)
+            else:
+                ready[delivery_id] = put
+            continue
+        status = found.get(delivery_id)
+        done(delivery_id, Outcome("gone") if status is None
+             else Outcome("unknown") if status == "submitting"
+             else Outcome(status, ALREADY))
+    return claimed, ready
+
+
+def _put_together(delivery_id: int, mine: int, now: datetime, page: Page,
+                  moves: list[rows.Move]) -> Outcome | tuple:
+    """A claimed row's (message, content), or its outcome when there is nothing to send
+    (the settle joins `moves`, written with the next commit)."""
     delivery = page.deliveries[delivery_id]
-    if _left(delivery):
-        _settle(delivery_id, mine, CLAIMED, status="skipped", last_error="unsubscribed")
-        return Outcome("skipped", "unsubscribed")
+
+    def settled(status: str, why: str, detail: str | None = None) -> Outcome:
+        moves.append(rows.Move(delivery_id, mine, rows.CLAIMED,
+                               {"status": status, "last_error": why}))
+        return Outcome(status, why if detail is None else detail)
+
+    if page.has_left(delivery):
+        return settled("skipped", "unsubscribed")
     try:
         content = page.content(delivery, now)
         message = None if content.empty else build_digest(
@@ -295,101 +337,71 @@ def _send_one(delivery_id: int, now: datetime, batch: Batch, page: Page) -> Outc
         # retry after retry; admins see why on the outbox page.
         db.session.rollback()
         log.exception("digest %s could not be put together", delivery_id)
-        _settle(delivery_id, mine, CLAIMED, status="failed",
-                last_error=f"could not be put together: {type(error).__name__}: {error}"[:500])
-        return Outcome("failed", "could not be put together")
+        return settled("failed", f"could not be put together: {type(error).__name__}: "
+                                 f"{error}"[:500], "could not be put together")
     if message is None:
-        _settle(delivery_id, mine, CLAIMED, status="skipped", last_error="nothing worth saying")
-        return Outcome("skipped", "nothing worth saying")
-    smtp = None
-    if not mail.uses_folder():
-        try:
-            smtp = batch.connection()
-        except (OSError, smtplib.SMTPException) as down:
-            # Refused, unresolvable, TLS or login trouble: nothing was handed over.
-            _settle(delivery_id, mine, CLAIMED, durable=True, status="pending",
-                    last_error=f"{type(down).__name__}: {down}"[:500])
-            raise TryAgainLater(str(down), unreachable=True) from None
-    still_mine = db.session.execute(SUBMIT.values(
-        status="submitting", submitted_at=now, summary=_summary(content),
-        message_id=message["Message-ID"]), {"row": delivery_id, "mine": mine}).rowcount
-    db.session.commit()  # on disk before the server hears of it: the one that must be
-    if not still_mine:
-        return Outcome("taken over", "another sender claimed this digest")
-    if smtp is None:
+        return settled("skipped", "nothing worth saying")
+    return message, content
+
+
+def _connect(batch: Batch) -> None:
+    """Make sure of the batch's connection, unless mail goes to a folder;
+    TryAgainLater(unreachable) when the server cannot be reached."""
+    if mail.uses_folder():
+        return
+    try:
+        batch.connection()
+    except (OSError, smtplib.SMTPException) as down:
+        # Refused, unresolvable, TLS or login trouble: nothing was handed over.
+        raise TryAgainLater(f"{type(down).__name__}: {down}", unreachable=True) from None
+
+
+def _deliver(delivery_id: int, mine: int, now: datetime, page: Page, message,
+             moves: list[rows.Move]) -> Outcome:
+    """Hand a `submitting` row's message over; how it ended joins `moves`."""
+    def settle(**values) -> None:
+        moves.append(rows.Move(delivery_id, mine, rows.HANDED, values))
+
+    if mail.uses_folder():
         mail.write_to_folder(message)
     else:
-        refused = _hand_over(delivery_id, mine, batch, message)
+        try:
+            _connect(page.batch)  # a connection dropped by the row before is made again
+        except TryAgainLater as down:
+            settle(status="pending", submitted_at=None, last_error=str(down)[:500])
+            raise
+        refused = _hand_over(page.batch, message, settle, moves)
         if refused is not None:
             return refused
-    _settle(delivery_id, mine, HANDED, status="sent", sent_at=utcnow())
-    page.sent(delivery, now)
-    batch.mark_used()
+    settle(status="sent", sent_at=utcnow())
+    page.sent(page.deliveries[delivery_id], now)
+    page.batch.mark_used()
     return Outcome("sent")
 
 
-# Read again for every row, not once per page: a member who has just clicked "unsubscribe"
-# gets nothing more, even from a batch already under way.
-LEFT = select(DigestPreference.frequency, DigestPreference.alerts).where(
-    DigestPreference.membership_id == bindparam("member"))
-
-
-def _left(delivery: DigestDelivery) -> bool:
-    saved = db.session.execute(LEFT, {"member": delivery.membership_id}).first()
-    if saved is None:  # never changed anything: the defaults send both
-        return False
-    if delivery.kind == "coordinator":
-        return not saved.alerts
-    return saved.frequency == "off"
-
-
-def _hand_over(delivery_id: int, mine: int, batch: Batch, message) -> Outcome | None:
+def _hand_over(batch: Batch, message, settle: Callable[..., None],
+               moves: list[rows.Move]) -> Outcome | None:
     """SMTP's part: None when the server took the message, else what became of the row."""
     try:
         batch.smtp.send_message(message)
     except smtplib.SMTPRecipientsRefused as refused:
-        _settle(delivery_id, mine, HANDED, status="failed",
-                last_error=repr(refused.recipients)[:500])
+        settle(status="failed", last_error=repr(refused.recipients)[:500])
         return Outcome("failed", "recipient refused")
     except smtplib.SMTPResponseException as refused:
         batch.drop()
         error = f"{refused.smtp_code} {refused.smtp_error!r}"[:500]
         if 400 <= refused.smtp_code < 500:
-            # Durable: lost, the row would read as unknown and never go out.
-            _settle(delivery_id, mine, HANDED, durable=True, status="pending",
-                    submitted_at=None, last_error=error)
-            raise TryAgainLater(error) from None
-        _settle(delivery_id, mine, HANDED, status="failed", last_error=error)
+            settle(status="pending", submitted_at=None, last_error=error)
+            # At once and durable: lost, the row would read as unknown and never go out.
+            rows.settle(moves, durable=True)
+            return Outcome("pending", error)
+        settle(status="failed", last_error=error)
         return Outcome("failed", str(refused.smtp_code))
     except (OSError, smtplib.SMTPException) as lost:
         # The line dropped mid-conversation: the server may have taken the message.
         batch.drop()
-        _settle(delivery_id, mine, HANDED, status="unknown",
-                last_error=f"connection lost while sending ({type(lost).__name__}); "
-                           "not sent again, to never send twice")
+        settle(status="unknown",
+               last_error=f"connection lost while sending ({type(lost).__name__}); "
+                          "not sent again, to never send twice")
         return Outcome("unknown")
     return None
-
-
-def _not_claimed(delivery_id: int) -> Outcome:
-    """Someone else has the row, or had it: say which, and turn a row left `submitting`
-    (its sender died, or is still talking to the server) into `unknown`. A live sender
-    that then hears back from the server still settles it (`HANDED`)."""
-    status = db.session.scalar(select(ROWS.c.status).where(ROWS.c.id == delivery_id))
-    if status is None:
-        return Outcome("gone")
-    if status != "submitting":
-        return Outcome(status, ALREADY)
-    db.session.execute(update(ROWS).where(ROWS.c.id == delivery_id,
-                                          ROWS.c.status == "submitting")
-                       .values(status="unknown", last_error=INTERRUPTED))
-    commit_without_waiting_for_disk()
-    return Outcome("unknown")
-
-
-def _summary(content) -> dict:
-    if hasattr(content, "fit"):
-        return {"fit": len(content.fit), "bridge": len(content.bridge),
-                "news": sum(len(n.items) for n in content.news), "due": len(content.due)}
-    return {"new": len(content.new),
-            "open": sum(len(v) for v in content.open_by_severity.values())}

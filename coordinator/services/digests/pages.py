@@ -23,8 +23,8 @@ from coordinator.services.digests.preferences import defaults
 
 @contextmanager
 def kept_across_commits():
-    """Every row commits up to three times; expiring the page's members, users and
-    preferences at each commit would reload them one by one. Row states are never read
+    """A batch commits several times per group of rows; expiring the page's members,
+    users and preferences at each commit would reload them one by one. Row states are never read
     from these objects: the claim's RETURNING and fresh queries give them."""
     session = db.session()
     kept, session.expire_on_commit = session.expire_on_commit, False
@@ -69,6 +69,12 @@ class Page:
                              self.activity,
                              self.prefs[member.id])
 
+    def has_left(self, delivery: DigestDelivery) -> bool:
+        """Whether the member had stopped this kind of digest when the page was read (the
+        submit checks again, for a click since)."""
+        prefs = self.prefs[delivery.membership_id]
+        return not prefs.alerts if delivery.kind == "coordinator" else prefs.frequency == "off"
+
     def sent(self, delivery: DigestDelivery, at: datetime) -> None:
         """A later row of the same member and kind on this page (a period that waited,
         as after a day of "not now") tells only what happened after this one."""
@@ -76,3 +82,12 @@ class Page:
             if (other.membership_id == delivery.membership_id and other.kind == delivery.kind
                     and other.due_at > delivery.due_at):
                 self.since[other.id] = max(self.since[other.id], at)
+
+
+def summary(content) -> dict:
+    """What a digest held, section by section, for the admins' outbox page."""
+    if hasattr(content, "fit"):
+        return {"fit": len(content.fit), "bridge": len(content.bridge),
+                "news": sum(len(n.items) for n in content.news), "due": len(content.due)}
+    return {"new": len(content.new),
+            "open": sum(len(v) for v in content.open_by_severity.values())}
