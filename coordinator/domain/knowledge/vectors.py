@@ -14,7 +14,6 @@ cluster in two.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -71,17 +70,14 @@ def _tag_block(profiles: list[Profile]) -> tuple[sp.csr_matrix, list[str], np.nd
     vocabulary = {name: column for column, name in enumerate(names)}
     rows, cols, values = [], [], []
     for row, profile in enumerate(profiles):
-        weights: Counter[str] = Counter()
-        for tag in set(profile.tags):
-            weights[tag] += DECLARED_WEIGHT
-        for tag in profile.completed_tags:
-            weights[tag] += COMPLETED_WEIGHT
-        for tag, weight in sorted(weights.items()):
-            rows.append(row)
-            cols.append(vocabulary[tag])
-            values.append(weight)
-    counts = sp.csr_matrix((values, (rows, cols)), shape=(len(profiles), len(vocabulary)),
-                           dtype=np.float32)
+        declared = [vocabulary[tag] for tag in set(profile.tags)]
+        completed = [vocabulary[tag] for tag in profile.completed_tags]
+        rows += [row] * (len(declared) + len(completed))
+        cols += declared + completed
+        values += [DECLARED_WEIGHT] * len(declared) + [COMPLETED_WEIGHT] * len(completed)
+    # A tag declared and required by completed tasks: the entries add up (csr sums them).
+    counts = sp.csr_matrix((np.array(values, np.float32), (rows, cols)),
+                           shape=(len(profiles), len(vocabulary)), dtype=np.float32)
     if not vocabulary:
         return counts, [], np.zeros(0)
     transformer = TfidfTransformer(norm=None, smooth_idf=True)
