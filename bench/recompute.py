@@ -4,9 +4,10 @@
 
 For each size: seed a fresh database (not timed), then run the real recompute service in
 a child process (load + vectors, neighbours, communities, database write) and print the
-stage times, peak memory of that process (max RSS), the adjusted Rand index against the
-planted clusters, and neighbour recall@k against exact search on a sample. At 10,000 it
-also times the naive exact method (dense all-pairs cosine + top-k) beside ours.
+stage times, its CPU time (all threads: the work, however busy the shared machine is),
+its peak memory (max RSS), the adjusted Rand index against the planted clusters, and
+neighbour recall@k against exact search on a sample. At 10,000 it also times the naive
+exact method (dense all-pairs cosine + top-k) beside ours.
 
 Beside ours, in a process of its own, a plain scikit-learn baseline on the same profiles:
 one TF-IDF over tag tokens and bio words, brute-force cosine k-NN (same k), networkx
@@ -98,10 +99,10 @@ def run(url: str, n: int) -> dict:
 
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), _cpu_seconds()
         result = knowledge.recompute(db.session.get(Partnership, 1), force=True)
         db.session.commit()
-        total = time.perf_counter() - started
+        total, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_started
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         snapshot = result.snapshot
         assigned = dict(db.session.execute(
@@ -117,13 +118,21 @@ def run(url: str, n: int) -> dict:
     exact = _exact_rows(matrix, sample, k)
     recall = float(np.mean([len(set(ours.indices[row]) & set(exact[i])) / k
                             for i, row in enumerate(sample)]))
-    figures = {"n": n, "total": total, **result.timings, "peak_mb": peak_mb,
+    figures = {"n": n, "total": total, "cpu": cpu, **result.timings, "peak_mb": peak_mb,
                "ari": adjusted_rand_score(truth, found), "recall": recall, "k": k,
                "clusters": snapshot.quality["clusters"], "method": snapshot.params["method"]}
     if n == 10_000:
         figures["dense_all_pairs"] = _dense_all_pairs(matrix, k)
         figures["ours_exact_sparse"] = result.timings["neighbours"]
     return figures
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process, all threads: the work, whatever else the machine runs."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _exact_rows(matrix, rows, k):
@@ -272,7 +281,7 @@ def main() -> None:
     print(f"database: {args.db}; k-NN exact up to 30,000 members, cell search beyond; "
           f"{_load()}")
     header = (f"{'members':>8} {'vectors':>8} {'neighb.':>8} {'commun.':>8} {'write':>7} "
-              f"{'total':>7} {'peak MB':>8} {'ARI':>6} {'recall':>7} {'clusters':>8}")
+              f"{'total':>7} {'CPU':>7} {'peak MB':>8} {'ARI':>6} {'recall':>7} {'clusters':>8}")
     print(header)
     for n in args.members:
         with tempfile.TemporaryDirectory() as folder:
@@ -281,6 +290,7 @@ def main() -> None:
             f = _child("--child", url, str(n))
             print(f"{n:>8} {f['vectors']:>7.2f}s {f['neighbours']:>7.2f}s "
                   f"{f['communities']:>7.2f}s {f['write']:>6.2f}s {f['total']:>6.2f}s "
+                  f"{f['cpu']:>6.2f}s "
                   f"{f['peak_mb']:>8.0f} {f['ari']:>6.3f} {f['recall']:>7.3f} "
                   f"{f['clusters']:>8}   (seeded in {seeded:.1f} s; {f['method']}, k={f['k']})")
             print(f"{'':>8} {_load()}")
