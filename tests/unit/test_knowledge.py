@@ -10,6 +10,7 @@ from coordinator.domain.knowledge.neighbours import (
     cell_search,
     exact_neighbours,
     nearest_neighbours,
+    probed_cells,
 )
 from coordinator.domain.knowledge.vectors import Profile, build_vectors
 
@@ -144,6 +145,16 @@ def test_cell_search_finds_the_exact_neighbours_of_clustered_data():
                       zip(approx.indices.tolist(), exact.indices.tolist(), strict=True)])
     assert recall >= 0.9
     assert approx.method.startswith("cell search")
+
+
+@pytest.mark.parametrize(("scores", "probed"), [
+    ([0.9, 0.5, 0.1], [0, 1]),  # the second cell is more than half as near: searched too
+    ([0.9, 0.4, 0.1], [0, 0]),  # less than half: the member's own cell only
+    ([0.2, 0.6, 0.3], [1, 2]),
+    ([0.0, 0.0, 0.0], [0, 1]),  # near no cell at all: the first two, in order
+])
+def test_a_member_searches_a_second_cell_only_when_it_is_nearly_as_near(scores, probed):
+    assert probed_cells(np.array([scores]), probes=2).tolist() == [probed]
 
 
 def test_same_seed_same_communities():
