@@ -99,18 +99,18 @@ def _product_top(left: sp.csr_matrix, right: sp.csr_matrix, top: int) -> sp.csr_
 
 
 def _top_k(product: sp.csr_matrix, k: int, method: str) -> Neighbours:
+    """Each row's k best other columns, best first; ties by column: deterministic."""
     n = product.shape[0]
     entries = product.tocoo()
     off_diagonal = entries.row != entries.col
-    product = sp.csr_matrix((entries.data[off_diagonal],
-                             (entries.row[off_diagonal], entries.col[off_diagonal])),
-                            shape=product.shape)
+    rows, cols, vals = (entries.row[off_diagonal], entries.col[off_diagonal],
+                        entries.data[off_diagonal])
+    order = np.lexsort((cols, -vals, rows))  # one sort for all rows, not one per row
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, np.arange(n))[rows]
+    top = rank < k
     indices = np.full((n, k), -1, dtype=np.int64)
     similarities = np.zeros((n, k), dtype=np.float32)
-    for row in range(n):
-        start, end = product.indptr[row], product.indptr[row + 1]
-        cols, vals = product.indices[start:end], product.data[start:end]
-        order = np.lexsort((cols, -vals))[:k]  # ties broken by row number: deterministic
-        indices[row, :len(order)] = cols[order]
-        similarities[row, :len(order)] = vals[order]
+    indices[rows[top], rank[top]] = cols[top]
+    similarities[rows[top], rank[top]] = vals[top]
     return Neighbours(indices, similarities, method)
