@@ -10,6 +10,7 @@ from coordinator.domain.knowledge.neighbours import (
     cell_search,
     exact_neighbours,
     nearest_neighbours,
+    probed_cells,
 )
 from coordinator.domain.knowledge.vectors import Profile, build_vectors
 
@@ -25,13 +26,55 @@ def test_declared_and_completed_tags_weigh_one_and_a_half():
     assert np.linalg.norm(dense, axis=1) == pytest.approx([1, 1, 1])
 
 
-def test_bio_terms_count_for_less_than_tags():
-    vectors = build_vectors([
-        Profile(1, ("gis",), (), "flood maps rivers"),
-        Profile(2, ("gis",), (), "budgets audits"),
-        Profile(3, ("law",), (), "flood maps rivers")])
+def test_tags_and_bio_terms_share_one_norm():
+    vectors = build_vectors([Profile(1, ("gis",), ("gis",), "flood maps"),
+                             Profile(2, ("law",), (), "flood"),
+                             Profile(3, ("gis",), (), "maps maps")])
+    keys = vectors.column_keys()
+    rows = [{keys[c]: float(v) for c, v in zip(vectors.matrix[r].indices,
+                                                vectors.matrix[r].data, strict=True)}
+            for r in range(3)]
+    # gis, flood and maps are each held by two of three members: one IDF, ln(4/3) + 1.
+    # Member 1's gis weighs 1 + 0.5 (declared, one completed task), each bio term 0.8,
+    # and the row has one norm: (1.5, 0.8, 0.8) / √3.53.
+    norm = (1.5 ** 2 + 2 * 0.8 ** 2) ** 0.5
+    assert rows[0] == pytest.approx({"t:gis": 1.5 / norm, "b:flood": 0.8 / norm,
+                                     "b:maps": 0.8 / norm})
+    # law is held by one: IDF ln(4/2) + 1 against flood's ln(4/3) + 1.
+    law, flood = np.log(2) + 1, 0.8 * (np.log(4 / 3) + 1)
+    norm = (law ** 2 + flood ** 2) ** 0.5
+    assert rows[1] == pytest.approx({"t:law": law / norm, "b:flood": flood / norm})
+    # A bio term said twice weighs 0.8 × (1 + ln 2).
+    maps = 0.8 * (1 + np.log(2))
+    norm = (1 + maps ** 2) ** 0.5
+    assert rows[2] == pytest.approx({"t:gis": 1 / norm, "b:maps": maps / norm})
+
+
+def test_a_shared_tag_counts_a_little_more_than_a_shared_bio_term():
+    vectors = build_vectors([Profile(1, ("gis",), (), "flood"),
+                             Profile(2, ("gis",), (), "budgets"),
+                             Profile(3, ("law",), (), "flood"),
+                             Profile(4, ("law",), (), "budgets")])
     similarity = (vectors.matrix @ vectors.matrix.T).toarray()
-    assert similarity[0, 1] > similarity[0, 2] > 0  # a shared tag beats a shared bio
+    # Every term is held by two of four: the rows are (1, 0.8) / √1.64.
+    assert similarity[0, 1] == pytest.approx(1 / 1.64)
+    assert similarity[0, 2] == pytest.approx(0.64 / 1.64)
+    assert similarity[0, 3] == 0
+
+
+def test_a_member_with_few_tags_is_placed_by_their_bio_too():
+    """Members with one or two tags: a norm per part made those tags weigh as much as
+    another member's twelve, and a stray tag decided their cluster (ARI 0.46 here with
+    the bio at 0.3 in a part of its own; 0.92 with one norm)."""
+    profiles, truth = planted_profiles(3000, topics=8, seed=3)
+    few = np.random.default_rng(0).random(len(profiles)) < 0.4
+    profiles = [Profile(p.member_id, p.tags[:2] if cut else p.tags, (), p.bio)
+                for p, cut in zip(profiles, few, strict=True)]
+    vectors = build_vectors(profiles)
+    neighbours = nearest_neighbours(vectors.matrix, cl.neighbour_count(3000))
+    edges, weights = cl.knn_edges(neighbours.indices, neighbours.similarities)
+    found = cl.detect_communities(3000, edges, weights, seed=1)
+    assert adjusted_rand_score(truth, found.labels) >= 0.9
 
 
 def test_empty_profiles_are_zero_rows():
@@ -90,7 +133,7 @@ def test_planted_clusters_are_found():
     neighbours = nearest_neighbours(vectors.matrix, cl.neighbour_count(3000))
     edges, weights = cl.knn_edges(neighbours.indices, neighbours.similarities)
     found = cl.detect_communities(3000, edges, weights, seed=1)
-    assert adjusted_rand_score(truth, found.labels) >= 0.9
+    assert adjusted_rand_score(truth, found.labels) >= 0.95  # 0.93 with the bio at 0.3
 
 
 def test_cell_search_finds_the_exact_neighbours_of_clustered_data():
@@ -102,6 +145,16 @@ def test_cell_search_finds_the_exact_neighbours_of_clustered_data():
                       zip(approx.indices.tolist(), exact.indices.tolist(), strict=True)])
     assert recall >= 0.9
     assert approx.method.startswith("cell search")
+
+
+@pytest.mark.parametrize(("scores", "probed"), [
+    ([0.9, 0.5, 0.1], [0, 1]),  # the second cell is more than half as near: searched too
+    ([0.9, 0.4, 0.1], [0, 0]),  # less than half: the member's own cell only
+    ([0.2, 0.6, 0.3], [1, 2]),
+    ([0.0, 0.0, 0.0], [0, 1]),  # near no cell at all: the first two, in order
+])
+def test_a_member_searches_a_second_cell_only_when_it_is_nearly_as_near(scores, probed):
+    assert probed_cells(np.array([scores]), probes=2).tolist() == [probed]
 
 
 def test_same_seed_same_communities():

@@ -62,3 +62,19 @@ def test_centroids_are_unit_vectors_cut_to_their_heaviest_terms(mapped):
     assert all(len(terms) == 2 for terms in cut.values())
     full = centroids(vectors, np.array([0, 0, 1, 1, 0, -1]), {0: 7, 1: 8}, top=1000)
     assert all(abs(sum(w * w for w in terms.values()) - 1) < 1e-4 for terms in full.values())
+
+
+def test_tags_and_a_repetitive_bio_are_weighed_in_one_norm_as_the_map_weighs_them():
+    profiles = [*PROFILES,
+                Profile(7, ("gis",), ("gis", "gis"), "Flood flood flood maps, river maps."),
+                Profile(8, ("policy",), (), "River flood policy and water law for deltas.")]
+    vectors = build_vectors(profiles)
+    model = Model(vectors.tag_idf, vectors.bio_idf, {})
+    keys = vectors.column_keys()
+    for row in (6, 7):
+        expected = {keys[c]: float(v) for c, v in zip(
+            vectors.matrix[row].indices, vectors.matrix[row].data, strict=True)}
+        got = profile_vector(profiles[row].tags, profiles[row].completed_tags,
+                             profiles[row].bio, model)
+        assert got == pytest.approx(expected, abs=1e-5)
+        assert sum(w * w for w in got.values()) == pytest.approx(1)

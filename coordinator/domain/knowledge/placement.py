@@ -45,12 +45,12 @@ def profile_vector(tags: tuple[str, ...], completed_tags: tuple[str, ...], bio: 
         counts[tag] += DECLARED_WEIGHT
     for tag in completed_tags:
         counts[tag] += COMPLETED_WEIGHT
-    tag_part = _unit({f"t:{tag}": count * model.tag_idf[tag] for tag, count in counts.items()
-                      if tag in model.tag_idf})
+    tag_part = {f"t:{tag}": count * model.tag_idf[tag] for tag, count in counts.items()
+                if tag in model.tag_idf}
     terms = Counter(t for t in TOKEN.findall(bio.lower()) if t in model.bio_idf)
-    bio_part = _unit({f"b:{term}": (1 + math.log(n)) * model.bio_idf[term]
-                      for term, n in terms.items()})
-    return _unit(tag_part | {key: BIO_WEIGHT * w for key, w in bio_part.items()})
+    bio_part = {f"b:{term}": BIO_WEIGHT * (1 + math.log(n)) * model.bio_idf[term]
+                for term, n in terms.items()}
+    return _unit(tag_part | bio_part)  # one norm for both, as vectors.py
 
 
 def nearest_cluster(vector: dict[str, float], model: Model) -> tuple[int | None, float]:

@@ -107,10 +107,12 @@ def cut_map(matrix: sp.csr_matrix, active: np.ndarray, seed: int, resolution: fl
                                   active=active)
     labels = found.labels
     labels[rows] = merge_small(labels[rows], matrix[rows])
-    # How clear the structure is: the full-graph test on a sample of the members.
+    # How clear the structure is: the full-graph test on a sample of the members. Only
+    # the first cut's modularity against the shuffled maps' counts, so the sample is not
+    # cut again inside its clusters.
     sample = np.sort(np.random.default_rng(seed).choice(rows, CLARITY_SAMPLE,
                                                         replace=False))
-    _, modularity, null, _ = _full_cut(matrix[sample], seed, resolution)
+    _, modularity, null, _ = _split_once(matrix[sample], seed, resolution, NONE_GAIN)
     return MapCut(cl.compact_labels(labels), found.modularity, null,
                   clarity_of(modularity, null), f"k-NN ({neighbours.indices.shape[1]})",
                   len(edges))

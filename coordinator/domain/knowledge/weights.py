@@ -6,4 +6,4 @@ loading numpy (domain.knowledge.placement).
 
 DECLARED_WEIGHT = 1.0  # a tag the member declared
 COMPLETED_WEIGHT = 0.5  # per completed task that required the tag
-BIO_WEIGHT = 0.3  # the bio block beside the tag block
+BIO_WEIGHT = 0.8  # per bio term (1 + ln count), in one norm with the tags

@@ -174,11 +174,14 @@ def _write(snapshot: ClusterSnapshot, member_ids: np.ndarray, labels: np.ndarray
         db.session.flush()
         row_ids[label] = cluster.id
     ids = member_ids.tolist()
+    # Whole columns to lists first: indexing numpy one scalar at a time is slow at 100,000.
+    shown = neighbours.indices[:, :NEIGHBOURS_SHOWN].tolist()
+    similarities = neighbours.similarities[:, :NEIGHBOURS_SHOWN].tolist()
     rows = []
-    for row, (member_id, label) in enumerate(zip(ids, labels.tolist(), strict=True)):
-        near = [[ids[j], round(float(s), 3)] for j, s in
-                zip(neighbours.indices[row][:NEIGHBOURS_SHOWN],
-                    neighbours.similarities[row][:NEIGHBOURS_SHOWN], strict=True) if j >= 0]
+    for member_id, label, near_rows, near_similarities in zip(
+            ids, labels.tolist(), shown, similarities, strict=True):
+        near = [[ids[j], round(s, 3)] for j, s in zip(near_rows, near_similarities,
+                                                      strict=True) if j >= 0]
         rows.append({"snapshot_id": snapshot.id, "membership_id": member_id,
                      "cluster_id": row_ids.get(label), "neighbours": near})
     for start in range(0, len(rows), CHUNK):
