@@ -6,7 +6,6 @@ an admin and someone logged out can reach: no violation of impact serious or cri
 
 from __future__ import annotations
 
-import os
 import re
 from types import SimpleNamespace
 
@@ -156,10 +155,6 @@ def sweep(page: Page, paths: list[str]) -> list[str]:
     return reports
 
 
-# The pages' markup does not depend on the database: the PostgreSQL run of the suite
-# leaves the sweep (about 20 s) to the SQLite run.
-@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql")),
-                    reason="run once, on SQLite")
 def test_every_page_passes_axe(demo):
     ids = demo.ids
     site = Browsing(demo.browser, demo.base_url)
