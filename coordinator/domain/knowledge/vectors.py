@@ -21,15 +21,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from .weights import BIO_WEIGHT, COMPLETED_WEIGHT, DECLARED_WEIGHT
-
-
-@dataclass(frozen=True)
-class Profile:
-    member_id: int
-    tags: tuple[str, ...] = ()
-    completed_tags: tuple[str, ...] = ()  # one entry per completed task and tag
-    bio: str = ""
+from .weights import BIO_WEIGHT, COMPLETED_WEIGHT, DECLARED_WEIGHT, Profile
 
 
 @dataclass

@@ -13,22 +13,19 @@ from coordinator.domain.knowledge import clusters as cl
 from coordinator.domain.knowledge import structure as map_structure
 from coordinator.domain.knowledge.neighbours import nearest_neighbours
 from coordinator.domain.knowledge.placement import CENTROID_TERMS
-from coordinator.domain.knowledge.vectors import Profile, build_vectors, centroids
+from coordinator.domain.knowledge.vectors import build_vectors, centroids
 from coordinator.extensions import db
 from coordinator.models import (
     Cluster,
     ClusterAssignment,
     ClusterSnapshot,
     ClusterTie,
-    Membership,
     Participation,
     Partnership,
-    Tag,
     Task,
-    membership_tags,
-    task_tags,
     utcnow,
 )
+from coordinator.services.knowledge.profiles import load_profiles
 from coordinator.services.knowledge.snapshots import is_current, latest_snapshot
 
 SEED = 20261123
@@ -42,29 +39,6 @@ class Result:
     snapshot: ClusterSnapshot | None
     skipped: bool = False
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def load_profiles(partnership_id: int) -> list[Profile]:
-    """Every member's declared tags, tags of tasks they completed, and bio."""
-    declared: dict[int, list[str]] = {}
-    for member_id, name in db.session.execute(
-            select(membership_tags.c.membership_id, Tag.name)
-            .join(Tag, Tag.id == membership_tags.c.tag_id)
-            .where(Tag.partnership_id == partnership_id)):
-        declared.setdefault(member_id, []).append(name)
-    completed: dict[int, list[str]] = {}
-    for member_id, name in db.session.execute(
-            select(Participation.membership_id, Tag.name)
-            .join(Task, Task.id == Participation.task_id)
-            .join(task_tags, task_tags.c.task_id == Task.id)
-            .join(Tag, Tag.id == task_tags.c.tag_id)
-            .where(Task.partnership_id == partnership_id, Task.status == "done")):
-        completed.setdefault(member_id, []).append(name)
-    rows = db.session.execute(select(Membership.id, Membership.bio).where(
-        Membership.partnership_id == partnership_id).order_by(Membership.id))
-    return [Profile(member_id, tuple(sorted(declared.get(member_id, ()))),
-                    tuple(sorted(completed.get(member_id, ()))), bio or "")
-            for member_id, bio in rows]
 
 
 def recompute(partnership: Partnership, now: datetime | None = None, force: bool = False,

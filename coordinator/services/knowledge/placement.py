@@ -22,6 +22,7 @@ from coordinator.domain.knowledge.placement import (
     nearest_cluster,
     profile_vector,
 )
+from coordinator.domain.knowledge.weights import Profile
 from coordinator.extensions import db
 from coordinator.models import (
     Cluster,
@@ -29,12 +30,10 @@ from coordinator.models import (
     ClusterSnapshot,
     Event,
     Membership,
-    Participation,
     Tag,
-    Task,
     membership_tags,
-    task_tags,
 )
+from coordinator.services.knowledge.profiles import load_profiles
 from coordinator.services.knowledge.snapshots import latest_snapshot
 
 SHOWN = 5
@@ -76,18 +75,17 @@ def _mapped(member: Membership, snapshot: ClusterSnapshot,
 
 
 def _provisional(member: Membership, snapshot: ClusterSnapshot, model: Model) -> Placement:
-    profiles = _profiles(member.partnership_id, [member.id])
-    vector = profile_vector(*profiles.get(member.id, ((), (), "")), model)
+    mine = load_profiles(member.partnership_id, [member.id])
+    vector = profile_vector(*_parts(mine[0]), model) if mine else {}
     stable_id, _ = nearest_cluster(vector, model)
     cluster = None if stable_id is None else db.session.scalar(select(Cluster).where(
         Cluster.snapshot_id == snapshot.id, Cluster.stable_id == stable_id))
     candidates = _candidates(member, model, cluster)
     scored = []
-    for other_id, (tags, completed, bio) in _profiles(member.partnership_id,
-                                                      candidates).items():
-        similarity = cosine(vector, profile_vector(tags, completed, bio, model))
+    for other in load_profiles(member.partnership_id, candidates) if candidates else []:
+        similarity = cosine(vector, profile_vector(*_parts(other), model))
         if similarity > 0:
-            scored.append((round(similarity, 3), other_id))
+            scored.append((round(similarity, 3), other.member_id))
     scored.sort(key=lambda pair: (-pair[0], pair[1]))
     people = _members(member.partnership_id, [mid for _, mid in scored[:SHOWN]])
     near = [(people[mid], sim) for sim, mid in scored[:SHOWN] if mid in people]
@@ -144,30 +142,8 @@ def _candidates(member: Membership, model: Model, cluster: Cluster | None) -> li
         .order_by(ClusterAssignment.membership_id).limit(CANDIDATES)))
 
 
-def _profiles(partnership_id: int, member_ids: list[int]
-              ) -> dict[int, tuple[tuple[str, ...], tuple[str, ...], str]]:
-    """(declared tags, tags of completed tasks, bio) by member, in three queries."""
-    if not member_ids:
-        return {}
-    declared: dict[int, list[str]] = {}
-    for member_id, name in db.session.execute(
-            select(membership_tags.c.membership_id, Tag.name)
-            .join(Tag, Tag.id == membership_tags.c.tag_id)
-            .where(membership_tags.c.membership_id.in_(member_ids))):
-        declared.setdefault(member_id, []).append(name)
-    completed: dict[int, list[str]] = {}
-    for member_id, name in db.session.execute(
-            select(Participation.membership_id, Tag.name)
-            .join(Task, Task.id == Participation.task_id)
-            .join(task_tags, task_tags.c.task_id == Task.id)
-            .join(Tag, Tag.id == task_tags.c.tag_id)
-            .where(Participation.membership_id.in_(member_ids), Task.status == "done")):
-        completed.setdefault(member_id, []).append(name)
-    bios = db.session.execute(select(Membership.id, Membership.bio).where(
-        Membership.partnership_id == partnership_id, Membership.id.in_(member_ids)))
-    return {member_id: (tuple(declared.get(member_id, ())),
-                        tuple(completed.get(member_id, ())), bio or "")
-            for member_id, bio in bios}
+def _parts(profile: Profile) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    return profile.tags, profile.completed_tags, profile.bio
 
 
 def _members(partnership_id: int, ids: list[int]) -> dict[int, Membership]:
