@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Partnership, utcnow
 from ..queue import QUEUES, RECOMPUTE_JOB, job_function, make_queue
 from ..services import places, readings
-from ..services.digests import outbox
+from ..services.digests import due
 from ..services.knowledge.snapshots import latest_snapshot
 from .params import Moment
 
@@ -98,9 +98,9 @@ def send_digests_command(now: datetime | None, dry_run: bool) -> None:
     """Plan the digests that are due and send them here, now; print what happened per kind."""
     now = now or utcnow()
     if dry_run:
-        counts = outbox.preview_due(now)
+        counts = due.preview_due(now)
     else:
-        counts = outbox.send_due(now, progress_bar=lambda total: click.progressbar(
+        counts = due.send_due(now, progress_bar=lambda total: click.progressbar(
             length=total, label="Sending digests", file=None, show_pos=True))
     for kind in sorted(counts):
         parts = ", ".join(f"{what} {n}" for what, n in sorted(counts[kind].items()))

@@ -3,7 +3,8 @@
 Unlike other services this one owns its transactions: every state a row moves through is
 committed before the next step starts, so that a crash anywhere leaves a row that is
 either redone safely or known to be in doubt. The planner and sender jobs and `flask
-send-digests` call `plan_due`, `send_queued` and `send_due`.
+send-digests` call `plan_due` and `send_queued` (the command through
+services.digests.due).
 
 A send job takes a batch of one partnership's rows: the partnership's open tasks and
 knowledge map are read once per batch, the rows' members and activity a page at a time,
@@ -29,10 +30,8 @@ from __future__ import annotations
 import logging
 import smtplib
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager as ContextManager
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
@@ -130,53 +129,6 @@ def send_queued(delivery_ids: list[int], deadline: float | None = None) -> dict[
         raise TryAgainLater(f"{len(later)} digest(s) to try again: {later[0]}")
     return dict(Counter(o.detail if o.detail == ALREADY else o.status
                         for o in outcomes.values()))
-
-
-WRITTEN_OFF = {"marked unknown": "marked unknown (interrupted while sending)",
-               "given up": "given up (never finished rendering)"}
-
-
-def send_due(now: datetime, progress_bar: Callable[[int], ContextManager] | None = None
-             ) -> dict[str, Counter]:
-    """Plan what is due at `now` and send every row due, here and now (no queue): what
-    happened, per kind. `progress_bar(total)` gives a context whose `update(1)` hears of
-    each row."""
-    planned = plan_due(now)
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for what, n in planned.counts.items():
-        if what in WRITTEN_OFF:
-            counts["any"][WRITTEN_OFF[what]] = n
-        else:
-            counts[what]["planned"] = n
-    kinds = dict(db.session.execute(select(DigestDelivery.id, DigestDelivery.kind).where(
-        DigestDelivery.status.in_(("pending", "rendering")),
-        DigestDelivery.due_at <= now).order_by(DigestDelivery.id)).all())
-    with Batch() as batch, (progress_bar(len(kinds)) if progress_bar
-                            else nullcontext()) as bar:
-        outcomes = send_batch(list(kinds), now, batch, progress=bar.update if bar else None)
-    for delivery_id, outcome in outcomes.items():
-        status = "failed, will retry" if outcome.status == "pending" else outcome.status
-        counts[kinds[delivery_id]][status] += 1
-    return counts
-
-
-def preview_due(now: datetime) -> dict[str, Counter]:
-    """What `send_due` would plan and send at `now`, per kind; changes nothing."""
-    planned = plan(now)
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for kind, n in planned.planned.items():
-        counts[kind]["planned"] = n
-    ids = list(db.session.scalars(select(DigestDelivery.id).where(
-        DigestDelivery.status == "pending", DigestDelivery.due_at <= now)
-        .order_by(DigestDelivery.id)))
-    batch = Batch()
-    for start in range(0, len(ids), Page.SIZE):
-        page = Page(ids[start:start + Page.SIZE], now, batch)
-        for row in page.deliveries.values():
-            counts[row.kind]["would skip" if page.content(row, now).empty
-                             else "would send"] += 1
-    db.session.rollback()
-    return counts
 
 
 def send_batch(delivery_ids: list[int], now: datetime | None = None,
