@@ -49,7 +49,8 @@ NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 PLANTED = 10  # teams of each planted pattern
 TARGET_S, TARGET_MB, TARGET_AT = 30.0, 2048.0, 100_000
 # What evaluate_partnership calls, in order: function in services/evaluation → column.
-STAGES = {"load_partnership": "load", "measure": "measure", "measure_power": "power",
+STAGES = {"load_partnership": "load", "measure_teams": "teams", "measure_whole": "whole",
+          "measure_power": "power",
           "record_evaluation": "readings", "apply_findings": "write"}
 
 HOMOPHILY = 0.3  # chance a contributor comes from the initiator's knowledge group

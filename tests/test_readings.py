@@ -159,3 +159,36 @@ def test_stored_readings_match_the_per_request_computation_on_the_demo(demo):
                for a, b in zip(stored, values, strict=True)):
             differing.append((metric, scope_type, key, stored, values))
     assert not differing
+
+
+def test_the_health_and_power_pages_read_what_the_evaluation_measured(demo):
+    """The stored figures are the figures the pages measured per request, and a page
+    reads them in one row instead of measuring again."""
+    from coordinator.models import LatestFigures
+    from coordinator.services import figures
+    from coordinator.services.balance import history
+    from coordinator.services.power import view
+
+    evaluate_partnership(demo, NOW)
+    db.session.commit()
+    health, measured_at = figures.latest(demo.id, "health")
+    assert measured_at == NOW
+    assert health == history.measure_health(demo, NOW)
+    assert health["clusters"] and health["work"]["activities"] > 0
+    power, _ = figures.latest(demo.id, "power")
+    assert power == view.measure_power(demo, NOW)
+    assert set(power) == set(view.TEXTS)
+
+    page = history.health(demo, NOW + DAY)
+    assert page.measured_at == NOW and page.ei_now == health["ei"]
+    assert [row.ties.cluster_id for row in page.clusters] == [
+        row[0] for row in health["clusters"]]
+    views, at = view.power_page(demo, NOW + DAY)
+    assert at == NOW
+    assert [v.reading for v in views] == [power[v.kind]["reading"] for v in views]
+
+    # A shape this code does not know is measured afresh, not misread.
+    db.session.get(LatestFigures, demo.id).version = figures.VERSION + 1
+    db.session.flush()
+    assert figures.latest(demo.id, "health") is None
+    assert history.health(demo, NOW).measured_at == NOW

@@ -100,7 +100,7 @@ def change_thresholds(data):
 @requires(COORDINATOR_READ)
 def get_power():
     """The four power indicators now: each group against its fair share, and a reading."""
-    views = power_view.power_page(g.partnership, utcnow())
+    views, _ = power_view.power_page(g.partnership, utcnow())
     return {"indicators": [{"kind": v.kind, "title": v.title, "question": v.question,
                             "reading": v.reading, "flagged": v.flagged,
                             "tables": _plain(dataclasses.asdict(v)["tables"])}
@@ -114,7 +114,7 @@ def get_health():
     """The partnership's balance now: ties across clusters, joint work and output."""
     found = history.health(g.partnership, utcnow())
     return {"ei_now": found.ei_now, "ties_now": found.ties_now,
-            "joint_work": _plain(dataclasses.asdict(found.work)),
+            "joint_work": dataclasses.asdict(found.work),
             "clusters": [_plain({**dataclasses.asdict(row.ties), "label": row.label,
                                  "silo": row.silo}) for row in found.clusters]}
 

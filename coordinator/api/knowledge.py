@@ -37,7 +37,7 @@ def get_map():
 def get_cluster(cluster_id: int):
     cluster = scoped_or_404(Cluster, cluster_id)
     fields = {name: getattr(cluster, name) for name in schemas.ClusterSchema().fields}
-    return {**fields, "members": map_view.cluster_members(cluster)}
+    return {**fields, "members": map_view.cluster_member_refs(cluster)}
 
 
 @bp.route("/members/<int:member_id>/placement")

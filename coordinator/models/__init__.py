@@ -37,7 +37,7 @@ from .people import (
     User,
     membership_tags,
 )
-from .readings import Reading
+from .readings import LatestFigures, Reading
 from .submissions import FormSubmission
 from .tasks import (
     JOIN_POLICIES,
@@ -54,6 +54,7 @@ from .types import utcnow
 from .webhooks import WEBHOOK_EVENTS, WEBHOOK_STATES, Webhook, WebhookDelivery
 
 __all__ = [
+    "LatestFigures",
     "Reading",
     "WEBHOOK_STATES",
     "WEBHOOK_EVENTS",

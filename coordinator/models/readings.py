@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -35,3 +35,18 @@ class Reading(db.Model):
     scope_key: Mapped[str] = mapped_column(String(40))
     value: Mapped[float | None]  # None: not measurable that week (too few people, no ties)
     measured_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LatestFigures(db.Model):
+    """What the health and power pages show now, as the latest evaluation measured it
+    (services.figures): one row per partnership, rewritten by each evaluation, so a page
+    reads one row instead of measuring the partnership again."""
+
+    __tablename__ = "latest_figures"
+
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"),
+                                                primary_key=True)
+    measured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int]  # of the documents' shape: another version is measured afresh
+    health: Mapped[dict] = mapped_column(JSON)
+    power: Mapped[dict] = mapped_column(JSON)

@@ -27,8 +27,13 @@ from coordinator.domain.balance.findings import (
     Finding,
     cluster_name,
 )
-from coordinator.domain.balance.insularity import assess_partnership_alignophilia, members_at
+from coordinator.domain.balance.insularity import (
+    PartnershipAlignophilia,
+    assess_partnership_alignophilia,
+    members_at,
+)
 from coordinator.domain.balance.joinholism import (
+    PartnershipJoinholism,
     assess_partnership_joinholism,
     assess_team_joinholism,
 )
@@ -38,13 +43,15 @@ from coordinator.domain.power.decision_invites import invite_for_decision
 from coordinator.domain.power.indicators import DECISION_VOICE, POWER_KINDS, group_label
 from coordinator.domain.power.readings import power_readings
 from coordinator.services.balance.data import PartnershipData, load_partnership
+from coordinator.services.balance.history import health_figures
 from coordinator.services.balance.thresholds import effective
 from coordinator.services.power import data as power_data
+from coordinator.services.power.view import power_figures
 
 from ..domain import alert_state as states
 from ..extensions import db
 from ..models import SEVERITY_RANK, Alert, AlertEntry, Partnership, utcnow
-from . import webhooks
+from . import figures, webhooks
 from .alerts import lock_alerts
 from .readings import record_evaluation
 
@@ -83,13 +90,21 @@ def thresholds_for(partnership: Partnership) -> Thresholds:
 
 def measure(data: PartnershipData, thresholds: Thresholds,
             readings: dict[ScopeKey, str] | None = None) -> dict[ScopeKey, Flagged]:
-    """Every finding of the partnership, by (kind, scope): pure, apart from reading `data`.
+    """Every balance finding of the partnership, by (kind, scope): pure, apart from
+    reading `data`.
 
     `readings`, when given, collects what each measured scope reads now, in a sentence.
     """
+    readings = {} if readings is None else readings
+    return (measure_teams(data, thresholds, readings)
+            | measure_whole(data, thresholds, readings).flagged)
+
+
+def measure_teams(data: PartnershipData, thresholds: Thresholds,
+                  readings: dict[ScopeKey, str]) -> dict[ScopeKey, Flagged]:
+    """The findings of every team and working group."""
     now, knowledge = data.now, data.knowledge
     flagged: dict[ScopeKey, Flagged] = {}
-    readings = {} if readings is None else readings
     pool = CandidatePool(knowledge, data.active_tasks, data.names)
     for team in data.teams:
         label = (f'Task "{team.label}"' if team.scope_type == "task"
@@ -117,6 +132,23 @@ def measure(data: PartnershipData, thresholds: Thresholds,
             if result.finding is not None:
                 flagged[(result.finding.kind, team.scope_type, team.scope_id)] = Flagged(
                     result.finding, label)
+    return flagged
+
+
+@dataclass(frozen=True)
+class Whole:
+    """The whole partnership's findings and the measures behind them."""
+
+    flagged: dict[ScopeKey, Flagged]
+    insular: PartnershipAlignophilia
+    joint: PartnershipJoinholism
+
+
+def measure_whole(data: PartnershipData, thresholds: Thresholds,
+                  readings: dict[ScopeKey, str]) -> Whole:
+    """The partnership's E-I, its silos and its joint share."""
+    now, knowledge = data.now, data.knowledge
+    flagged: dict[ScopeKey, Flagged] = {}
     insular = assess_partnership_alignophilia(data.stints, knowledge, now, thresholds)
     days = thresholds.partnership_window_days
     readings[(ALIGNOPHILIA_PARTNERSHIP, "partnership", 0)] = read.ei_reading(insular.current,
@@ -137,31 +169,26 @@ def measure(data: PartnershipData, thresholds: Thresholds,
     if joint.finding is not None:
         flagged[(joint.finding.kind, "partnership", 0)] = Flagged(
             joint.finding, "Whole partnership")
-    return flagged
+    return Whole(flagged, insular, joint)
 
 
 def measure_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
-                  shared: PartnershipData | None = None,
-                  readings: dict[ScopeKey, str] | None = None,
-                  results_out: list | None = None) -> dict[ScopeKey, Flagged]:
-    """The power findings; `results_out`, when given, receives the indicators' results
-    (for the week's stored readings)."""
+                  shared: PartnershipData, readings: dict[ScopeKey, str]
+                  ) -> tuple[dict[ScopeKey, Flagged], power_data.PowerResults]:
+    """The power findings, and the indicators' results behind them."""
     data = power_data.load_power(partnership, now, thresholds, shared=shared)
     results = power_data.assess(data, now, thresholds)
-    if results_out is not None:
-        results_out.append(results)
-    if readings is not None:
-        readings.update(power_readings(results.exclusion, results.exemption,
-                                       results.restrictive, results.cost_burden,
-                                       data.decision_tasks))
+    readings.update(power_readings(results.exclusion, results.exemption,
+                                   results.restrictive, results.cost_burden,
+                                   data.decision_tasks))
     flagged = {}
     for finding in results.findings:
         scope_type, scope_id = power_data.scope_of(finding)
         invites = (_decision_invites(finding, data, shared)
-                   if finding.kind == DECISION_VOICE and shared is not None else [])
+                   if finding.kind == DECISION_VOICE else [])
         flagged[(finding.kind, scope_type, scope_id)] = Flagged(finding, _power_label(finding),
                                                                 invites)
-    return flagged
+    return flagged, results
 
 
 def _decision_invites(finding, data: power_data.PowerData, shared: PartnershipData
@@ -192,10 +219,14 @@ def evaluate_partnership(partnership: Partnership, now: datetime | None = None) 
     with _no_cycle_collection():
         data = load_partnership(partnership.id, now, thresholds)
         readings: dict[ScopeKey, str] = {}
-        power: list = []
-        flagged = (measure(data, thresholds, readings)
-                   | measure_power(partnership, now, thresholds, data, readings, power))
-        record_evaluation(partnership, data, thresholds, power[0], now)
+        whole = measure_whole(data, thresholds, readings)
+        power_flagged, power = measure_power(partnership, now, thresholds, data, readings)
+        flagged = measure_teams(data, thresholds, readings) | whole.flagged | power_flagged
+        record_evaluation(partnership, data, thresholds, power, now)
+        figures.store(partnership.id, now,
+                      health_figures(whole.insular, whole.joint.work,
+                                     data.knowledge.cluster_labels),
+                      power_figures(power, thresholds))
     return apply_findings(partnership.id, flagged, now, readings)
 
 

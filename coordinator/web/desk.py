@@ -103,8 +103,8 @@ def health():
 @bp.get("/power")
 @role_required("coordinator")
 def power():
-    return render_template("desk/power.html",
-                           views=power_view.power_page(g.partnership, utcnow()),
+    views, measured_at = power_view.power_page(g.partnership, utcnow())
+    return render_template("desk/power.html", views=views, measured_at=measured_at,
                            limits=thresholds.current(g.partnership), group_name=_group_name)
 
 

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import Cluster, utcnow
 from ..queue import request_recompute
 from .forms.tasks import EmptyForm
+from .member_filters import page_arg
 from .tenancy import get_scoped_or_404, member_required, role_required
 
 bp = Blueprint("knowledge", __name__, url_prefix="/p/<slug>/knowledge")
@@ -38,7 +39,7 @@ def cluster(cluster_id: int):
     found = get_scoped_or_404(Cluster, cluster_id)
     latest = latest_snapshot(g.partnership.id)
     return render_template("insight/cluster.html", cluster=found,
-                           members=insight.cluster_members(found),
+                           page=insight.cluster_members(found, page_arg()),
                            history=insight.cluster_history(found),
                            is_latest=latest is not None and found.snapshot_id == latest.id)
 

@@ -17,13 +17,17 @@ from coordinator.domain.balance.findings import (
     JOINHOLISM_PARTNERSHIP,
     JOINHOLISM_TEAM,
 )
-from coordinator.domain.balance.insularity import ClusterTies, assess_partnership_alignophilia
+from coordinator.domain.balance.insularity import (
+    ClusterTies,
+    PartnershipAlignophilia,
+    assess_partnership_alignophilia,
+)
 from coordinator.domain.balance.joinholism import assess_partnership_joinholism
 from coordinator.domain.balance.joint_work import JointWork
 from coordinator.domain.balance.thresholds import Thresholds
 from coordinator.domain.charts import LineChart, line_chart
 from coordinator.models import Alert, Partnership
-from coordinator.services import readings
+from coordinator.services import figures, readings
 from coordinator.services.balance.data import load_partnership
 from coordinator.services.balance.thresholds import effective
 
@@ -108,31 +112,64 @@ class ClusterRow:
 
 
 @dataclass(frozen=True)
+class WorkNow:
+    """The partnership's joint work over its window, as the health page shows it."""
+
+    joint_hours: float
+    work_hours: float
+    joint_share: float
+    outputs: int
+    activities: int
+
+
+@dataclass(frozen=True)
 class Health:
     ei: MeasureChart
     joint: MeasureChart
     outputs: MeasureChart
     clusters: list[ClusterRow]
-    work: JointWork
+    work: WorkNow
     ei_now: float | None
     ties_now: int
+    measured_at: datetime
 
 
-def health(partnership: Partnership, now: datetime) -> Health:
+def health_figures(insular: PartnershipAlignophilia, work: JointWork,
+                   labels: dict[int, str]) -> dict:
+    """The health page's current figures as the evaluation stores them (services.figures):
+    clusters by outside share, least first."""
+    silos = {f.cluster_ids[0] for f in insular.silos}
+    rows = sorted(insular.clusters, key=lambda r: (r.outside_share or 0.0))
+    return {"ei": insular.current.value, "ties": insular.current.ties,
+            "work": {"joint_hours": work.joint_hours, "work_hours": work.work_hours,
+                     "joint_share": work.joint_share, "outputs": work.outputs,
+                     "activities": work.activities},
+            "clusters": [[r.cluster_id, r.members, r.internal, r.external,
+                          labels.get(r.cluster_id, ""), r.cluster_id in silos]
+                         for r in rows]}
+
+
+def measure_health(partnership: Partnership, now: datetime) -> dict:
+    """What an evaluation would store, measured now (before any evaluation has run)."""
     t = effective(partnership)[0]
     data = load_partnership(partnership.id, now, t)
     insular = assess_partnership_alignophilia(data.stints, data.knowledge, now, t)
     joint = assess_partnership_joinholism(data.activities, data.logs, data.completions, now,
                                           t, formed_at=data.formed_at)
-    silos = {f.cluster_ids[0] for f in insular.silos}
-    rows = [ClusterRow(row, data.knowledge.cluster_labels.get(row.cluster_id, ""),
-                       row.cluster_id in silos)
-            for row in sorted(insular.clusters, key=lambda r: (r.outside_share or 0.0))]
+    return health_figures(insular, joint.work, data.knowledge.cluster_labels)
+
+
+def health(partnership: Partnership, now: datetime) -> Health:
+    t = effective(partnership)[0]
+    stored = figures.latest(partnership.id, "health")
+    doc, measured_at = stored if stored else (measure_health(partnership, now), now)
+    rows = [ClusterRow(ClusterTies(cluster_id, members, internal, external), label, silo)
+            for cluster_id, members, internal, external, label, silo in doc["clusters"]]
     return Health(
         ei=ei_chart(partnership.id, now, t),
         joint=joint_chart(partnership.id, now, t),
         outputs=MeasureChart("Tasks completed per week", "Outputs: tasks marked done.",
                              stored_chart(partnership.id, weekly.OUTPUTS, "partnership", 0,
                                           now, None, 0.0)),
-        clusters=rows, work=joint.work, ei_now=insular.current.value,
-        ties_now=insular.current.ties)
+        clusters=rows, work=WorkNow(**doc["work"]), ei_now=doc["ei"], ties_now=doc["ties"],
+        measured_at=measured_at)

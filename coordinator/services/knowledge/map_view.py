@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.orm import contains_eager, selectinload
 
 from coordinator.domain.knowledge.clarity import clarity_sentence
 from coordinator.extensions import db
@@ -14,6 +15,7 @@ from coordinator.models import (
     ClusterSnapshot,
     ClusterTie,
     Membership,
+    Organisation,
     Participation,
     Tag,
     Task,
@@ -21,6 +23,7 @@ from coordinator.models import (
     membership_tags,
     task_tags,
 )
+from coordinator.services.directory import BY_NAME, PEOPLE_PAGE_SIZE, MemberPage
 from coordinator.services.knowledge.snapshots import latest_snapshot
 
 HISTORY = 12
@@ -75,13 +78,36 @@ def cluster_history(cluster: Cluster) -> list[int]:
                         [cluster.stable_id])[cluster.stable_id]
 
 
-def cluster_members(cluster: Cluster) -> list[Membership]:
-    return list(db.session.scalars(
-        select(Membership).join(ClusterAssignment,
-                                ClusterAssignment.membership_id == Membership.id)
-        .join(User, User.id == Membership.user_id)
-        .where(ClusterAssignment.cluster_id == cluster.id)
-        .order_by(func.lower(User.name)).limit(500)))
+def _in_cluster(cluster: Cluster, *columns):
+    return (select(*columns)
+            .join(ClusterAssignment, ClusterAssignment.membership_id == Membership.id)
+            .join(User, User.id == Membership.user_id)
+            .where(ClusterAssignment.cluster_id == cluster.id))
+
+
+def cluster_member_refs(cluster: Cluster, limit: int = 500) -> list[Membership]:
+    """The first members by name, with their users (the API's short list)."""
+    return list(db.session.scalars(_in_cluster(cluster, Membership)
+                                   .options(contains_eager(Membership.user))
+                                   .order_by(*BY_NAME).limit(limit)))
+
+
+def cluster_members(cluster: Cluster, page: int) -> MemberPage:
+    """One page of the cluster's members by name, in four queries whatever the size of
+    the cluster: the count, the page's ids, their rows with user and organisation, their
+    tags."""
+    total = db.session.scalar(select(func.count()).select_from(ClusterAssignment)
+                              .where(ClusterAssignment.cluster_id == cluster.id))
+    on_page = (_in_cluster(cluster, Membership.id).order_by(*BY_NAME)
+               .limit(PEOPLE_PAGE_SIZE).offset((page - 1) * PEOPLE_PAGE_SIZE))
+    items = list(db.session.scalars(
+        select(Membership).join(User, User.id == Membership.user_id)
+        .outerjoin(Organisation, Organisation.id == Membership.organisation_id)
+        .where(Membership.id.in_(on_page))
+        .options(contains_eager(Membership.user), contains_eager(Membership.organisation),
+                 selectinload(Membership.tags))
+        .order_by(*BY_NAME)))
+    return MemberPage(items, page, PEOPLE_PAGE_SIZE, total or 0)
 
 
 def who_knows(partnership_id: int, tag: str, limit: int = 50) -> list[tuple[Membership, float]]:

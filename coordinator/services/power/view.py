@@ -3,16 +3,18 @@ reading in plain language."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from coordinator.domain import weekly
 from coordinator.domain.balance.thresholds import Thresholds
 from coordinator.domain.charts import LineChart
 from coordinator.domain.power import indicators as pi
+from coordinator.domain.power.shares import GroupShare, Rate
 from coordinator.models import Partnership
+from coordinator.services import figures
 from coordinator.services.balance.history import stored_chart
-from coordinator.services.evaluation import thresholds_for
+from coordinator.services.balance.thresholds import effective
 from coordinator.services.power.data import PowerResults, assess, load_power
 
 
@@ -28,7 +30,10 @@ class IndicatorView:
     flagged: bool
 
 
-def _rate(indicator: pi.Indicator, group: str) -> pi.Rate | None:
+ROW_TYPES = {cls.__name__: cls for cls in (GroupShare, Rate)}
+
+
+def _rate(indicator: pi.Indicator, group: str) -> Rate | None:
     return next((r for r in indicator.tables.get(pi.TIER, ()) if r.group == group), None)
 
 
@@ -37,53 +42,85 @@ def _low_hours_ratio(result: PowerResults) -> float | None:
     return low.ratio if low is not None and low.reportable else None
 
 
-def power_page(partnership: Partnership, now: datetime) -> list[IndicatorView]:
-    t = thresholds_for(partnership)
-    current = assess(load_power(partnership, now, t), now, t)
-
-    def trend(metric, scope_type, scope_key, threshold, high=None):
-        return stored_chart(partnership.id, metric, scope_type, scope_key, now, threshold,
-                            0.0, high)
-
+def power_figures(current: PowerResults, t: Thresholds) -> dict:
+    """Each indicator's reading, alert flag and tables now, as the evaluation stores them
+    (services.figures)."""
     voice = weekly.lowest_voice_ratio(current, t)
-    exemption = current.exemption
-    high, low = _rate(exemption, "high"), _rate(exemption, "low")
-    restrictive = current.restrictive
-    r_high, r_low = _rate(restrictive, "high"), _rate(restrictive, "low")
-    burden = _low_hours_ratio(current)
-    return [
-        IndicatorView(
-            pi.EXCLUSION, "Exclusion from deliberation",
-            "Does each sector and tier get a voice (comments, meeting attendance) in "
-            "proportion to its members?",
-            _exclusion_reading(current, voice, t), current.exclusion.tables,
-            trend(weekly.LOWEST_VOICE, "partnership", 0, t.exclusion_max_ratio, high=1.5),
-            "Lowest voice share over member share of a reportable group",
-            bool(current.exclusion.findings or current.decision_voice)),
-        IndicatorView(
-            pi.EXEMPTION, "Exemption from compliance",
-            "Do powerful partners keep the due dates they set as well as others do?",
-            _pair_reading("Tasks started by high-tier organisations ran late", high,
-                          "low-tier ones", low, "overdue"),
-            exemption.tables,
-            trend(weekly.OVERDUE, pi.TIER, "high", t.exemption_min_rate, high=1.0),
-            "Overdue rate of tasks started by the high tier", bool(exemption.findings)),
-        IndicatorView(
-            pi.RESTRICTIVE, "Restrictive practice",
-            "Are join requests from less powerful partners declined more often?",
-            _pair_reading("Requests from low-tier organisations were declined", r_low,
-                          "high-tier ones", r_high, "declined"),
-            restrictive.tables,
-            trend(weekly.DECLINED, pi.TIER, "low", t.restrictive_min_rate, high=1.0),
-            "Decline rate of requests from the low tier", bool(restrictive.findings)),
-        IndicatorView(
-            pi.COST_BURDEN, "Cost burden",
-            "Do low-power partners carry more of the work than their share of members?",
-            _burden_reading(current, burden), current.cost_burden.tables,
-            trend(weekly.HOURS, pi.TIER, "low", t.cost_min_ratio),
-            "Low tier's share of hours over its share of members",
-            bool(current.cost_burden.findings)),
-    ]
+    exemption, restrictive = current.exemption, current.restrictive
+    readings = {
+        pi.EXCLUSION: (_exclusion_reading(current, voice, t),
+                       bool(current.exclusion.findings or current.decision_voice)),
+        pi.EXEMPTION: (_pair_reading("Tasks started by high-tier organisations ran late",
+                                     _rate(exemption, "high"), "low-tier ones",
+                                     _rate(exemption, "low"), "overdue"),
+                       bool(exemption.findings)),
+        pi.RESTRICTIVE: (_pair_reading("Requests from low-tier organisations were declined",
+                                       _rate(restrictive, "low"), "high-tier ones",
+                                       _rate(restrictive, "high"), "declined"),
+                         bool(restrictive.findings)),
+        pi.COST_BURDEN: (_burden_reading(current, _low_hours_ratio(current)),
+                         bool(current.cost_burden.findings)),
+    }
+    indicators = {pi.EXCLUSION: current.exclusion, pi.EXEMPTION: exemption,
+                  pi.RESTRICTIVE: restrictive, pi.COST_BURDEN: current.cost_burden}
+    return {kind: {"reading": reading, "flagged": flagged,
+                   "tables": {dimension: [{"type": type(row).__name__, **asdict(row)}
+                                          for row in rows]
+                              for dimension, rows in indicators[kind].tables.items()}}
+            for kind, (reading, flagged) in readings.items()}
+
+
+def _tables(stored: dict) -> dict:
+    return {dimension: tuple(ROW_TYPES[row["type"]](**{k: v for k, v in row.items()
+                                                         if k != "type"}) for row in rows)
+            for dimension, rows in stored.items()}
+
+
+def measure_power(partnership: Partnership, now: datetime) -> dict:
+    """What an evaluation would store, measured now (before any evaluation has run)."""
+    t = effective(partnership)[0]
+    return power_figures(assess(load_power(partnership, now, t), now, t), t)
+
+
+# What each indicator asks, and the trend beside it: (metric, scope type, scope key,
+# the threshold's field, the chart's top, the trend's title).
+TEXTS = {
+    pi.EXCLUSION: ("Exclusion from deliberation",
+                   "Does each sector and tier get a voice (comments, meeting attendance) "
+                   "in proportion to its members?",
+                   (weekly.LOWEST_VOICE, "partnership", 0, "exclusion_max_ratio", 1.5),
+                   "Lowest voice share over member share of a reportable group"),
+    pi.EXEMPTION: ("Exemption from compliance",
+                   "Do powerful partners keep the due dates they set as well as others do?",
+                   (weekly.OVERDUE, pi.TIER, "high", "exemption_min_rate", 1.0),
+                   "Overdue rate of tasks started by the high tier"),
+    pi.RESTRICTIVE: ("Restrictive practice",
+                     "Are join requests from less powerful partners declined more often?",
+                     (weekly.DECLINED, pi.TIER, "low", "restrictive_min_rate", 1.0),
+                     "Decline rate of requests from the low tier"),
+    pi.COST_BURDEN: ("Cost burden",
+                     "Do low-power partners carry more of the work than their share of "
+                     "members?",
+                     (weekly.HOURS, pi.TIER, "low", "cost_min_ratio", None),
+                     "Low tier's share of hours over its share of members"),
+}
+
+
+def power_page(partnership: Partnership, now: datetime
+               ) -> tuple[list[IndicatorView], datetime]:
+    """Each indicator's view, and when its figures were measured."""
+    t = effective(partnership)[0]
+    stored = figures.latest(partnership.id, "power")
+    doc, measured_at = stored if stored else (measure_power(partnership, now), now)
+    views = []
+    for kind, (title, question, trend, trend_title) in TEXTS.items():
+        metric, scope_type, scope_key, field, high = trend
+        views.append(IndicatorView(
+            kind, title, question, doc[kind]["reading"], _tables(doc[kind]["tables"]),
+            stored_chart(partnership.id, metric, scope_type, scope_key, now,
+                         getattr(t, field), 0.0, high),
+            trend_title, doc[kind]["flagged"]))
+    return views, measured_at
 
 
 def _exclusion_reading(result: PowerResults, lowest: float | None, t: Thresholds) -> str:
@@ -96,7 +133,7 @@ def _exclusion_reading(result: PowerResults, lowest: float | None, t: Thresholds
             f"{t.exclusion_max_ratio:g}).")
 
 
-def _pair_reading(head: str, first: pi.Rate | None, other: str, second: pi.Rate | None,
+def _pair_reading(head: str, first: Rate | None, other: str, second: Rate | None,
                   word: str) -> str:
     if not first or not second or first.rate is None or second.rate is None:
         return "Not enough tasks or requests in both tiers to compare yet."
