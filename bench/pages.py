@@ -74,28 +74,10 @@ def run(kind: str, members: int, repeat: int) -> tuple[dict, tuple[float, float]
 
 
 def bench(uri: str, kind: str, members: int, repeat: int) -> tuple[dict, tuple[float, float]]:
-    from coordinator.models import Membership, Partnership, User
-    from coordinator.services import evaluation, readings
-
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=uri, LOG_LEVEL="WARNING")
     try:
         with app.app_context():
-            db.session.execute(update(User).where(User.id == ME).values(
-                password_hash=generate_password_hash(
-                    PASSWORD, method=TestConfig.PASSWORD_HASH_METHOD)))
-            db.session.execute(update(Membership).where(Membership.id == ME)
-                               .values(role="admin"))
-            db.session.commit()
-            partnership = db.session.get(Partnership, 1)
-            started = time.perf_counter()
-            readings.backfill(partnership, world.NOW)  # once, as the first evaluation does
-            db.session.commit()
-            backfilled = time.perf_counter() - started
-            db.session.remove()
-            started = time.perf_counter()
-            evaluation.evaluate_partnership(db.session.get(Partnership, 1), world.NOW)
-            db.session.commit()
-            evaluated = time.perf_counter() - started
+            backfilled, evaluated = prepare()
             print(f"{LABELS[kind]}: twelve weeks of readings backfilled in {backfilled:.1f} s; "
                   f"one evaluation at {members:,} members in {evaluated:.1f} s",
                   file=sys.stderr)
@@ -109,8 +91,33 @@ def bench(uri: str, kind: str, members: int, repeat: int) -> tuple[dict, tuple[f
             db.engine.dispose()
 
 
+def prepare() -> tuple[float, float]:
+    """Let member 1 log in as an admin; build the readings' twelve weeks, then evaluate as
+    the worker does. Returns the seconds of each."""
+    from coordinator.models import Membership, Partnership, User
+    from coordinator.services import evaluation, readings
+
+    db.session.execute(update(User).where(User.id == ME).values(
+        password_hash=generate_password_hash(PASSWORD,
+                                             method=TestConfig.PASSWORD_HASH_METHOD)))
+    db.session.execute(update(Membership).where(Membership.id == ME).values(role="admin"))
+    db.session.commit()
+    started = time.perf_counter()
+    readings.backfill(db.session.get(Partnership, 1), world.NOW)
+    db.session.commit()
+    backfilled = time.perf_counter() - started
+    db.session.remove()
+    started = time.perf_counter()
+    evaluation.evaluate_partnership(db.session.get(Partnership, 1), world.NOW)
+    db.session.commit()
+    evaluated = time.perf_counter() - started
+    db.session.remove()
+    return backfilled, evaluated
+
+
 def plan() -> dict[str, str]:
-    """The URLs: each alert kind's first alert, the largest cluster, a task with a team."""
+    """The URLs: the first alert of each kind and scope, the largest cluster, a task with
+    a team in a working group, started by someone else than member 1."""
     from coordinator.models import Alert, Cluster, Task
 
     base = f"/p/{world_slug()}"
@@ -122,11 +129,14 @@ def plan() -> dict[str, str]:
         "thresholds": f"{base}/desk/thresholds",
         "contingency": f"{base}/desk/contingency",
     }
-    for kind, alert_id in db.session.execute(
-            select(Alert.kind, func.min(Alert.id)).group_by(Alert.kind).order_by(Alert.kind)):
-        pages[f"alert, {kind}"] = f"{base}/desk/alerts/{alert_id}"
+    for kind, scope_type, alert_id in db.session.execute(
+            select(Alert.kind, Alert.scope_type, func.min(Alert.id))
+            .group_by(Alert.kind, Alert.scope_type).order_by(Alert.kind, Alert.scope_type)):
+        pages[f"alert, {kind}, {scope_type}"] = f"{base}/desk/alerts/{alert_id}"
     largest = db.session.scalar(select(Cluster.id).order_by(Cluster.size.desc()).limit(1))
-    task = db.session.scalar(select(Task.id).where(Task.filled > 3).order_by(Task.id).limit(1))
+    task = db.session.scalar(select(Task.id).where(
+        Task.filled > 3, Task.working_group_id.is_not(None), Task.status == "active",
+        Task.initiator_id != ME).order_by(Task.id).limit(1))
     pages |= {
         "map": f"{base}/knowledge/",
         "cluster (largest)": f"{base}/knowledge/clusters/{largest}",
@@ -147,11 +157,15 @@ def world_slug() -> str:
     return db.session.scalar(select(Partnership.slug).where(Partnership.id == 1))
 
 
-def measure(app, pages: dict[str, str], log: QueryLog, repeat: int) -> dict:
-    client = app.test_client()
+def log_in(client) -> None:
     response = client.post("/login", data={"email": f"m{ME}@bench.example",
                                            "password": PASSWORD})
     assert response.status_code == 302, response.status_code
+
+
+def measure(app, pages: dict[str, str], log: QueryLog, repeat: int) -> dict:
+    client = app.test_client()
+    log_in(client)
 
     def hit(url: str) -> tuple[float, int]:
         log.statements.clear()
