@@ -529,3 +529,19 @@ def test_a_sender_that_dies_mid_group_leaves_that_group_unknown_and_the_rest_pen
     member_of = {row.id: row.membership_id for row in _rows().values()}
     received = sorted(m["To"].addresses[0].addr_spec for m in smtp.messages)
     assert received == sorted(email_of[member_of[i]] for i in (ids[0], ids[2], ids[3]))
+
+
+def test_partnerships_take_turns_in_the_planners_batches(team, make, monkeypatch):
+    """A small partnership's digests wait behind one batch of a big one, not all of them."""
+    big_partnership, big_people, _ = team
+    small = make.partnership(slug="brook", name="Brook")
+    make.member(small, email="b0@example.org", name="Brook 0", tags=("gis",))
+    make.commit()
+    monkeypatch.setattr(digests, "JOB_ROWS", 2)
+    batches_ = digests.plan_due(NOW).batches
+    owner = {row.id: row.partnership_id for row in db.session.scalars(select(DigestDelivery))}
+    order = [owner[batch[0][0]] for batch in batches_]
+    assert all(len({owner[i] for i, _ in batch}) == 1 for batch in batches_)
+    assert order == [big_partnership.id, small.id, big_partnership.id]
+    assert sorted(owner[i] for batch in batches_ for i, _ in batch) == sorted(
+        [big_partnership.id] * len(big_people) + [small.id])

@@ -523,3 +523,17 @@ def test_a_resolved_alert_keeps_its_reading_and_shows_the_latest(river, client, 
     evaluate(river.partnership, NOW + 10 * DAY)
     db.session.refresh(alert)
     assert alert.values["latest"]["at"] == (NOW + 9 * DAY).isoformat()
+
+
+def test_the_daily_job_queues_the_smallest_partnerships_first(river, make):
+    """Workers take jobs in order: a small partnership never waits behind a big one."""
+    from coordinator.models import RecomputeRun
+    from workers.sweep import evaluate_all_partnerships
+
+    brook = make.partnership(slug="brook", name="Brook")
+    make.member(brook, email="b0@example.org", name="Brook 0", tags=("gis",))
+    make.commit()
+    assert evaluate_all_partnerships() == [brook.id, river.partnership.id]
+    runs = db.session.scalars(select(RecomputeRun).where(RecomputeRun.trigger == "daily")
+                              .order_by(RecomputeRun.id)).all()
+    assert [run.partnership_id for run in runs] == [brook.id, river.partnership.id]

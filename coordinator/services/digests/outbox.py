@@ -40,6 +40,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from coordinator import mail
+from coordinator.domain.fair_order import round_robin
 from coordinator.extensions import db
 from coordinator.models import DigestDelivery, utcnow
 from coordinator.services.digests import rows
@@ -92,7 +93,8 @@ def plan_due(moment: datetime) -> Planned:
     Rows still pending from earlier runs (the queue was down, or a server kept saying
     "not now" past RQ's retries) are listed again; so are rows a sender died rendering
     once RQ gave up on it, as rendering is safe to redo. The claim keeps each to once. A
-    batch holds one partnership's rows, at most JOB_ROWS, so it reads the partnership once.
+    batch holds one partnership's rows, at most JOB_ROWS, so it reads the partnership once;
+    the partnerships' batches take turns in the list (domain.fair_order).
     """
     planned = plan(moment)
     stuck = rows.interrupted(submitted_before=moment - STUCK_AFTER)
@@ -105,11 +107,13 @@ def plan_due(moment: datetime) -> Planned:
                    (DigestDelivery.status == "rendering")
                    & (DigestDelivery.due_at <= moment - STUCK_AFTER)))
         .order_by(DigestDelivery.partnership_id, DigestDelivery.id)).all()
-    batches = []
+    per_partnership = []
     for _, same in groupby(pending, key=lambda row: row.partnership_id):
         listed = [(row.id, row.attempts) for row in same]
-        batches += [listed[start:start + JOB_ROWS]
-                    for start in range(0, len(listed), JOB_ROWS)]
+        per_partnership.append([listed[start:start + JOB_ROWS]
+                                for start in range(0, len(listed), JOB_ROWS)])
+    # Taking turns: a small partnership's digests wait behind one batch of a big one.
+    batches = round_robin(per_partnership)
     counts = {**planned.planned, **({"marked unknown": stuck} if stuck else {}),
               **({"given up": given_up} if given_up else {})}
     return Planned(counts, batches)
