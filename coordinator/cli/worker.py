@@ -9,11 +9,19 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from workers.schedule import run_forever, tick
+from workers.schedule import SCHEDULE, run_forever, tick
 
 from ..extensions import db
 from ..models import Partnership, utcnow
-from ..queue import QUEUES, RECOMPUTE_JOB, job_function, make_queue
+from ..queue import (
+    QUEUES,
+    RECOMPUTE_JOB,
+    SEND_DIGESTS_JOB,
+    SEND_EMAIL_JOB,
+    WEBHOOKS_JOB,
+    job_function,
+    make_queue,
+)
 from ..services import places, readings
 from ..services.digests import due
 from ..services.knowledge.snapshots import latest_snapshot
@@ -37,7 +45,11 @@ def worker_command(burst: bool) -> None:
 
     queue = _queue()
     queues = [Queue(name, connection=queue.connection) for name in QUEUES]
-    # Jobs fork from this process: never hand them an open database connection.
+    # Jobs fork from this process: import their code (the clustering stack, over a
+    # second) once, here, rather than in every job; never hand them an open connection.
+    for job in (RECOMPUTE_JOB, SEND_DIGESTS_JOB, SEND_EMAIL_JOB, WEBHOOKS_JOB,
+                *(entry.job for entry in SCHEDULE)):
+        job_function(job)
     db.engine.dispose()
     Worker(queues, connection=queue.connection).work(with_scheduler=True, burst=burst)
 
