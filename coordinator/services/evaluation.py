@@ -39,7 +39,7 @@ from coordinator.domain.balance.joinholism import (
 )
 from coordinator.domain.balance.suggestions import CandidatePool, suggest_for_team
 from coordinator.domain.balance.thresholds import Thresholds
-from coordinator.domain.power.decision_invites import invite_for_decision
+from coordinator.domain.power.decision_invites import DecisionInvites
 from coordinator.domain.power.indicators import DECISION_VOICE, POWER_KINDS, group_label
 from coordinator.domain.power.readings import power_readings
 from coordinator.services.balance.data import PartnershipData, load_partnership
@@ -181,25 +181,33 @@ def measure_power(partnership: Partnership, now: datetime, thresholds: Threshold
     readings.update(power_readings(results.exclusion, results.exemption,
                                    results.restrictive, results.cost_burden,
                                    data.decision_tasks))
-    flagged = {}
+    flagged, invites_for = {}, _DecisionInvitesFor(data, shared)
     for finding in results.findings:
         scope_type, scope_id = power_data.scope_of(finding)
-        invites = (_decision_invites(finding, data, shared)
-                   if finding.kind == DECISION_VOICE else [])
+        invites = invites_for(finding) if finding.kind == DECISION_VOICE else []
         flagged[(finding.kind, scope_type, scope_id)] = Flagged(finding, _power_label(finding),
                                                                 invites)
     return flagged, results
 
 
-def _decision_invites(finding, data: power_data.PowerData, shared: PartnershipData
-                      ) -> list[dict]:
-    task_id = finding.scope[1]
-    required = next((t.required_tags for t in shared.teams
-                     if t.scope_type == "task" and t.scope_id == task_id), frozenset())
-    return invite_for_decision(
-        finding.values.get("missing_orgs", ()), finding.values.get("missing_sectors", ()),
-        data.member_orgs, data.groups["sector"], data.critical_orgs, shared.names,
-        shared.active_tasks, shared.member_tags, required, frozenset(finding.member_ids))
+class _DecisionInvitesFor:
+    """Whom to invite to each decision that missed a critical stakeholder; the indexes
+    are built at the first such decision, once."""
+
+    def __init__(self, data: power_data.PowerData, shared: PartnershipData) -> None:
+        self.data, self.shared, self.index, self.required = data, shared, None, None
+
+    def __call__(self, finding) -> list[dict]:
+        data, shared = self.data, self.shared
+        if self.index is None:
+            self.index = DecisionInvites(data.member_orgs, data.groups["sector"],
+                                         data.critical_orgs, shared.names,
+                                         shared.active_tasks, shared.member_tags)
+            self.required = {t.scope_id: t.required_tags for t in shared.teams
+                             if t.scope_type == "task"}
+        return self.index.invite(
+            finding.values.get("missing_orgs", ()), finding.values.get("missing_sectors", ()),
+            self.required.get(finding.scope[1], frozenset()), frozenset(finding.member_ids))
 
 
 def _power_label(finding) -> str:

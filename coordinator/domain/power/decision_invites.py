@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from coordinator.domain.power.sectors import SECTOR_LABELS
@@ -9,35 +11,70 @@ from coordinator.domain.power.sectors import SECTOR_LABELS
 SHOWN = 5
 
 
-def invite_for_decision(missing_orgs: Iterable[int], missing_sectors: Iterable[str],
-                        member_orgs: Mapping[int, int], member_sectors: Mapping[int, str],
-                        org_names: Mapping[int, str], names: Mapping[int, str],
-                        live_tasks: Mapping[int, int], member_tags: Mapping[int, frozenset],
-                        required: frozenset[str], voices: frozenset[int]) -> list[dict]:
-    """Members of the missing organisations and sectors, those holding the decision's
-    tags first, then those with the fewest live tasks; each with why."""
-    orgs, sectors = set(missing_orgs), set(missing_sectors)
-    people = []
-    for member in names:
-        if member in voices:
-            continue
+class DecisionInvites:
+    """Members by organisation, sector and tag, indexed once per evaluation: a
+    partnership with hundreds of decisions and a hundred thousand members would otherwise
+    look at every member for every decision."""
+
+    def __init__(self, member_orgs: Mapping[int, int], member_sectors: Mapping[int, str],
+                 org_names: Mapping[int, str], names: Mapping[int, str],
+                 live_tasks: Mapping[int, int], member_tags: Mapping[int, frozenset]):
+        self.member_orgs, self.member_sectors = member_orgs, member_sectors
+        self.org_names, self.names = org_names, names
+        self.live_tasks, self.member_tags = live_tasks, member_tags
+        by_org, by_sector = defaultdict(list), defaultdict(list)
+        self.by_tag: dict[str, list[int]] = defaultdict(list)
+        for member, name in names.items():
+            key = (live_tasks.get(member, 0), name, member)
+            if member in member_orgs:
+                by_org[member_orgs[member]].append(key)
+            if member in member_sectors:
+                by_sector[member_sectors[member]].append(key)
+            for tag in member_tags.get(member, ()):
+                self.by_tag[tag].append(member)
+        # Each list in ranking order for members holding none of a decision's tags.
+        self.by_org = {org: sorted(keys) for org, keys in by_org.items()}
+        self.by_sector = {sector: sorted(keys) for sector, keys in by_sector.items()}
+
+    def invite(self, missing_orgs: Iterable[int], missing_sectors: Iterable[str],
+               required: frozenset[str], voices: frozenset[int]) -> list[dict]:
+        """Members of the missing organisations and sectors, those holding the decision's
+        tags first, then those with the fewest live tasks (then by name); each with why."""
+        orgs, sectors = set(missing_orgs), set(missing_sectors)
+
+        def eligible(member: int) -> bool:
+            return member not in voices and (self.member_orgs.get(member) in orgs
+                                             or self.member_sectors.get(member) in sectors)
+
+        holders = {m for tag in required for m in self.by_tag.get(tag, ()) if eligible(m)}
+        ranked = sorted((-len(required & self.member_tags[m]), self.live_tasks.get(m, 0),
+                         self.names[m], m) for m in holders)[:SHOWN]
+        others = heapq.merge(*(self.by_org.get(org, ()) for org in sorted(orgs)),
+                             *(self.by_sector.get(s, ()) for s in sorted(sectors)))
+        chosen = {m for *_, m in ranked}
+        for load, name, member in others:  # stops after SHOWN: the lists are ranked
+            if len(ranked) >= SHOWN:
+                break
+            if member not in chosen and member not in holders and member not in voices:
+                chosen.add(member)
+                ranked.append((0, load, name, member))
+        return [self._entry(member, orgs, sectors, required) for *_, member in ranked]
+
+    def _entry(self, member: int, orgs: set[int], sectors: set[str],
+               required: frozenset[str]) -> dict:
         reasons = []
-        if member_orgs.get(member) in orgs:
-            reasons.append(f"from {org_names.get(member_orgs[member], 'an organisation')}, "
+        org, sector = self.member_orgs.get(member), self.member_sectors.get(member)
+        if org is not None and org in orgs:
+            reasons.append(f"from {self.org_names.get(org, 'an organisation')}, "
                            f"a critical stakeholder")
-        if member_sectors.get(member) in sectors:
-            sector = SECTOR_LABELS.get(member_sectors[member], member_sectors[member]).lower()
-            reasons.append(f"from the {sector} sector, a critical stakeholder")
-        if not reasons:
-            continue
-        held = sorted(required & member_tags.get(member, frozenset()))
+        if sector is not None and sector in sectors:
+            label = SECTOR_LABELS.get(sector, sector).lower()
+            reasons.append(f"from the {label} sector, a critical stakeholder")
+        held = sorted(required & self.member_tags.get(member, frozenset()))
         if held:
             reasons.append("holds " + " and ".join(f'"{t}"' for t in held))
-        load = live_tasks.get(member, 0)
+        load = self.live_tasks.get(member, 0)
         reasons.append("no live tasks" if load == 0 else
                        f"{load} live task{'s' if load != 1 else ''}")
-        people.append((-len(held), load, names[member], member, reasons))
-    people.sort()
-    return [{"member_id": member, "name": name, "reasons": reasons,
-             "public_reasons": reasons[:-1], "active_tasks": load}
-            for _, load, name, member, reasons in people[:SHOWN]]
+        return {"member_id": member, "name": self.names[member], "reasons": reasons,
+                "public_reasons": reasons[:-1], "active_tasks": load}
