@@ -139,9 +139,11 @@ def my_quiet_places(member: Membership, now: datetime | None = None) -> list[Qui
 
 def my_place_news(member: Membership, limit: int = 10) -> list[Event]:
     """The steps taken on the member's own places lately, for "My work"."""
+    # By the member alone (their partnership's by definition): with the partnership in
+    # the condition, SQLite walks the partnership's whole event log by time instead of
+    # the member's index.
     return list(db.session.scalars(
-        select(Event).where(Event.partnership_id == member.partnership_id,
-                            Event.subject_id == member.id,
+        select(Event).where(Event.subject_id == member.id,
                             Event.kind.in_(("place_reminded", "place_kept", "left")),
                             or_(Event.kind != "left",
                                 Event.actor_id.is_(None)))  # "left" by the sweep only
@@ -151,9 +153,10 @@ def my_place_news(member: Membership, limit: int = 10) -> list[Event]:
 
 def history(task: Task, limit: int = 20) -> list[Event]:
     """What happened to the team's places, newest first, for the task page."""
+    # By the task alone (its partnership's by definition), for the index on
+    # (task_id, occurred_at): see my_place_news.
     return list(db.session.scalars(
-        select(Event).where(Event.partnership_id == task.partnership_id,
-                            Event.task_id == task.id, Event.kind.in_(PLACE_EVENTS))
+        select(Event).where(Event.task_id == task.id, Event.kind.in_(PLACE_EVENTS))
         .order_by(Event.occurred_at.desc(), Event.id.desc()).limit(limit)))
 
 
