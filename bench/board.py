@@ -139,7 +139,8 @@ def seed(n_tasks: int, n_members: int, rnd: random.Random) -> None:
                for i in range(1, n_members + 1)))
     put(Membership, ({"id": i, "partnership_id": 1, "user_id": i,
                       "organisation_id": rnd.randint(1, 60), "role": "member", "bio": "",
-                      "joined_at": NOW} for i in range(1, n_members + 1)))
+                      "sort_name": f"member {i}", "joined_at": NOW}
+                     for i in range(1, n_members + 1)))
     put(Tag, [{"id": i, "partnership_id": 1, "name": name}
               for i, name in enumerate(vocabulary, 1)])
     put(membership_tags, ({"membership_id": m, "tag_id": t}

@@ -35,6 +35,7 @@ from config import TestConfig  # noqa: E402
 from coordinator import create_app  # noqa: E402
 from coordinator.extensions import db  # noqa: E402
 from coordinator.models import Membership, Participation, Tag, Task, User  # noqa: E402
+from coordinator.models.people import name_key  # noqa: E402
 
 PG_NAME = "polder_bench_people"
 TARGET_MS = 150
@@ -101,6 +102,10 @@ def name_people(members: int, rnd: random.Random) -> None:
             for i in range(1, members + 1)]
     db.session.execute(update(users).where(users.c.id == bindparam("uid"))
                        .values(name=bindparam("new_name")), rows)
+    memberships = Membership.__table__
+    db.session.execute(update(memberships).where(memberships.c.id == bindparam("uid"))
+                       .values(sort_name=bindparam("key")),
+                       [{"uid": r["uid"], "key": name_key(r["new_name"])} for r in rows])
     db.session.execute(update(Membership).where(Membership.id % 50 == 0)
                        .values(role="coordinator"))
     db.session.execute(update(Membership).where(

@@ -96,6 +96,7 @@ class PlantedPeople:
                             "organisation_id": None if rnd.random() < 0.02
                             else rnd.randint(1, self.n_orgs),
                             "role": "coordinator" if m % 1000 == 1 else "member", "bio": "",
+                            "sort_name": f"member {m}",
                             "joined_at": joined} for m in range(1, n + 1))
         yield membership_tags, ({"membership_id": m, "tag_id": t}
                                 for m in range(1, n + 1) for t in self.tags[m])

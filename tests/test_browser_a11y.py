@@ -196,7 +196,8 @@ def test_every_page_passes_axe(demo):
         f"{p}/admin/", f"{p}/admin/organisations", f"{p}/admin/organisations/new",
         f"{p}/admin/organisations/{ids.organisation}", f"{p}/admin/members",
         f"{p}/admin/invitations", f"{p}/admin/import", f"{p}/admin/webhooks",
-        f"{p}/admin/outbox", f"{p}/admin/members/{ids.lena}/digest"])
+        f"{p}/admin/outbox", f"{p}/admin/members/{ids.lena}/digest",
+        f"{p}/admin/members/{ids.lena}/edit"])
     assert reports == [], "\n\n".join(reports)
     assert site.foreign == []
 

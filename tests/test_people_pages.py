@@ -310,3 +310,59 @@ def test_queries_per_page_stay_the_same_as_the_partnership_grows(app, client, au
     large = [_queries(app, client, url, data) for url, data in pages]
     assert large == small
     assert max(small) <= 12, json.dumps(dict(zip([u for u, _ in pages], small, strict=True)))
+
+
+def test_lists_sort_by_a_name_key_kept_with_every_membership(app, client, auth, make, world):
+    """The sort key follows the user's name on every membership, and folds case and
+    accents the same on every database (SQLite's lower() would leave "É" after "z")."""
+    from coordinator.models import Membership, User
+
+    emile = make.member(world["p"], name="Émile Zola")
+    make.member(world["p"], name="emma Aalto")
+    make.commit()
+    assert emile.sort_name == "emile zola"
+    user = db.session.get(User, emile.user_id)
+    user.name = "Ëlla Zola"
+    db.session.commit()
+    assert db.session.get(Membership, emile.id).sort_name == "ella zola"
+    stale = db.session.scalar(select(func.count()).select_from(Membership).join(
+        User, User.id == Membership.user_id).where(Membership.sort_name != func.lower(
+            User.name), ~User.name.contains("Ë"), ~User.name.contains("É")))
+    assert stale == 0
+    auth.login("ada@example.org")
+    names = re.findall(r'<h2 class="h3"><a href="[^"]+">([^<]+)</a>',
+                       client.get("/p/big/members").text)
+    assert names.index("Ëlla Zola") < names.index("emma Aalto") < names.index("Otto Brand")
+
+
+def test_with_many_organisations_a_row_links_to_the_members_own_form(client, auth, make,
+                                                                     world):
+    """Fifty rows of a thousand organisations each would make the page grow with the
+    partnership: past INLINE_ORGANISATIONS a row shows the organisation and a link."""
+    from coordinator.web.admin import INLINE_ORGANISATIONS
+
+    for i in range(INLINE_ORGANISATIONS):
+        make.organisation(world["p"], name=f"Org {i:03d}", sector="business")
+    make.commit()
+    auth.login("ada@example.org")
+    otto = world["otto"]
+    page = client.get("/p/big/admin/members?q=otto").text
+    assert f'id="org-{otto.id}"' not in page and page.count("<option") < 60
+    assert "River Friends" in page
+    link = re.search(rf'href="(/p/big/admin/members/{otto.id}/edit\?q=otto)"', page).group(1)
+    form = client.get(link).text
+    assert form.count("<option") == 3 + INLINE_ORGANISATIONS + 3  # roles, orgs, none
+    action = re.search(r'<form method="post" action="(/p/big/admin/members/[^"]+)"',
+                       form).group(1)
+    assert action == f"/p/big/admin/members/{otto.id}?q=otto"
+    saved = client.post(action, data={"role": "member",
+                                      "organisation_id": str(world["delta"].id)})
+    assert saved.headers["Location"] == f"/p/big/admin/members?q=otto#member-{otto.id}"
+    db.session.refresh(otto)
+    assert otto.organisation_id == world["delta"].id
+    # The row's own Save keeps the organisation it shows.
+    client.post(f"/p/big/admin/members/{otto.id}", data={
+        "role": "coordinator", "organisation_id": str(world["delta"].id)})
+    db.session.refresh(otto)
+    assert (otto.role, otto.organisation_id) == ("coordinator", world["delta"].id)
+    assert client.get(f"/p/big/admin/members/{world['outsider'].id}/edit").status_code == 404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from datetime import datetime
 
 from flask import current_app
@@ -12,14 +13,17 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     String,
     Table,
     Text,
     UniqueConstraint,
+    event,
     false,
+    inspect,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from coordinator.domain.power.sectors import POWER_SOURCES, SECTORS, power_tier
@@ -166,6 +170,8 @@ class Membership(db.Model):
     __table_args__ = (
         UniqueConstraint("partnership_id", "user_id"),
         CheckConstraint(f"role IN ({', '.join(repr(r) for r in ROLES)})", name="role"),
+        # A page of a member list by name reads this index, whatever the partnership's size.
+        Index("ix_memberships_by_name", "partnership_id", "sort_name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -175,6 +181,10 @@ class Membership(db.Model):
     role: Mapped[str] = mapped_column(String(20), default="member")
     bio: Mapped[str] = mapped_column(Text, default="")
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The user's name as lists sort it (name_key), kept with the membership so a list is
+    # an index range of one table rather than a sort of every member's user row. Written
+    # at every flush that adds a membership or renames a user (_keep_sort_names).
+    sort_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     user: Mapped[User] = relationship(back_populates="memberships")
     partnership: Mapped[Partnership] = relationship(back_populates="memberships")
@@ -191,6 +201,28 @@ class Membership(db.Model):
     @property
     def tag_names(self) -> list[str]:
         return [tag.name for tag in self.tags]
+
+
+def name_key(name: str) -> str:
+    """How member lists sort a name: case-folded and without accents, in Python, so
+    every database sorts "Émile" beside "emil" (SQLite's lower() folds ASCII only, and
+    a binary order puts "é" after "z")."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))[:120]
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_sort_names(session: Session, context, instances) -> None:
+    with session.no_autoflush:
+        for obj in session.new:
+            if isinstance(obj, Membership):
+                user = obj.user or (session.get(User, obj.user_id) if obj.user_id else None)
+                if user is not None:
+                    obj.sort_name = name_key(user.name)
+        for obj in session.dirty:
+            if isinstance(obj, User) and inspect(obj).attrs.name.history.has_changes():
+                for membership in obj.memberships:
+                    membership.sort_name = name_key(obj.name)
 
 
 class Invitation(db.Model):

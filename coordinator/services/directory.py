@@ -75,12 +75,17 @@ def check_filters(filters: MemberFilters) -> None:
         raise InvalidInputError(errors=errors)
 
 
-def _matching(partnership_id: int, filters: MemberFilters, *columns) -> Select:
-    """`columns` of the partnership's members that match `filters`, unordered."""
+def _matching(partnership_id: int, filters: MemberFilters, *columns,
+              joined: bool = False) -> Select:
+    """`columns` of the partnership's members that match `filters`, unordered; `joined`
+    joins the user and organisation rows even where no filter needs them."""
     stmt = (select(*columns).select_from(Membership)
-            .join(User, User.id == Membership.user_id)
-            .outerjoin(Organisation, Organisation.id == Membership.organisation_id)
             .where(Membership.partnership_id == partnership_id))
+    # Only the joins a filter or the caller needs: a count over one index, not three tables.
+    if joined or filters.q:
+        stmt = stmt.join(User, User.id == Membership.user_id)
+    if joined or filters.sector:
+        stmt = stmt.outerjoin(Organisation, Organisation.id == Membership.organisation_id)
     if filters.q:
         found = User.name.icontains(filters.q, autoescape=True)
         if filters.by_email:
@@ -101,7 +106,7 @@ def _matching(partnership_id: int, filters: MemberFilters, *columns) -> Select:
     return stmt
 
 
-BY_NAME = (func.lower(User.name), Membership.id)
+BY_NAME = (Membership.sort_name, Membership.id)
 
 
 def _loaded(stmt: Select) -> Select:
@@ -113,7 +118,8 @@ def _loaded(stmt: Select) -> Select:
 def member_query(partnership_id: int, filters: MemberFilters = MemberFilters()) -> Select:
     """Members of one partnership matching `filters`, by name (case-insensitive), with
     user, organisation and tags loaded; the caller pages it."""
-    return _loaded(_matching(partnership_id, filters, Membership).order_by(*BY_NAME))
+    return _loaded(_matching(partnership_id, filters, Membership, joined=True)
+                   .order_by(*BY_NAME))
 
 
 def directory_query(partnership_id: int, name: str = "", tag: str = "") -> Select:
@@ -165,7 +171,7 @@ def member_page(partnership_id: int, filters: MemberFilters, page: int,
     on_page = (_matching(partnership_id, filters, Membership.id).order_by(*BY_NAME)
                .limit(per_page).offset((page - 1) * per_page))
     items = list(db.session.scalars(_loaded(
-        _matching(partnership_id, MemberFilters(), Membership)
+        _matching(partnership_id, MemberFilters(), Membership, joined=True)
         .where(Membership.id.in_(on_page)).order_by(*BY_NAME))))
     return MemberPage(items, page, per_page, total or 0)
 
@@ -173,7 +179,7 @@ def member_page(partnership_id: int, filters: MemberFilters, page: int,
 def colleague_query(partnership_id: int) -> Select:
     """(membership id, name, organisation name) of the partnership's members, by name."""
     return _matching(partnership_id, MemberFilters(), Membership.id, User.name,
-                     Organisation.name).order_by(*BY_NAME)
+                     Organisation.name, joined=True).order_by(*BY_NAME)
 
 
 def colleagues(stmt: Select) -> list[Colleague]:

@@ -26,6 +26,10 @@ from .member_filters import filters_from_args, list_place, page_arg, refused
 from .tenancy import get_scoped_or_404, role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/p/<slug>/admin")
+# Up to this many organisations, each row of Admin → Members offers them in a select; with
+# more, 50 rows of them would make the page grow with the partnership, so a row links to
+# the member's own form instead.
+INLINE_ORGANISATIONS = 40
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -97,8 +101,22 @@ def members():
         page = administration.members(g.partnership.id, filters, page_arg())
     except InvalidInputError as error:
         raise refused(error) from None
+    choices = _org_choices()
     return render_template("admin/members.html", page=page, filters=filters,
-                           org_choices=_org_choices(), roles=ROLES, place=list_place())
+                           org_choices=choices, roles=ROLES, place=list_place(),
+                           inline_orgs=len(choices) <= INLINE_ORGANISATIONS)
+
+
+@bp.get("/members/<int:member_id>/edit")
+@role_required("admin")
+def edit_member(member_id: int):
+    """Role and organisation of one member: where a partnership has too many
+    organisations to offer them in every row of the list."""
+    member = get_scoped_or_404(Membership, member_id)
+    form = RoleForm(role=member.role, organisation_id=member.organisation_id or 0)
+    form.organisation_id.choices = options(_org_choices())
+    return render_template("admin/member_edit.html", member=member, form=form,
+                           place=list_place())
 
 
 @bp.post("/members/<int:member_id>")

@@ -79,15 +79,15 @@ def cluster_history(cluster: Cluster) -> list[int]:
 
 
 def _in_cluster(cluster: Cluster, *columns):
-    return (select(*columns)
+    return (select(*columns).select_from(Membership)
             .join(ClusterAssignment, ClusterAssignment.membership_id == Membership.id)
-            .join(User, User.id == Membership.user_id)
             .where(ClusterAssignment.cluster_id == cluster.id))
 
 
 def cluster_member_refs(cluster: Cluster, limit: int = 500) -> list[Membership]:
     """The first members by name, with their users (the API's short list)."""
     return list(db.session.scalars(_in_cluster(cluster, Membership)
+                                   .join(User, User.id == Membership.user_id)
                                    .options(contains_eager(Membership.user))
                                    .order_by(*BY_NAME).limit(limit)))
 
@@ -129,5 +129,5 @@ def who_knows(partnership_id: int, tag: str, limit: int = 50) -> list[tuple[Memb
     rows = db.session.execute(
         select(Membership, ranked.c.score).join(ranked, ranked.c.member_id == Membership.id)
         .join(User, User.id == Membership.user_id)
-        .order_by(ranked.c.score.desc(), func.lower(User.name)).limit(limit)).all()
+        .order_by(ranked.c.score.desc(), *BY_NAME).limit(limit)).all()
     return [(member, float(score)) for member, score in rows]
