@@ -448,7 +448,7 @@ def _requests(w: World) -> None:
                          "status": "accepted", "reason": "",
                          "created_at": max(plan["start"], joined - timedelta(hours=20)),
                          "decided_at": joined, "decided_by_id": plan["team"][0]})
-    for _ in range(w.n_declined):
+    for _ in range(w.n_declined if approval else 0):  # a small world may have none
         plan = approval[rnd.randrange(len(approval))]
         member = w.someone(plan["topic"], plan["team"])
         if member is None:

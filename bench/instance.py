@@ -31,7 +31,6 @@ partnership's batches together), from the same jobs.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
 import shutil
@@ -59,27 +58,31 @@ LABELS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 
 
 def sizes_for(count: int, total: int, rnd: random.Random) -> list[int]:
-    """`count` sizes between SMALLEST and LARGEST, log-uniform, summing to `total`."""
-    if not SMALLEST * count <= total <= LARGEST * count:
+    """`count` sizes from SMALLEST to LARGEST (both present), skewed towards small ones
+    as real instances are: SMALLEST × (LARGEST / SMALLEST) ** (u ** p) for u evenly
+    spread over [0, 1], with p found so that they sum to `total`."""
+    if not SMALLEST * count <= total <= LARGEST * count or count < 2:
         sys.exit(f"{count} partnerships of {SMALLEST}-{LARGEST} members cannot make {total:,}")
-    raw = [math.exp(rnd.uniform(math.log(SMALLEST), math.log(LARGEST))) for _ in range(count)]
-    sizes = [SMALLEST] * count
-    for _ in range(50):  # scale, clamp, and scale what the clamps left again
-        free = [i for i, s in enumerate(sizes) if SMALLEST <= raw[i] and s < LARGEST]
-        scale = (total - sum(sizes) + sum(sizes[i] for i in free)) / max(
-            sum(raw[i] for i in free), 1e-9)
-        sizes = [min(LARGEST, max(SMALLEST, round(raw[i] * scale))) if i in free else s
-                 for i, s in enumerate(sizes)]
-        if abs(sum(sizes) - total) <= count:
-            break
-    gap = total - sum(sizes)
-    for i in sorted(range(count), key=lambda i: -sizes[i]):  # the last few members
-        step = max(min(gap, LARGEST - sizes[i]), SMALLEST - sizes[i])
-        sizes[i] += step
-        gap -= step
+    spread = [i / (count - 1) for i in range(count)]
+
+    def sizes(p: float) -> list[int]:
+        return [round(SMALLEST * (LARGEST / SMALLEST) ** (u ** p)) for u in spread]
+
+    low, high = 0.01, 100.0
+    for _ in range(60):  # bisection: the sum falls as p grows
+        middle = (low + high) / 2
+        low, high = (middle, high) if sum(sizes(middle)) > total else (low, middle)
+    found = sizes(high)
+    gap = total - sum(found)
+    for i in range(1, count - 1):  # the rounding's few members, on the middle sizes
         if gap == 0:
             break
-    return sizes
+        step = 1 if gap > 0 else -1
+        if SMALLEST < found[i] + step < LARGEST:
+            found[i] += step
+            gap -= step
+    rnd.shuffle(found)  # ids in no order of size, as partnerships come
+    return found
 
 
 # Seeding ----------------------------------------------------------------------------
