@@ -341,7 +341,13 @@ def _planted_meetings(w: World, first: int) -> list[dict]:
     plans = []
     for p in range(PLANTED):
         task_id = first + p
-        team = [w.open_world[(p * 4 + i) * 97 % len(w.open_world)] for i in range(4)]
+        team: list[int] = []
+        for i in range(4 * len(w.open_world)):  # bounded; in a small world indexes repeat
+            member = w.open_world[(p * 4 + i) * 97 % len(w.open_world)]
+            if member not in team:
+                team.append(member)
+            if len(team) == 4:
+                break
         start = NOW - timedelta(days=60)
         plan = _plan(task_id, w.group[team[0]], "active", start, NOW, team,
                      [start] + [NOW - timedelta(days=50)] * 3, [w.common_tag()])
