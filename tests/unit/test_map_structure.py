@@ -9,7 +9,9 @@ from sklearn.metrics import adjusted_rand_score
 from bench.small_groups import one_group, planted_groups, southern_women
 from bench.small_partnerships import current_method, previous_method
 from coordinator.domain.knowledge import clarity as map_clarity
+from coordinator.domain.knowledge import structure as map_structure
 from coordinator.domain.knowledge.structure import merge_small
+from coordinator.domain.knowledge.vectors import build_vectors
 
 
 @pytest.mark.parametrize("n", [12, 35, 120])
@@ -30,6 +32,29 @@ def test_planted_groups_are_found(n, seed):
     assert found >= adjusted_rand_score(truth, previous_method(profiles))
     assert cut.clarity in (map_clarity.CLEAR, map_clarity.SOME)
     assert min(np.bincount(cut.labels)) >= 3  # no noise cluster of one or two
+
+
+def test_a_small_group_is_not_split_by_an_unlucky_estimate_of_chance():
+    # With five shuffled maps this one came out as two clusters (their mean was low).
+    assert current_method(one_group(12, seed=7)).count == 1
+
+
+@pytest.mark.parametrize(("n", "seed"), [(12, 6), (20, 8), (20, 9)])
+def test_small_planted_groups_are_kept_as_planted(n, seed):
+    # Five shuffled maps cut the seven-member group of (12, 6) in two and merged two
+    # groups of (20, 8) and (20, 9): ARI 0.63, 0.80, 0.80.
+    profiles, truth = planted_groups(n, seed)
+    assert adjusted_rand_score(truth, current_method(profiles).labels) == 1.0
+
+
+def test_small_maps_take_more_shuffled_maps_until_chance_is_known():
+    small = build_vectors(planted_groups(12, 0)[0]).matrix
+    large = build_vectors(planted_groups(300, 0)[0]).matrix
+    _, small_maps = map_structure.null_modularity(small, seed=1, resolution=1.0)
+    _, large_maps = map_structure.null_modularity(large, seed=1, resolution=1.0)
+    assert small_maps > map_structure.NULL_MAPS
+    assert small_maps <= map_structure.MAX_NULL_MAPS
+    assert large_maps == map_structure.NULL_MAPS  # large maps cost no more than before
 
 
 def test_southern_women_come_out_as_the_two_published_groups():

@@ -7,7 +7,8 @@ the k-NN graph (a full graph of 100,000 members would not fit in memory). Either
 - the partition must beat chance: the same method on profiles whose tags are shuffled
   between members (each tag keeps how many hold it) gives the modularity of a map with
   no structure; a partition that does not clearly beat it stays one cluster, so a group
-  with no internal structure is never split;
+  with no internal structure is never split. Small maps take more shuffled maps (up to
+  MAX_NULL_MAPS) until the mean is known to NULL_PRECISION (null_modularity);
 - clusters of fewer than MIN_CLUSTER members are noise: their members join the cluster
   they are most similar to, so people between two groups join the nearer one;
 - how clear the structure is, is told in plain words from how far the modularity stands
@@ -27,7 +28,9 @@ from coordinator.domain.knowledge.clarity import NONE, NONE_GAIN, clarity_of
 
 FULL_GRAPH_LIMIT = 1000  # members: 1.4-4 s a map, 6-26 s at 2,000 (bench/small_partnerships.py)
 MIN_CLUSTER = 3
-NULL_MAPS = 5  # shuffled maps to compare against
+NULL_MAPS = 5  # shuffled maps to compare against, at least
+MAX_NULL_MAPS = 20  # and at most, when their modularity varies a lot (small maps)
+NULL_PRECISION = 0.01  # standard error of the shuffled maps' mean, half of NONE_GAIN
 SPLIT_GAIN = 0.05  # and that a cluster's own cut must reach to split it further
 MAX_DEPTH = 3
 CLARITY_SAMPLE = 500  # members whose full graph tells a large map's clarity
@@ -85,6 +88,30 @@ def shuffled(matrix: sp.csr_matrix, rng: np.random.Generator) -> sp.csr_matrix:
     moved = sp.csr_matrix((coo.data, (rng.permutation(coo.row), coo.col)), shape=matrix.shape)
     moved.sum_duplicates()
     return normalize(moved)
+
+
+def null_modularity(sub: sp.csr_matrix, seed: int, resolution: float) -> tuple[float, int]:
+    """(mean modularity of shuffled maps, how many were made).
+
+    The chance test compares a margin of 0.02 (0.05 inside a cluster) with this mean,
+    so the mean must be known to about half that margin. In a map of a dozen members,
+    or a cluster of that size cut again, one shuffled map's modularity differs from the
+    next by 0.03-0.06, and five maps left the mean uncertain by as much as the margin: a
+    group with no structure was split when its shuffles came out low, and a real group
+    cut in two (bench/small_partnerships.py). Maps of a few dozen members and more vary
+    little and stop at NULL_MAPS, so they cost what they did; small ones are cheap to
+    shuffle more (20 maps of a dozen members take milliseconds).
+    """
+    n = sub.shape[0]
+    rng = np.random.default_rng(seed)
+    values: list[float] = []
+    while len(values) < MAX_NULL_MAPS:
+        values.append(cl.detect_communities(n, *full_edges(shuffled(sub, rng)), seed=seed,
+                                            resolution=resolution).modularity)
+        if (len(values) >= NULL_MAPS
+                and np.std(values, ddof=1) / np.sqrt(len(values)) <= NULL_PRECISION):
+            break
+    return float(np.mean(values)), len(values)
 
 
 def cut_map(matrix: sp.csr_matrix, active: np.ndarray, seed: int, resolution: float = 1.0,
@@ -154,10 +181,7 @@ def _split_once(sub: sp.csr_matrix, seed: int, resolution: float, gain: float
     n = sub.shape[0]
     edges, weights = full_edges(sub)
     found = cl.detect_communities(n, edges, weights, seed=seed, resolution=resolution)
-    rng = np.random.default_rng(seed)
-    null = float(np.mean([cl.detect_communities(n, *full_edges(shuffled(sub, rng)), seed=seed,
-                                                resolution=resolution).modularity
-                          for _ in range(NULL_MAPS)]))
+    null, _ = null_modularity(sub, seed, resolution)
     part = found.labels
     part[part == cl.UNCLUSTERED] = 0  # a profile sharing nothing with anyone
     if found.modularity - null <= gain or part.max() == 0:
