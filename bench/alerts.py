@@ -93,7 +93,7 @@ class World(PlantedPeople):
         rnd = self.rnd
         pool = (self.by_group[group] if group == self.silo or rnd.random() < HOMOPHILY
                 else self.open_world)
-        for _ in range(20):
+        for _ in range(20 if pool else 0):  # a small world may leave a group empty
             member = pool[rnd.randrange(len(pool))]
             if member not in exclude:
                 return member
@@ -278,7 +278,8 @@ def _random_task(w: World, task_id: int) -> dict:
     status = STATUSES[bisect.bisect(STATUS_CUM, rnd.random())]
     start = NOW - timedelta(seconds=rnd.randint(3600, 200 * 86400))
     end = NOW if status in ("open", "active") else w.at(start + timedelta(hours=12), NOW)
-    initiator = rnd.choice(w.open_world if rnd.random() > 0.02 else w.by_group[w.silo])
+    initiator = rnd.choice(w.open_world if rnd.random() > 0.02 or not w.by_group[w.silo]
+                           else w.by_group[w.silo])
     topic = w.group[initiator]
     # An open task has nobody on it yet: the first join makes it active (services/joining).
     wanted = {"open": 0, "active": rnd.randint(1, 5), "done": rnd.randint(1, 5),
@@ -340,7 +341,7 @@ def _planted_meetings(w: World, first: int) -> list[dict]:
     """Active mixed teams of four that met eight times in four weeks and logged no work."""
     plans = []
     for p in range(PLANTED):
-        task_id = first + p
+        task_id = first + len(plans)
         team: list[int] = []
         for i in range(4 * len(w.open_world)):  # bounded; in a small world indexes repeat
             member = w.open_world[(p * 4 + i) * 97 % len(w.open_world)]
@@ -348,6 +349,8 @@ def _planted_meetings(w: World, first: int) -> list[dict]:
                 team.append(member)
             if len(team) == 4:
                 break
+        if len(team) < 4:  # a world too small for another team of four
+            continue
         start = NOW - timedelta(days=60)
         plan = _plan(task_id, w.group[team[0]], "active", start, NOW, team,
                      [start] + [NOW - timedelta(days=50)] * 3, [w.common_tag()])
