@@ -90,6 +90,8 @@ class Config:
     INVITE_MAX_AGE = 7 * 24 * 3600
     RESET_MAX_AGE = 3600
     BOARD_PAGE_SIZE = 20
+    # How long a process reuses the board's tag suggestions (most used first), seconds.
+    TAG_SUGGESTIONS_TTL = 60
 
 
 class ProductionConfig(Config):
@@ -104,6 +106,7 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     TESTING = True
     WEBHOOK_ALLOW_HTTP = True  # the tests' receivers are plain HTTP on 127.0.0.1
+    TAG_SUGGESTIONS_TTL = 0  # every test sees the tags it just made
     SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     REDIS_URL = ""

@@ -4,9 +4,9 @@
                           [--repeat 50]
 
 Seeds one partnership with Core executemany (SQLite in a temporary file; PostgreSQL in a
-fresh `polder_bench` database on the local test server, dropped at the end), logs in as a
-member with five tags and times requests through the Flask test client, so a figure is
-the server's time: routing, queries and rendering, without a network.
+fresh database on the local test server, `polder_bench_board` or $PG_NAME, dropped at the
+end), logs in as a member with five tags and times requests through the Flask test
+client, so a figure is the server's time: routing, queries and rendering, no network.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, event, func, insert, select, text  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
-from config import TestConfig, database_url  # noqa: E402
+from config import Config, TestConfig, database_url  # noqa: E402
 from coordinator import create_app  # noqa: E402
 from coordinator.domain.power.sectors import SECTORS  # noqa: E402
 from coordinator.extensions import db  # noqa: E402
@@ -45,7 +45,8 @@ from coordinator.models import (  # noqa: E402
 )
 
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
-PG_NAME = "polder_bench"
+# Its own database name (and Redis database) so it can run beside the other benches.
+PG_NAME = os.environ.get("PG_NAME", "polder_bench_board")
 SLUG = "bench"
 PASSWORD = "a long bench passphrase"
 ME = 1  # the user, and membership, that logs in
@@ -101,8 +102,10 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 def bench(label: str, uri: str, tasks: int, members: int, repeat: int) -> None:
     # As in production, a join only schedules the knowledge-map recompute (on Redis; no
     # worker runs here), so the figures are the request's own time.
+    # The tag suggestions are remembered as in production (the tests turn that off).
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=uri, WTF_CSRF_ENABLED=False,
-                     LOG_LEVEL="WARNING", REDIS_URL=REDIS_URL)
+                     LOG_LEVEL="WARNING", REDIS_URL=REDIS_URL,
+                     TAG_SUGGESTIONS_TTL=Config.TAG_SUGGESTIONS_TTL)
     app.extensions["rq"].connection.flushdb()
     with app.app_context():
         db.create_all()
@@ -262,7 +265,10 @@ def plan_pages(repeat: int) -> dict:
     base = f"/p/{SLUG}/tasks"
     return {
         "board, first page": base,
+        "board, page 2": f"{base}?page=2",
+        "board, fit page 500": f"{base}?page=500",
         "board, filtered": f"{base}?tag={tag}&room=1&q=plan&sort=due",
+        "board, search": f"{base}?q=plan",
         "board, page 2000": f"{base}?sort=newest&page=2000",
         "task page": f"{base}/{busy}",
         "join": [f"{base}/{task_id}/join" for task_id in joinable],
@@ -289,7 +295,7 @@ def measure(app, label: str, pages: dict, log: QueryLog, repeat: int) -> None:
         assert response.status_code == expected, (page, response.status_code)
         return elapsed, len(log.statements), max(log.statements)
 
-    print(f"{'page':<20}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}   slowest query, p50   "
+    print(f"{'page':<22}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}   slowest query, p50   "
           f"({label}, n={repeat}, load {os.getloadavg()[0]:.1f})")
     for page in pages:
         for _ in range(5):  # warm up caches, statement compilation and the connection pool
@@ -299,7 +305,7 @@ def measure(app, label: str, pages: dict, log: QueryLog, repeat: int) -> None:
         queries = "/".join(str(n) for n in sorted({n for _, n, _ in runs}))
         slowest = sorted(slow for _, _, slow in runs)[len(runs) // 2]
         flag = "  > 100 ms" if _p95(times) > 100 else ""
-        print(f"{page:<20}{statistics.median(times):>9.1f}{_p95(times):>9.1f}{queries:>9}   "
+        print(f"{page:<22}{statistics.median(times):>9.1f}{_p95(times):>9.1f}{queries:>9}   "
               f"{slowest[0]:5.1f} ms {slowest[1][:38]}{flag}")
     print("board queries by page size (first/filtered/deep):", ", ".join(
         f"{size}: {_board_queries(app, client, log, pages, size)}" for size in SIZES))

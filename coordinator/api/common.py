@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 
 import marshmallow as ma
 from flask import abort, g, request, url_for
@@ -68,10 +69,13 @@ def encode_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
 
 
-def cursor_page(stmt: Select, args: dict, endpoint: str, **values) -> dict:
-    """One page of `stmt` and the link to the next; the cursor is opaque to clients."""
+def cursor_page(stmt: Select | Callable[[int, int], Select], args: dict, endpoint: str,
+                **values) -> dict:
+    """One page of `stmt` and the link to the next; the cursor is opaque to clients.
+    `stmt` may be a function of (offset, limit) for a query that pages itself."""
     offset, limit = _decode(args.get("cursor")), args["limit"]
-    rows = list(db.session.scalars(stmt.offset(offset).limit(limit + 1)).unique())
+    paged = stmt(offset, limit + 1) if callable(stmt) else stmt.offset(offset).limit(limit + 1)
+    rows = list(db.session.scalars(paged).unique())
     more = len(rows) > limit
     next_url = None
     if more:

@@ -31,8 +31,10 @@ def list_tasks(args):
     filters = board.BoardFilters(status=args["status"], tag=args["tag"].strip().lower(),
                                  group_id=args["group"], has_room=args["room"],
                                  mine=args["mine"], q=args["q"].strip(), sort=args["sort"])
-    return cursor_page(board.board_query(g.partnership.id, g.member, filters), args,
-                       "api_tasks.list_tasks")
+    def page(offset: int, limit: int):
+        return board.board_query(g.partnership.id, g.member, filters, offset, limit)
+
+    return cursor_page(page, args, "api_tasks.list_tasks")
 
 
 @bp.route("", methods=["POST"])

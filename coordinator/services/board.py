@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, case, func, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -13,9 +14,9 @@ from ..models import (
     Tag,
     Task,
     WaitlistEntry,
-    membership_tags,
     task_tags,
 )
+from .board_fit import by_fit
 
 STATUS_CHOICES = ("joinable", "open", "active", "done", "cancelled", "all")
 SORT_CHOICES = ("fit", "newest", "due")
@@ -32,7 +33,55 @@ class BoardFilters:
     sort: str = "fit"
 
 
-def board_query(partnership_id: int, member: Membership, filters: BoardFilters) -> Select:
+def board_query(partnership_id: int, member: Membership, filters: BoardFilters,
+                offset: int = 0, limit: int | None = None) -> Select:
+    """`limit` of the board's tasks (all when None) from `offset` on, in order."""
+    stmt = _filtered(partnership_id, member, filters)
+    if filters.sort == "fit":
+        # The fit sort reads only the heads of its parts, so it takes the page itself.
+        stmt = by_fit(stmt, member, offset, limit)
+    else:
+        if filters.sort == "due":
+            stmt = stmt.order_by(Task.due_on.is_(None), Task.due_on, Task.id.desc())
+        else:
+            stmt = stmt.order_by(Task.id.desc())
+        stmt = stmt.offset(offset).limit(limit)
+    # Separate IN queries, not joins: a join would run for every row an OFFSET skips.
+    return stmt.options(
+        selectinload(Task.tags),
+        selectinload(Task.initiator).joinedload(Membership.user),
+        selectinload(Task.working_group),
+    )
+
+
+def board_count(partnership_id: int, member: Membership, filters: BoardFilters) -> int:
+    """How many tasks the filters let through, whatever the order."""
+    filtered = _filtered(partnership_id, member, filters).with_only_columns(Task.id)
+    return db.session.scalar(select(func.count()).select_from(filtered.subquery()))
+
+
+class BoardPagination(Pagination):
+    """One page of the board for the pager: `board_query`'s page and `board_count`."""
+
+    def _query_items(self) -> list[Task]:
+        args = self._query_args
+        return list(db.session.scalars(board_query(
+            args["partnership_id"], args["member"], args["filters"],
+            offset=self._query_offset, limit=self.per_page)))
+
+    def _query_count(self) -> int:
+        args = self._query_args
+        return board_count(args["partnership_id"], args["member"], args["filters"])
+
+
+def board_page(partnership_id: int, member: Membership, filters: BoardFilters, page: int,
+               per_page: int) -> BoardPagination:
+    """The board page asked for (an empty one past the end)."""
+    return BoardPagination(page=page, per_page=per_page, max_per_page=100, error_out=False,
+                           partnership_id=partnership_id, member=member, filters=filters)
+
+
+def _filtered(partnership_id: int, member: Membership, filters: BoardFilters) -> Select:
     stmt = select(Task).where(Task.partnership_id == partnership_id)
     if filters.status == "joinable":
         stmt = stmt.where(Task.status.in_(("open", "active")))
@@ -52,47 +101,7 @@ def board_query(partnership_id: int, member: Membership, filters: BoardFilters) 
     if filters.q:
         stmt = stmt.where(Task.title.icontains(filters.q, autoescape=True)
                           | Task.description.icontains(filters.q, autoescape=True))
-    stmt = _order(stmt, member, filters.sort)
-    # Separate IN queries, not joins: a join would run for every row an OFFSET skips.
-    return stmt.options(
-        selectinload(Task.tags),
-        selectinload(Task.initiator).joinedload(Membership.user),
-        selectinload(Task.working_group),
-    )
-
-
-def _order(stmt: Select, member: Membership, sort: str) -> Select:
-    if sort == "due":
-        return stmt.order_by(Task.due_on.is_(None), Task.due_on, Task.id.desc())
-    if sort == "fit":
-        return _by_fit(stmt, member)
-    return stmt.order_by(Task.id.desc())
-
-
-def _by_fit(stmt: Select, member: Membership) -> Select:
-    """Tasks I could join first (room left, and I am neither on them nor waiting), then
-    the rest; in each part best fit first (how many of my tags a task has), then newest.
-    A full task or one of my own fits me well but needs nothing from me, so it must not
-    push the joinable ones off the first page."""
-    my_tags = select(membership_tags.c.tag_id).where(
-        membership_tags.c.membership_id == member.id)
-    fits = (select(task_tags.c.task_id, func.count().label("fit"))
-            .where(task_tags.c.tag_id.in_(my_tags)).group_by(task_tags.c.task_id))
-    if db.session.get_bind().dialect.name == "sqlite":
-        # SQLite keeps an unused LEFT JOIN in db.paginate's COUNT(*); a lookup in ORDER BY
-        # leaves the count a plain index scan. PostgreSQL drops the join by itself.
-        fits = fits.cte("fits").prefix_with("MATERIALIZED")
-        fit = select(fits.c.fit).where(fits.c.task_id == Task.id).scalar_subquery()
-    else:
-        fits = fits.subquery()
-        stmt = stmt.outerjoin(fits, fits.c.task_id == Task.id)
-        fit = fits.c.fit
-    on_it = select(Participation.task_id).where(Participation.membership_id == member.id)
-    waiting = select(WaitlistEntry.task_id).where(WaitlistEntry.membership_id == member.id)
-    open_to_me = and_(Task.status.in_(("open", "active")), Task.filled < Task.capacity,
-                      Task.id.not_in(on_it), Task.id.not_in(waiting))
-    return stmt.order_by(case((open_to_me, 0), else_=1), func.coalesce(fit, 0).desc(),
-                         Task.id.desc())
+    return stmt
 
 
 def my_work(member: Membership) -> dict[str, list]:

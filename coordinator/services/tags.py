@@ -1,7 +1,10 @@
 """Per-partnership knowledge tags."""
 
+import time
+
 from sqlalchemy import func, select
 
+from ..domain.expiring import Expiring
 from ..domain.tags import MAX_TAGS, TagError, normalise_tag
 from ..errors import InvalidInputError
 from ..extensions import db
@@ -57,3 +60,21 @@ def popular_tags(partnership_id: int, limit: int = 200) -> list[str]:
     return list(db.session.scalars(
         select(Tag.name).where(Tag.partnership_id == partnership_id)
         .order_by(uses.desc(), Tag.name).limit(limit)))
+
+
+_suggestions = Expiring()
+
+
+def suggested_tags(partnership_id: int, limit: int, ttl: float) -> list[str]:
+    """popular_tags as this process last counted them, at most `ttl` seconds ago (0: now).
+
+    Counting every use of every tag cost each board request ~25 ms at 100,000 tasks,
+    for a datalist of suggestions that need not be exact to the second."""
+    if ttl <= 0:
+        return popular_tags(partnership_id, limit)
+    key, now = (str(db.engine.url), partnership_id, limit), time.monotonic()
+    names = _suggestions.get(key, now)
+    if names is None:
+        names = popular_tags(partnership_id, limit)
+        _suggestions.put(key, names, now, ttl)
+    return list(names)

@@ -14,7 +14,7 @@ from ..models import (
 )
 from ..services import board as board_service
 from ..services import groups, places, tasks
-from ..services.tags import popular_tags
+from ..services.tags import popular_tags, suggested_tags
 from ..services.task_page import task_page
 from .confirm import confirmation_page
 from .forms.fields import attach_error, options
@@ -47,15 +47,15 @@ def home():
 @member_required
 def board():
     filters = _filters_from_args()
-    stmt = board_service.board_query(g.partnership.id, g.member, filters)
-    page = db.paginate(stmt, page=int_arg("page", 1, minimum=1),
-                       per_page=current_app.config["BOARD_PAGE_SIZE"], max_per_page=100,
-                       error_out=False)
+    page = board_service.board_page(g.partnership.id, g.member, filters,
+                                    page=int_arg("page", 1, minimum=1),
+                                    per_page=current_app.config["BOARD_PAGE_SIZE"])
     my_tags = g.member.tag_names
     fits = {task.id: task_fit(task.tag_names, my_tags) for task in page.items}
     return render_template("tasks/board.html", page=page, filters=filters, fits=fits,
                            groups=groups.partnership_groups(g.partnership.id),
-                           tags=popular_tags(g.partnership.id, 100))
+                           tags=suggested_tags(g.partnership.id, 100,
+                                               current_app.config["TAG_SUGGESTIONS_TTL"]))
 
 
 def _filters_from_args() -> board_service.BoardFilters:
