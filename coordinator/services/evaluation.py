@@ -230,7 +230,7 @@ def evaluate_partnership(partnership: Partnership, now: datetime | None = None) 
         whole = measure_whole(data, thresholds, readings)
         power_flagged, power = measure_power(partnership, now, thresholds, data, readings)
         flagged = measure_teams(data, thresholds, readings) | whole.flagged | power_flagged
-        record_evaluation(partnership, data, thresholds, power, now)
+        record_evaluation(partnership, data, thresholds, power, now, whole.insular)
         figures.store(partnership.id, now,
                       health_figures(whole.insular, whole.joint.work,
                                      data.knowledge.cluster_labels),

@@ -74,27 +74,29 @@ def ties_formed_in(stints: Iterable[Stint], window: Window) -> set[Tie]:
 
 
 def _ties(stints: Iterable[Stint], window: Window, formed: bool = False) -> set[Tie]:
-    by_team: dict[Hashable, list[Stint]] = defaultdict(list)
+    # Plain tuples and inline comparisons (Window.__contains__ spelled out): a
+    # partnership's teams hold millions of stint pairs.
+    by_team: dict[Hashable, list[tuple[int, datetime, datetime | None]]] = defaultdict(list)
     for stint in stints:
         if _active_in(stint, window):
-            by_team[stint.team].append(stint)
+            by_team[stint.team].append((stint.member_id, stint.joined_at, stint.left_at))
+    start, end = window.start, window.end
     ties: set[Tie] = set()
+    add = ties.add
     for team in by_team.values():
-        for i, first in enumerate(team):
-            for second in team[i + 1:]:
-                a, b = first.member_id, second.member_id
-                if a == b or not _overlap(first, second):
+        for i, (a, joined_a, left_a) in enumerate(team):
+            for b, joined_b, left_b in team[i + 1:]:
+                if a == b:
                     continue
-                if not formed or max(first.joined_at, second.joined_at) in window:
-                    ties.add((a, b) if a < b else (b, a))
+                # Both stints meet the window; they meet each other when the later
+                # start comes before either end.
+                met = joined_a if joined_a >= joined_b else joined_b
+                if (left_a is not None and met >= left_a) or (
+                        left_b is not None and met >= left_b):
+                    continue
+                if not formed or start < met <= end:
+                    add((a, b) if a < b else (b, a))
     return ties
-
-
-def _overlap(first: Stint, second: Stint) -> bool:
-    """Both stints are known to meet the window; do they meet each other?"""
-    start = max(first.joined_at, second.joined_at)
-    ends = [s.left_at for s in (first, second) if s.left_at is not None]
-    return not ends or start < min(ends)
 
 
 def krackhardt_stern(external: int, internal: int) -> float | None:
@@ -125,10 +127,12 @@ class EIIndex:
 def ei_index(ties: Iterable[Tie], member_clusters: Mapping[int, int]) -> EIIndex:
     """The partnership's E-I index over knowledge clusters."""
     external = internal = unclustered = 0
+    cluster_of = member_clusters.get  # clusters are ids, never None
     for a, b in ties:
-        if a not in member_clusters or b not in member_clusters:
+        ca, cb = cluster_of(a), cluster_of(b)
+        if ca is None or cb is None:
             unclustered += 1
-        elif member_clusters[a] == member_clusters[b]:
+        elif ca == cb:
             internal += 1
         else:
             external += 1

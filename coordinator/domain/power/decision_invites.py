@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
@@ -23,15 +24,22 @@ class DecisionInvites:
         self.org_names, self.names = org_names, names
         self.live_tasks, self.member_tags = live_tasks, member_tags
         by_org, by_sector = defaultdict(list), defaultdict(list)
-        self.by_tag: dict[str, list[int]] = defaultdict(list)
+        # Tag holders by organisation and by sector: a decision looks only at the holders
+        # of its tags in its missing organisations and sectors, not at every holder.
+        self.by_tag_org: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self.by_tag_sector: dict[tuple[str, str], list[int]] = defaultdict(list)
         for member, name in names.items():
             key = (live_tasks.get(member, 0), name, member)
-            if member in member_orgs:
-                by_org[member_orgs[member]].append(key)
-            if member in member_sectors:
-                by_sector[member_sectors[member]].append(key)
+            org, sector = member_orgs.get(member), member_sectors.get(member)
+            if org is not None:
+                by_org[org].append(key)
+            if sector is not None:
+                by_sector[sector].append(key)
             for tag in member_tags.get(member, ()):
-                self.by_tag[tag].append(member)
+                if org is not None:
+                    self.by_tag_org[(tag, org)].append(member)
+                if sector is not None:
+                    self.by_tag_sector[(tag, sector)].append(member)
         # Each list in ranking order for members holding none of a decision's tags.
         self.by_org = {org: sorted(keys) for org, keys in by_org.items()}
         self.by_sector = {sector: sorted(keys) for sector, keys in by_sector.items()}
@@ -41,12 +49,11 @@ class DecisionInvites:
         """Members of the missing organisations and sectors, those holding the decision's
         tags first, then those with the fewest live tasks (then by name); each with why."""
         orgs, sectors = set(missing_orgs), set(missing_sectors)
-
-        def eligible(member: int) -> bool:
-            return member not in voices and (self.member_orgs.get(member) in orgs
-                                             or self.member_sectors.get(member) in sectors)
-
-        holders = {m for tag in required for m in self.by_tag.get(tag, ()) if eligible(m)}
+        holders = {m for tag in required
+                   for m in itertools.chain(
+                       *(self.by_tag_org.get((tag, org), ()) for org in orgs),
+                       *(self.by_tag_sector.get((tag, s), ()) for s in sectors))
+                   if m not in voices}
         ranked = sorted((-len(required & self.member_tags[m]), self.live_tasks.get(m, 0),
                          self.names[m], m) for m in holders)[:SHOWN]
         others = heapq.merge(*(self.by_org.get(org, ()) for org in sorted(orgs)),

@@ -99,7 +99,8 @@ class Voice:
 def assess_exclusion(member_groups: Mapping[str, Mapping[int, str]], voices: Iterable[Voice],
                      now: datetime, thresholds: Thresholds) -> Indicator:
     window = window_ending(now, thresholds.power_window_days)
-    counts = Counter(v.member_id for v in voices if v.at in window)
+    start, end = window.start, window.end  # inline: a million voices at 100,000 members
+    counts = Counter(v.member_id for v in voices if start < v.at <= end)
     tables = {dimension: group_shares(groups, counts, thresholds.power_min_cell)
               for dimension, groups in member_groups.items()}
     # Voices of members without a sector or tier count on neither side.
