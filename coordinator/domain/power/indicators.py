@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from coordinator.domain.balance.findings import (
     Window,
@@ -88,9 +89,11 @@ class Indicator:
 
 # 1. Exclusion from deliberation ------------------------------------------------------
 
-@dataclass(frozen=True)
-class Voice:
-    """A comment or a meeting attendance: someone's voice in deliberation."""
+class Voice(NamedTuple):
+    """A comment or a meeting attendance: someone's voice in deliberation.
+
+    A named tuple, not a frozen dataclass: an evaluation builds a million of them, and
+    a tuple is built several times faster."""
 
     member_id: int
     at: datetime

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from coordinator.domain.balance.findings import (
     Window,
@@ -107,8 +108,9 @@ def _restrictive_finding(values: dict, pattern: str, window: Window, thresholds:
 
 # 4. Cost burden ----------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Hours:
+class Hours(NamedTuple):
+    """Hours a member logged for a day; a named tuple, built by the hundred thousand."""
+
     member_id: int
     on: date
     hours: float
