@@ -117,8 +117,8 @@ def load_partnership(partnership_id: int, now: datetime, thresholds: Thresholds,
         select(Membership.id, User.name).join(User, User.id == Membership.user_id)
         .where(Membership.partnership_id == partnership_id)).all())
     tasks, groups = _teams(partnership_id)
-    active_tasks = _required_tags_and_load(partnership_id, tasks)
-    stints = _stints(partnership_id, stint_since, tasks, groups)
+    _required_tags(partnership_id, tasks)
+    stints, active_tasks = _stints(partnership_id, stint_since, tasks, groups)
     _declined(partnership_id, stint_since, tasks)
     activities, logs, completions, member_hours = _work(partnership_id, activity_since, now,
                                                         tasks, groups)
@@ -158,8 +158,8 @@ def _teams(partnership_id: int) -> tuple[dict[int, TeamData], dict[int, TeamData
     return tasks, groups
 
 
-def _required_tags_and_load(partnership_id: int, tasks: dict[int, TeamData]) -> dict[int, int]:
-    """Fill each task's required tags; return live tasks per member."""
+def _required_tags(partnership_id: int, tasks: dict[int, TeamData]) -> None:
+    """Fill each task's required tags."""
     required: dict[int, set[str]] = defaultdict(set)
     for task_id, name in rows(
             select(task_tags.c.task_id, Tag.name).join(Tag, Tag.id == task_tags.c.tag_id)
@@ -168,19 +168,12 @@ def _required_tags_and_load(partnership_id: int, tasks: dict[int, TeamData]) -> 
     for task_id, names in required.items():
         if task_id in tasks:
             tasks[task_id].required_tags = frozenset(names)
-    load: Counter[int] = Counter()
-    for member_id, status in rows(
-            select(Participation.membership_id, Task.status)
-            .join(Task, Task.id == Participation.task_id)
-            .where(Task.partnership_id == partnership_id)):
-        if status in LIVE:
-            load[member_id] += 1
-    return dict(load)
 
 
 def _stints(partnership_id: int, since: datetime, tasks: dict[int, TeamData],
-            groups: dict[int, TeamData]) -> list[Stint]:
-    """Current places (from the rows) and past ones (join/leave events since `since`)."""
+            groups: dict[int, TeamData]) -> tuple[list[Stint], dict[int, int]]:
+    """Current places (from the rows) and past ones (join/leave events since `since`);
+    and live tasks per member, counted from the same places."""
     teams = {"task": tasks, "group": groups}
     stints: list[Stint] = []
 
@@ -191,12 +184,15 @@ def _stints(partnership_id: int, since: datetime, tasks: dict[int, TeamData],
             stints.append(stint)
 
     current: dict[tuple[str, int], set[int]] = defaultdict(set)
+    load: Counter[int] = Counter()
     for task_id, member_id, joined_at in rows(
             select(Participation.task_id, Participation.membership_id, Participation.joined_at)
             .join(Task, Task.id == Participation.task_id)
             .where(Task.partnership_id == partnership_id)):
         add("task", task_id, Stint(("task", task_id), member_id, joined_at))
         current[("task", task_id)].add(member_id)
+        if tasks[task_id].live:
+            load[member_id] += 1
     for group_id, member_id, joined_at in rows(
             select(GroupMember.working_group_id, GroupMember.membership_id,
                    GroupMember.joined_at)
@@ -227,7 +223,7 @@ def _stints(partnership_id: int, since: datetime, tasks: dict[int, TeamData],
             # A stint that began before the horizon only matters from the horizon on.
             start = opened.pop((scope, team_id, member_id), since)
             add(scope, team_id, Stint((scope, team_id), member_id, start, at))
-    return stints
+    return stints, dict(load)
 
 
 def _declined(partnership_id: int, since: datetime, tasks: dict[int, TeamData]) -> None:
