@@ -21,6 +21,7 @@ from coordinator.domain.balance.insularity import (
     ei_index,
     ties_in_window,
 )
+from coordinator.domain.balance.joint_work import JointWork
 from coordinator.domain.balance.thresholds import Thresholds
 from coordinator.domain.power import indicators as pi
 
@@ -69,13 +70,18 @@ def weeks_until(now: datetime, count: int) -> list[tuple[date, datetime]]:
 
 def balance_readings(data, thresholds: Thresholds, moments: Sequence[datetime],
                      ties_at: Mapping[datetime, tuple[float | None, Sequence[ClusterTies]]]
-                     | None = None) -> list[list[Reading]]:
+                     | None = None,
+                     team_work: Mapping[tuple[str, int], JointWork] | None = None
+                     ) -> list[list[Reading]]:
     """Per moment, the balance readings of the partnership, its clusters and its teams
     (services.balance.data.PartnershipData, loaded with history back to the first).
 
     `ties_at` holds, by moment, the E-I value and the cluster tie table over the
     partnership window ending then, where the caller has them already (an evaluation
     measures them for now): counting a window's ties is the dearest step here.
+    `team_work` holds, by (scope type, id), a team's joint work as an evaluation measured
+    it; it stands for the team's joint share where its window is the one read here (a
+    team formed within the window is judged over less of it).
     """
     knowledge, window = data.knowledge, thresholds.partnership_window_days
     ties_at = ties_at or {}
@@ -107,11 +113,20 @@ def balance_readings(data, thresholds: Thresholds, moments: Sequence[datetime],
         key = str(team.scope_id)
         columns.append((TEAM_BLAU, team.scope_type, key, series.blau_series(
             team.stints, knowledge, moments, thresholds.team_min_members)))
-        columns.append((TEAM_JOINT, team.scope_type, key, series.joint_share_series(
-            team.activities, team.logs, team.completions, moments,
-            thresholds.team_window_days)))
+        known = (team_work or {}).get((team.scope_type, team.scope_id))
+        columns.append((TEAM_JOINT, team.scope_type, key, [
+            _joint_share(known) if known is not None and known.window == window_ending(
+                at, thresholds.team_window_days)
+            else series.joint_share_series(team.activities, team.logs, team.completions,
+                                           [at], thresholds.team_window_days)[0]
+            for at in moments]))
     return [[Reading(metric, scope, key, values[i]) for metric, scope, key, values in columns]
             for i in range(len(moments))]
+
+
+def _joint_share(work: JointWork) -> float | None:
+    """What series.joint_share_series reads from the same window."""
+    return work.joint_share if work.joint_hours + work.work_hours > 0 else None
 
 
 def reading_changes(stored: Iterable[tuple[int, str, str, str, float | None]],

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, insert, select, update
 
 from coordinator.domain.balance.insularity import PartnershipAlignophilia
+from coordinator.domain.balance.joint_work import JointWork
 from coordinator.domain.balance.thresholds import Thresholds
 from coordinator.domain.weekly import (
     Reading,
@@ -63,9 +64,11 @@ def record(partnership_id: int, now: datetime, readings: list[Reading], *,
 
 def record_evaluation(partnership: Partnership, data: PartnershipData, thresholds: Thresholds,
                       power: power_data.PowerResults, now: datetime,
-                      insular: PartnershipAlignophilia | None = None) -> None:
+                      insular: PartnershipAlignophilia | None = None,
+                      team_work: dict[tuple[str, int], JointWork] | None = None) -> None:
     """The evaluation's readings for this week; a partnership with none gets its past
-    weeks too. `insular`: the evaluation's own E-I measure at `now`, reused."""
+    weeks too. `insular` and `team_work`: the evaluation's own E-I and teams' joint work
+    at `now`, reused."""
     has_any = db.session.scalar(select(ReadingRow.id).where(
         ReadingRow.partnership_id == partnership.id).limit(1)) is not None
     if not has_any:
@@ -73,7 +76,7 @@ def record_evaluation(partnership: Partnership, data: PartnershipData, threshold
         return
     ties_at = (None if insular is None or insular.window.end != now
                else {now: (insular.current.value, insular.clusters)})
-    record(partnership.id, now, balance_readings(data, thresholds, [now], ties_at)[0]
+    record(partnership.id, now, balance_readings(data, thresholds, [now], ties_at, team_work)[0]
            + power_readings(power, thresholds))
 
 
