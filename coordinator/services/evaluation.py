@@ -208,7 +208,8 @@ class _DecisionInvitesFor:
         if self.index is None:
             self.index = DecisionInvites(data.member_orgs, data.groups["sector"],
                                          data.critical_orgs, shared.names,
-                                         shared.active_tasks, shared.member_tags)
+                                         shared.active_tasks, shared.member_tags,
+                                         shared.knowledge.tag_holders)
             self.required = {t.scope_id: t.required_tags for t in shared.teams
                              if t.scope_type == "task"}
         return self.index.invite(

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import NamedTuple
 
 from coordinator.domain.balance.findings import (
     ALIGNOPHILIA_PARTNERSHIP,
@@ -40,9 +41,11 @@ ADVICE = (
 )
 
 
-@dataclass(frozen=True)
-class Stint:
-    """A member's time on one team: active from joined_at until left_at (None: still on)."""
+class Stint(NamedTuple):
+    """A member's time on one team: active from joined_at until left_at (None: still on).
+
+    A named tuple: an evaluation builds one per place and past place, by the hundred
+    thousand."""
 
     team: Hashable
     member_id: int
