@@ -28,8 +28,10 @@ from .world import DAY, World
 
 
 def build(cls, **values):
-    """`cls(**values)` with only the fields `cls` has: older rules know fewer."""
-    known = {f.name for f in dataclasses.fields(cls)}
+    """`cls(**values)` with only the fields `cls` has: older rules know fewer. `cls` is a
+    dataclass or a named tuple (the evaluation's bulk values are named tuples)."""
+    known = (set(cls._fields) if hasattr(cls, "_fields")
+             else {f.name for f in dataclasses.fields(cls)})
     return cls(**{k: v for k, v in values.items() if k in known})
 
 

@@ -96,6 +96,8 @@ class Event(db.Model):
     __tablename__ = "events"
     __table_args__ = (
         Index("ix_events_partnership_when", "partnership_id", "occurred_at"),
+        # An evaluation reads a few kinds (joins and leaves) out of the whole log.
+        Index("ix_events_partnership_kind", "partnership_id", "kind", "occurred_at"),
         Index("ix_events_task", "task_id", "occurred_at"),
         Index("ix_events_group", "working_group_id", "occurred_at"),
         # "My work" lists what happened to a person's own places.

@@ -37,6 +37,7 @@ from coordinator.domain.balance.joinholism import (
     assess_partnership_joinholism,
     assess_team_joinholism,
 )
+from coordinator.domain.balance.joint_work import JointWork
 from coordinator.domain.balance.suggestions import CandidatePool, suggest_for_team
 from coordinator.domain.balance.thresholds import Thresholds
 from coordinator.domain.power.decision_invites import DecisionInvites
@@ -101,8 +102,11 @@ def measure(data: PartnershipData, thresholds: Thresholds,
 
 
 def measure_teams(data: PartnershipData, thresholds: Thresholds,
-                  readings: dict[ScopeKey, str]) -> dict[ScopeKey, Flagged]:
-    """The findings of every team and working group."""
+                  readings: dict[ScopeKey, str],
+                  works: dict[tuple[str, int], JointWork] | None = None
+                  ) -> dict[ScopeKey, Flagged]:
+    """The findings of every team and working group; `works`, when given, collects each
+    team's joint work now, for the week's readings."""
     now, knowledge = data.now, data.knowledge
     flagged: dict[ScopeKey, Flagged] = {}
     pool = CandidatePool(knowledge, data.active_tasks, data.names)
@@ -129,6 +133,8 @@ def measure_teams(data: PartnershipData, thresholds: Thresholds,
                                             formed_at=team.formed_at)
             readings[(JOINHOLISM_TEAM, team.scope_type, team.scope_id)] = read.joint_reading(
                 result.work)
+            if works is not None:
+                works[(team.scope_type, team.scope_id)] = result.work
             if result.finding is not None:
                 flagged[(result.finding.kind, team.scope_type, team.scope_id)] = Flagged(
                     result.finding, label)
@@ -202,7 +208,8 @@ class _DecisionInvitesFor:
         if self.index is None:
             self.index = DecisionInvites(data.member_orgs, data.groups["sector"],
                                          data.critical_orgs, shared.names,
-                                         shared.active_tasks, shared.member_tags)
+                                         shared.active_tasks, shared.member_tags,
+                                         shared.knowledge.tag_holders)
             self.required = {t.scope_id: t.required_tags for t in shared.teams
                              if t.scope_type == "task"}
         return self.index.invite(
@@ -229,8 +236,10 @@ def evaluate_partnership(partnership: Partnership, now: datetime | None = None) 
         readings: dict[ScopeKey, str] = {}
         whole = measure_whole(data, thresholds, readings)
         power_flagged, power = measure_power(partnership, now, thresholds, data, readings)
-        flagged = measure_teams(data, thresholds, readings) | whole.flagged | power_flagged
-        record_evaluation(partnership, data, thresholds, power, now)
+        works: dict[tuple[str, int], JointWork] = {}
+        flagged = (measure_teams(data, thresholds, readings, works) | whole.flagged
+                   | power_flagged)
+        record_evaluation(partnership, data, thresholds, power, now, whole.insular, works)
         figures.store(partnership.id, now,
                       health_figures(whole.insular, whole.joint.work,
                                      data.knowledge.cluster_labels),

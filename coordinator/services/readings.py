@@ -11,13 +11,16 @@ from __future__ import annotations
 from contextlib import nullcontext
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 
+from coordinator.domain.balance.insularity import PartnershipAlignophilia
+from coordinator.domain.balance.joint_work import JointWork
 from coordinator.domain.balance.thresholds import Thresholds
 from coordinator.domain.weekly import (
     Reading,
     balance_readings,
     power_readings,
+    reading_changes,
     week_of,
     weeks_until,
 )
@@ -29,6 +32,7 @@ from coordinator.services.balance.thresholds import effective
 from coordinator.services.power import data as power_data
 
 WEEKS = 12
+CHUNK = 500  # ids per DELETE ... IN, within SQLite's bound-parameter limit
 
 
 def record(partnership_id: int, now: datetime, readings: list[Reading], *,
@@ -40,26 +44,39 @@ def record(partnership_id: int, now: datetime, readings: list[Reading], *,
             ReadingRow.partnership_id == partnership_id))
         if latest is not None and latest > week:
             return False
-    db.session.execute(delete(ReadingRow).where(ReadingRow.partnership_id == partnership_id,
-                                                ReadingRow.week == week))
-    if readings:
-        db.session.execute(insert(ReadingRow), [
+    this_week = (ReadingRow.partnership_id == partnership_id, ReadingRow.week == week)
+    stored = db.session.execute(select(ReadingRow.id, ReadingRow.metric, ReadingRow.scope_type,
+                                       ReadingRow.scope_key, ReadingRow.value).where(*this_week))
+    # Only the rows whose value changed are rewritten: a hundred thousand teams read the
+    # same from one evaluation to the next, and rewriting them all took seconds.
+    stale, fresh = reading_changes(stored, readings)
+    for start in range(0, len(stale), CHUNK):
+        db.session.execute(delete(ReadingRow).where(ReadingRow.id.in_(stale[start:start + CHUNK])))
+    # Every row of the week was measured now, changed or not.
+    db.session.execute(update(ReadingRow).where(*this_week).values(measured_at=now))
+    if fresh:
+        db.session.execute(insert(ReadingRow.__table__), [
             {"partnership_id": partnership_id, "week": week, "metric": r.metric,
              "scope_type": r.scope_type, "scope_key": r.scope_key, "value": r.value,
-             "measured_at": now} for r in readings])
+             "measured_at": now} for r in fresh])
     return True
 
 
 def record_evaluation(partnership: Partnership, data: PartnershipData, thresholds: Thresholds,
-                      power: power_data.PowerResults, now: datetime) -> None:
+                      power: power_data.PowerResults, now: datetime,
+                      insular: PartnershipAlignophilia | None = None,
+                      team_work: dict[tuple[str, int], JointWork] | None = None) -> None:
     """The evaluation's readings for this week; a partnership with none gets its past
-    weeks too."""
+    weeks too. `insular` and `team_work`: the evaluation's own E-I and teams' joint work
+    at `now`, reused."""
     has_any = db.session.scalar(select(ReadingRow.id).where(
         ReadingRow.partnership_id == partnership.id).limit(1)) is not None
     if not has_any:
         backfill(partnership, now, thresholds=thresholds)
         return
-    record(partnership.id, now, balance_readings(data, thresholds, [now])[0]
+    ties_at = (None if insular is None or insular.window.end != now
+               else {now: (insular.current.value, insular.clusters)})
+    record(partnership.id, now, balance_readings(data, thresholds, [now], ties_at, team_work)[0]
            + power_readings(power, thresholds))
 
 

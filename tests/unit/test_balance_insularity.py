@@ -233,3 +233,54 @@ def test_a_silo_with_some_outside_ties_is_medium(maximum, severity):
         assert result.silos[0].values["outside_share"] == pytest.approx(0.1)
         assert result.silos[0].pattern == ('cluster "water, soil" (6 members): 10 ties in '
                                            "90 days, 1 (10%) to other clusters.")
+
+
+def test_ties_by_window_match_each_window_counted_alone():
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from coordinator.domain.balance.findings import Window
+    from coordinator.domain.balance.insularity import (
+        Stint,
+        ties_by_window,
+        ties_formed_in,
+        ties_in_window,
+    )
+
+    rnd = random.Random(3)
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    for _ in range(50):
+        stints = []
+        for _ in range(rnd.randrange(40)):
+            joined = base + timedelta(days=rnd.randrange(120))
+            left = (None if rnd.random() < 0.4
+                    else joined + timedelta(days=rnd.randrange(0, 60)))
+            stints.append(Stint(("task", rnd.randrange(4)), rnd.randrange(12), joined, left))
+        windows = [(Window(base + timedelta(days=s), base + timedelta(days=s + d)), formed)
+                   for s, d, formed in ((60, 28, False), (32, 28, False), (74, 14, True),
+                                        (46, 28, True))]
+        expected = [_plain_ties(stints, w, formed) for w, formed in windows]
+        assert ties_by_window(stints, windows) == expected
+        assert [(ties_formed_in if formed else ties_in_window)(stints, w)
+                for w, formed in windows] == expected
+
+
+def _plain_ties(stints, window, formed):
+    """The definition, pair by pair: on one team, both in the window, meeting each other,
+    and (formed) the later join inside the window."""
+    def meets(s):
+        return s.joined_at <= window.end and (
+            s.left_at is None or (s.left_at > window.start and s.left_at > s.joined_at))
+    out = set()
+    for i, x in enumerate(stints):
+        for y in stints[i + 1:]:
+            if x.team != y.team or x.member_id == y.member_id or not (meets(x) and meets(y)):
+                continue
+            start = max(x.joined_at, y.joined_at)
+            ends = [s.left_at for s in (x, y) if s.left_at is not None]
+            if ends and start >= min(ends):
+                continue
+            if formed and not (window.start < start <= window.end):
+                continue
+            out.add(tuple(sorted((x.member_id, y.member_id))))
+    return out

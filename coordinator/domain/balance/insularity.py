@@ -9,9 +9,10 @@ cluster, external when they sit in two; ties with an unclustered end are left ou
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import NamedTuple
 
 from coordinator.domain.balance.findings import (
     ALIGNOPHILIA_PARTNERSHIP,
@@ -40,9 +41,11 @@ ADVICE = (
 )
 
 
-@dataclass(frozen=True)
-class Stint:
-    """A member's time on one team: active from joined_at until left_at (None: still on)."""
+class Stint(NamedTuple):
+    """A member's time on one team: active from joined_at until left_at (None: still on).
+
+    A named tuple: an evaluation builds one per place and past place, by the hundred
+    thousand."""
 
     team: Hashable
     member_id: int
@@ -74,27 +77,43 @@ def ties_formed_in(stints: Iterable[Stint], window: Window) -> set[Tie]:
 
 
 def _ties(stints: Iterable[Stint], window: Window, formed: bool = False) -> set[Tie]:
-    by_team: dict[Hashable, list[Stint]] = defaultdict(list)
+    return ties_by_window(stints, [(window, formed)])[0]
+
+
+def ties_by_window(stints: Iterable[Stint], windows: Sequence[tuple[Window, bool]]
+                   ) -> list[set[Tie]]:
+    """The ties of each (window, formed) at once: `ties_formed_in` where formed, else
+    `ties_in_window`. One pass over the stint pairs serves every window."""
+    # Plain tuples, a bit per window and inline comparisons (Window.__contains__ spelled
+    # out): a partnership's teams hold millions of stint pairs.
+    by_team: dict[Hashable, list[tuple[int, datetime, datetime | None, int]]] = defaultdict(list)
     for stint in stints:
-        if _active_in(stint, window):
-            by_team[stint.team].append(stint)
-    ties: set[Tie] = set()
+        mask = 0
+        for bit, (window, _) in enumerate(windows):
+            if _active_in(stint, window):
+                mask |= 1 << bit
+        if mask:
+            by_team[stint.team].append((stint.member_id, stint.joined_at, stint.left_at, mask))
+    found: list[set[Tie]] = [set() for _ in windows]
+    bounds = [(1 << bit, window.start, window.end, formed, found[bit])
+              for bit, (window, formed) in enumerate(windows)]
     for team in by_team.values():
-        for i, first in enumerate(team):
-            for second in team[i + 1:]:
-                a, b = first.member_id, second.member_id
-                if a == b or not _overlap(first, second):
+        for i, (a, joined_a, left_a, mask_a) in enumerate(team):
+            for b, joined_b, left_b, mask_b in team[i + 1:]:
+                both = mask_a & mask_b
+                if not both or a == b:
                     continue
-                if not formed or max(first.joined_at, second.joined_at) in window:
-                    ties.add((a, b) if a < b else (b, a))
-    return ties
-
-
-def _overlap(first: Stint, second: Stint) -> bool:
-    """Both stints are known to meet the window; do they meet each other?"""
-    start = max(first.joined_at, second.joined_at)
-    ends = [s.left_at for s in (first, second) if s.left_at is not None]
-    return not ends or start < min(ends)
+                # Both stints meet these windows; they meet each other when the later
+                # start comes before either end.
+                met = joined_a if joined_a >= joined_b else joined_b
+                if (left_a is not None and met >= left_a) or (
+                        left_b is not None and met >= left_b):
+                    continue
+                tie = (a, b) if a < b else (b, a)
+                for bit, start, end, formed, ties in bounds:
+                    if both & bit and (not formed or start < met <= end):
+                        ties.add(tie)
+    return found
 
 
 def krackhardt_stern(external: int, internal: int) -> float | None:
@@ -125,10 +144,12 @@ class EIIndex:
 def ei_index(ties: Iterable[Tie], member_clusters: Mapping[int, int]) -> EIIndex:
     """The partnership's E-I index over knowledge clusters."""
     external = internal = unclustered = 0
+    cluster_of = member_clusters.get  # clusters are ids, never None
     for a, b in ties:
-        if a not in member_clusters or b not in member_clusters:
+        ca, cb = cluster_of(a), cluster_of(b)
+        if ca is None or cb is None:
             unclustered += 1
-        elif member_clusters[a] == member_clusters[b]:
+        elif ca == cb:
             internal += 1
         else:
             external += 1
@@ -222,13 +243,15 @@ def assess_partnership_alignophilia(stints: Iterable[Stint], knowledge: Partners
     recent = window_ending(now, thresholds.team_window_days)
     baseline = Window(recent.start - (window.end - window.start), recent.start)
     clusters = knowledge.member_clusters
-    ties = ties_in_window(stints, window)
+    ties, previous, recent_ties, baseline_ties = ties_by_window(
+        stints, [(window, False), (window.previous(), False), (recent, True),
+                 (baseline, True)])
     result = PartnershipAlignophilia(
         window=window, current=ei_index(ties, clusters),
-        previous=ei_index(ties_in_window(stints, window.previous()), clusters),
+        previous=ei_index(previous, clusters),
         clusters=cluster_tie_table(ties, clusters),
-        recent=ei_index(ties_formed_in(stints, recent), clusters),
-        baseline=ei_index(ties_formed_in(stints, baseline), clusters))
+        recent=ei_index(recent_ties, clusters),
+        baseline=ei_index(baseline_ties, clusters))
     conditions = insularity_conditions(result, thresholds)
     silos = tuple(_silo_finding(row, window, knowledge, thresholds)
                   for row in result.clusters if is_silo(row, thresholds))

@@ -13,7 +13,14 @@ from datetime import datetime, timedelta
 from coordinator.domain.balance.alignophilia import normalised_blau
 from coordinator.domain.balance.findings import PartnershipKnowledge, cluster_counts, window_ending
 from coordinator.domain.balance.insularity import Stint, cluster_tie_table, ei_index, ties_in_window
-from coordinator.domain.balance.joint_work import Activity, Completion, WorkLog, measure_joint_work
+from coordinator.domain.balance.joint_work import (
+    Activity,
+    Completion,
+    WorkLog,
+    joint_person_hours,
+    joint_share,
+    work_hours,
+)
 
 WEEK = timedelta(days=7)
 
@@ -47,9 +54,10 @@ def joint_share_series(activities: Sequence[Activity], logs: Sequence[WorkLog],
                        window_days: int) -> list[float | None]:
     """Joint share over the window ending at each moment; None when nothing happened."""
     out: list[float | None] = []
-    for at in moments:
-        work = measure_joint_work(activities, logs, completions, window_ending(at, window_days))
-        out.append(work.joint_share if work.joint_hours + work.work_hours > 0 else None)
+    for at in moments:  # J and W alone: the rest of measure_joint_work is not read here
+        window = window_ending(at, window_days)
+        joint, work = joint_person_hours(activities, window), work_hours(logs, window)
+        out.append(joint_share(joint, work) if joint + work > 0 else None)
     return out
 
 

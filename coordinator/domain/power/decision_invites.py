@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
@@ -18,20 +19,30 @@ class DecisionInvites:
 
     def __init__(self, member_orgs: Mapping[int, int], member_sectors: Mapping[int, str],
                  org_names: Mapping[int, str], names: Mapping[int, str],
-                 live_tasks: Mapping[int, int], member_tags: Mapping[int, frozenset]):
+                 live_tasks: Mapping[int, int], member_tags: Mapping[int, frozenset],
+                 tag_holders: Mapping[str, Iterable[int]] | None = None):
+        """`tag_holders` (tag → members) is derived from `member_tags` when not given."""
+        if tag_holders is None:
+            held: dict[str, list[int]] = defaultdict(list)
+            for member, tags in member_tags.items():
+                for tag in tags:
+                    held[tag].append(member)
+            tag_holders = held
         self.member_orgs, self.member_sectors = member_orgs, member_sectors
         self.org_names, self.names = org_names, names
         self.live_tasks, self.member_tags = live_tasks, member_tags
         by_org, by_sector = defaultdict(list), defaultdict(list)
-        self.by_tag: dict[str, list[int]] = defaultdict(list)
         for member, name in names.items():
             key = (live_tasks.get(member, 0), name, member)
             if member in member_orgs:
                 by_org[member_orgs[member]].append(key)
             if member in member_sectors:
                 by_sector[member_sectors[member]].append(key)
-            for tag in member_tags.get(member, ()):
-                self.by_tag[tag].append(member)
+        # Tag holders by organisation and sector, per tag on first use: decisions ask for
+        # a few tags, and each looks only at their holders in its missing organisations
+        # and sectors.
+        self._holders = tag_holders
+        self._split: dict[str, tuple[dict[int, list[int]], dict[str, list[int]]]] = {}
         # Each list in ranking order for members holding none of a decision's tags.
         self.by_org = {org: sorted(keys) for org, keys in by_org.items()}
         self.by_sector = {sector: sorted(keys) for sector, keys in by_sector.items()}
@@ -41,12 +52,12 @@ class DecisionInvites:
         """Members of the missing organisations and sectors, those holding the decision's
         tags first, then those with the fewest live tasks (then by name); each with why."""
         orgs, sectors = set(missing_orgs), set(missing_sectors)
-
-        def eligible(member: int) -> bool:
-            return member not in voices and (self.member_orgs.get(member) in orgs
-                                             or self.member_sectors.get(member) in sectors)
-
-        holders = {m for tag in required for m in self.by_tag.get(tag, ()) if eligible(m)}
+        holders = set()
+        for tag in required:
+            in_org, in_sector = self._holders_of(tag)
+            for held in itertools.chain((in_org.get(o, ()) for o in orgs),
+                                        (in_sector.get(s, ()) for s in sectors)):
+                holders.update(m for m in held if m not in voices)
         ranked = sorted((-len(required & self.member_tags[m]), self.live_tasks.get(m, 0),
                          self.names[m], m) for m in holders)[:SHOWN]
         others = heapq.merge(*(self.by_org.get(org, ()) for org in sorted(orgs)),
@@ -59,6 +70,21 @@ class DecisionInvites:
                 chosen.add(member)
                 ranked.append((0, load, name, member))
         return [self._entry(member, orgs, sectors, required) for *_, member in ranked]
+
+    def _holders_of(self, tag: str) -> tuple[dict[int, list[int]], dict[str, list[int]]]:
+        """The tag's holders (members with a name) by organisation and by sector."""
+        if tag not in self._split:
+            in_org, in_sector = defaultdict(list), defaultdict(list)
+            for member in self._holders.get(tag, ()):
+                if member not in self.names:
+                    continue
+                org, sector = self.member_orgs.get(member), self.member_sectors.get(member)
+                if org is not None:
+                    in_org[org].append(member)
+                if sector is not None:
+                    in_sector[sector].append(member)
+            self._split[tag] = (in_org, in_sector)
+        return self._split[tag]
 
     def _entry(self, member: int, orgs: set[int], sectors: set[str],
                required: frozenset[str]) -> dict:

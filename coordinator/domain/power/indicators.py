@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from coordinator.domain.balance.findings import (
     Window,
@@ -88,9 +89,11 @@ class Indicator:
 
 # 1. Exclusion from deliberation ------------------------------------------------------
 
-@dataclass(frozen=True)
-class Voice:
-    """A comment or a meeting attendance: someone's voice in deliberation."""
+class Voice(NamedTuple):
+    """A comment or a meeting attendance: someone's voice in deliberation.
+
+    A named tuple, not a frozen dataclass: an evaluation builds a million of them, and
+    a tuple is built several times faster."""
 
     member_id: int
     at: datetime
@@ -99,7 +102,8 @@ class Voice:
 def assess_exclusion(member_groups: Mapping[str, Mapping[int, str]], voices: Iterable[Voice],
                      now: datetime, thresholds: Thresholds) -> Indicator:
     window = window_ending(now, thresholds.power_window_days)
-    counts = Counter(v.member_id for v in voices if v.at in window)
+    start, end = window.start, window.end  # inline: a million voices at 100,000 members
+    counts = Counter(v.member_id for v in voices if start < v.at <= end)
     tables = {dimension: group_shares(groups, counts, thresholds.power_min_cell)
               for dimension, groups in member_groups.items()}
     # Voices of members without a sector or tier count on neither side.

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from coordinator.domain.balance.findings import (
     Window,
@@ -107,8 +108,9 @@ def _restrictive_finding(values: dict, pattern: str, window: Window, thresholds:
 
 # 4. Cost burden ----------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Hours:
+class Hours(NamedTuple):
+    """Hours a member logged for a day; a named tuple, built by the hundred thousand."""
+
     member_id: int
     on: date
     hours: float
@@ -123,10 +125,13 @@ def assess_cost_burden(member_tiers: Mapping[int, str], hours: Iterable[Hours],
     created_at). Judged only once enough hours were logged in the window."""
     window = window_ending(now, thresholds.power_window_days)
     logged: Counter[int] = Counter()
+    # Window.__contains__ inline, for a bare date: hundreds of thousands of work logs.
+    start, end = window.start, window.end
+    first, last = start.date(), end.date()
     for h in hours:
-        if h.on in window:
+        if start < h.on <= end if isinstance(h.on, datetime) else first < h.on <= last:
             logged[h.member_id] += h.hours
-    started = Counter(member for member, at in initiations if at in window)
+    started = Counter(member for member, at in initiations if start < at <= end)
     hour_table = group_shares(member_tiers, logged, thresholds.power_min_cell, TIERS)
     start_table = group_shares(member_tiers, started, thresholds.power_min_cell, TIERS)
     tables = {TIER: hour_table, "initiations": start_table}

@@ -19,6 +19,7 @@ from coordinator.models import (
     membership_tags,
 )
 from coordinator.services.knowledge.snapshots import latest_snapshot
+from coordinator.services.sql import rows
 
 
 def load_knowledge(partnership_id: int) -> tuple[PartnershipKnowledge, dict[int, frozenset[str]]]:
@@ -27,19 +28,19 @@ def load_knowledge(partnership_id: int) -> tuple[PartnershipKnowledge, dict[int,
     clusters: dict[int, int | None] = {}
     labels: dict[int, str] = {}
     if snapshot is not None:
-        clusters = dict(db.session.execute(
+        clusters = dict(rows(
             select(ClusterAssignment.membership_id, Cluster.stable_id)
             .join(Cluster, Cluster.id == ClusterAssignment.cluster_id)
             .where(ClusterAssignment.snapshot_id == snapshot.id)).all())
-        labels = dict(db.session.execute(select(Cluster.stable_id, Cluster.label).where(
+        labels = dict(rows(select(Cluster.stable_id, Cluster.label).where(
             Cluster.snapshot_id == snapshot.id)).all())
     tags: dict[int, set[str]] = defaultdict(set)
-    for member_id, name in db.session.execute(
+    for member_id, name in rows(
             select(membership_tags.c.membership_id, Tag.name)
             .join(Tag, Tag.id == membership_tags.c.tag_id)
             .where(Tag.partnership_id == partnership_id)):
         tags[member_id].add(name)
-    sectors = dict(db.session.execute(
+    sectors = dict(rows(
         select(Membership.id, Organisation.sector)
         .join(Organisation, Organisation.id == Membership.organisation_id)
         .where(Membership.partnership_id == partnership_id)).all())

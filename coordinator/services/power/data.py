@@ -25,6 +25,7 @@ from coordinator.models import (
     activity_attendees,
 )
 from coordinator.services.balance.data import PartnershipData
+from coordinator.services.sql import rows
 
 LIVE = ("open", "active")
 
@@ -82,7 +83,7 @@ def load_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
         shared = None
     orgs = {org.id: org for org in db.session.scalars(
         select(Organisation).where(Organisation.partnership_id == pid))}
-    member_orgs = dict(db.session.execute(
+    member_orgs = dict(rows(
         select(Membership.id, Membership.organisation_id)
         .where(Membership.partnership_id == pid, Membership.organisation_id.is_not(None))).all())
     tier_of = {oid: power_tier(o.formal_authority, o.resource_control, o.discursive_legitimacy)
@@ -90,43 +91,44 @@ def load_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
     groups = {pi.SECTOR: {m: orgs[o].sector for m, o in member_orgs.items()},
               pi.TIER: {m: tier_of[o] for m, o in member_orgs.items()}}
 
-    voices = [pi.Voice(m, at) for m, at in db.session.execute(
+    voices = [pi.Voice(m, at) for m, at in rows(
         select(Comment.membership_id, Comment.created_at).join(Task, Task.id == Comment.task_id)
         .where(Task.partnership_id == pid, Comment.created_at > since))]
     task_voices: dict[int, set[int]] = defaultdict(set)
     if shared is not None:
         voices += [pi.Voice(m, a.at) for a in shared.activities for m in a.attendee_ids]
     else:
-        for member, at in db.session.execute(
+        for member, at in rows(
                 select(activity_attendees.c.membership_id, JointActivity.occurred_at)
                 .join(JointActivity, JointActivity.id == activity_attendees.c.activity_id)
                 .where(JointActivity.partnership_id == pid, JointActivity.occurred_at > since)):
             voices.append(pi.Voice(member, at))
 
-    tasks = db.session.execute(
+    tasks = rows(
         select(Task.id, Task.title, Task.initiator_id, Task.status, Task.due_on,
                Task.completed_at, Task.created_at, Task.join_policy, Task.is_decision)
         .where(Task.partnership_id == pid)).all()
     decision_ids = [t.id for t in tasks if t.is_decision and t.status in LIVE]
+    decision_set = set(decision_ids)  # once: 50,000 tasks look it up
     if decision_ids:
-        for member, task_id in db.session.execute(
+        for member, task_id in rows(
                 select(Comment.membership_id, Comment.task_id)
                 .where(Comment.task_id.in_(decision_ids))):
             task_voices[task_id].add(member)
-        for member, task_id in db.session.execute(
+        for member, task_id in rows(
                 select(activity_attendees.c.membership_id, JointActivity.task_id)
                 .join(JointActivity, JointActivity.id == activity_attendees.c.activity_id)
                 .where(JointActivity.task_id.in_(decision_ids))):
             task_voices[task_id].add(member)
     decision_tasks = [pi.DecisionTask(t.id, t.title, frozenset(task_voices.get(t.id, ())),
                                       t.created_at)
-                      for t in tasks if t.id in set(decision_ids)]
+                      for t in tasks if t.id in decision_set]
     due_tasks = [pi.DueTask(t.id, t.initiator_id, t.due_on,
                             t.completed_at.date() if t.completed_at and t.status == "done"
                             else None, t.status in LIVE, t.created_at)
                  for t in tasks if t.due_on is not None and t.status != "cancelled"]
     decisions = [practice.Decision(m, at, status == "declined")
-                 for m, at, status in db.session.execute(
+                 for m, at, status in rows(
         select(JoinRequest.membership_id, JoinRequest.decided_at, JoinRequest.status)
         .join(Task, Task.id == JoinRequest.task_id)
         .where(Task.partnership_id == pid, JoinRequest.status.in_(("accepted", "declined")),
@@ -134,7 +136,7 @@ def load_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
     start = now - timedelta(days=thresholds.power_window_days)
     approval = [(t.initiator_id, t.join_policy == "approval") for t in tasks
                 if start < t.created_at <= now]
-    hour_rows = shared.member_hours if shared is not None else db.session.execute(
+    hour_rows = shared.member_hours if shared is not None else rows(
         select(WorkLog.membership_id, WorkLog.worked_on, WorkLog.hours)
         .where(WorkLog.partnership_id == pid, WorkLog.worked_on > since.date()))
     hours = [practice.Hours(m, day, h) for m, day, h in hour_rows]
