@@ -32,7 +32,8 @@ def plan(now: datetime, partnership_id: int | None = None) -> Plan:
     members = select(Membership.id, Membership.partnership_id, Membership.role,
                      DigestPreference.frequency, DigestPreference.timezone,
                      DigestPreference.send_hour, DigestPreference.alerts).outerjoin(
-        DigestPreference, DigestPreference.membership_id == Membership.id)
+        DigestPreference, DigestPreference.membership_id == Membership.id
+    ).order_by(Membership.id)  # rows in one order on every database and plan
     if partnership_id is not None:
         members = members.where(Membership.partnership_id == partnership_id)
     last = {(m, k): at for m, k, at in db.session.execute(
