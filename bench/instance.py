@@ -34,7 +34,6 @@ import argparse
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -49,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 from bench import alerts as history  # noqa: E402
 from bench import seeding  # noqa: E402
 from bench.digests import LoadWatch, start_sink  # noqa: E402
+from tests.smtp import free_port  # noqa: E402
 
 PG_NAME = "polder_bench_instance"
 SMALLEST, LARGEST = 50, 2_000
@@ -126,7 +126,6 @@ def seed(url: str, sizes: list[int]) -> float:
     from coordinator import create_app
     from coordinator.extensions import db
     from coordinator.models import Partnership, Reading
-    from coordinator.services.knowledge.snapshots import latest_snapshot  # noqa: F401
 
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, LOG_LEVEL="WARNING")
     started = time.perf_counter()
@@ -175,12 +174,6 @@ def seed(url: str, sizes: list[int]) -> float:
 
 
 # Services ---------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_redis(folder: str) -> tuple[subprocess.Popen, str]:

@@ -170,10 +170,15 @@ def member_page(partnership_id: int, filters: MemberFilters, page: int,
     # sort of every member's full row spills to disk on PostgreSQL at 10,000 members.
     on_page = (_matching(partnership_id, filters, Membership.id).order_by(*BY_NAME)
                .limit(per_page).offset((page - 1) * per_page))
-    items = list(db.session.scalars(_loaded(
+    return MemberPage(members_among(partnership_id, on_page), page, per_page, total or 0)
+
+
+def members_among(partnership_id: int, ids: Select) -> list[Membership]:
+    """The partnership's members whose ids `ids` selects (one page of a list), by name,
+    with user, organisation and tags loaded: two queries."""
+    return list(db.session.scalars(_loaded(
         _matching(partnership_id, MemberFilters(), Membership, joined=True)
-        .where(Membership.id.in_(on_page)).order_by(*BY_NAME))))
-    return MemberPage(items, page, per_page, total or 0)
+        .where(Membership.id.in_(ids)).order_by(*BY_NAME))))
 
 
 def colleague_query(partnership_id: int) -> Select:

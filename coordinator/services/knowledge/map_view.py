@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, literal, select, union_all
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager
 
 from coordinator.domain.knowledge.clarity import clarity_sentence
 from coordinator.extensions import db
@@ -15,7 +15,6 @@ from coordinator.models import (
     ClusterSnapshot,
     ClusterTie,
     Membership,
-    Organisation,
     Participation,
     Tag,
     Task,
@@ -23,7 +22,12 @@ from coordinator.models import (
     membership_tags,
     task_tags,
 )
-from coordinator.services.directory import BY_NAME, PEOPLE_PAGE_SIZE, MemberPage
+from coordinator.services.directory import (
+    BY_NAME,
+    PEOPLE_PAGE_SIZE,
+    MemberPage,
+    members_among,
+)
 from coordinator.services.knowledge.snapshots import latest_snapshot
 
 HISTORY = 12
@@ -100,14 +104,8 @@ def cluster_members(cluster: Cluster, page: int) -> MemberPage:
                               .where(ClusterAssignment.cluster_id == cluster.id))
     on_page = (_in_cluster(cluster, Membership.id).order_by(*BY_NAME)
                .limit(PEOPLE_PAGE_SIZE).offset((page - 1) * PEOPLE_PAGE_SIZE))
-    items = list(db.session.scalars(
-        select(Membership).join(User, User.id == Membership.user_id)
-        .outerjoin(Organisation, Organisation.id == Membership.organisation_id)
-        .where(Membership.id.in_(on_page))
-        .options(contains_eager(Membership.user), contains_eager(Membership.organisation),
-                 selectinload(Membership.tags))
-        .order_by(*BY_NAME)))
-    return MemberPage(items, page, PEOPLE_PAGE_SIZE, total or 0)
+    return MemberPage(members_among(cluster.partnership_id, on_page), page,
+                      PEOPLE_PAGE_SIZE, total or 0)
 
 
 def who_knows(partnership_id: int, tag: str, limit: int = 50) -> list[tuple[Membership, float]]:
