@@ -92,6 +92,29 @@ def test_an_invitation_for_an_existing_account_asks_to_log_in_with_the_address_f
     assert b"Join the partnership" in client.get(link).data
 
 
+def test_an_invitation_opened_while_logged_in_as_someone_else_says_so(
+        client, auth, smtp, admin, make):
+    # Login sends a logged-in visitor straight back to `next`, so sending them there
+    # again looped between the two pages.
+    other = make.partnership(slug="coast", name="Coast Partnership")
+    make.member(other, email="ben@example.org", name="Ben")
+    make.commit()
+    auth.login("admin@example.org")
+    client.post("/p/river/admin/invitations", data={"email": "ben@example.org",
+                                                   "role": "member", "organisation_id": 0})
+    link = _link(smtp.messages[0])
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "This invitation is for ben@example.org" in page.text
+    assert "admin@example.org" in page.text
+    assert "Join the partnership" not in page.text
+    joined = client.post(link, data={})  # nothing to accept as the wrong person
+    assert joined.status_code == 200
+    ben = db.session.scalar(select(User).where(User.email == "ben@example.org"))
+    assert db.session.scalar(select(func.count()).select_from(Membership)
+                             .where(Membership.user_id == ben.id)) == 1
+
+
 def test_tampered_invitation_is_refused(client, auth, smtp, admin):
     auth.login("admin@example.org")
     client.post("/p/river/admin/invitations", data={"email": "x@example.org", "role": "member",

@@ -174,7 +174,11 @@ def accept_invitation(token: str):
 
 
 def _accept_as_existing_user(invitation: Invitation, user: User):
-    if not current_user.is_authenticated or current_user.id != user.id:
+    if current_user.is_authenticated and current_user.id != user.id:
+        # Login sends a logged-in visitor back to `next`: redirecting there would loop.
+        return render_template("auth/accept.html", invitation=invitation,
+                               signed_in_as=current_user.email)
+    if not current_user.is_authenticated:
         flash("You already have an account: log in to accept the invitation.", "info")
         session[LOGIN_EMAIL] = user.email
         return redirect(url_for("auth.login", next=request.path))
