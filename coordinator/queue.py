@@ -90,21 +90,24 @@ def job_retry():
     return Retry(max=3, interval=current_app.config["JOB_RETRY_INTERVALS"])
 
 
-def enqueue(job: str, *args, **kwargs) -> None:
+def enqueue(job: str, *args, **kwargs) -> bool:
     """Run the job at dotted path `job` with these arguments in the background, once the
-    current work is committed."""
+    current work is committed. False when Redis could not take it: the caller decides
+    whether that work is left for later."""
     queue = current_app.extensions.get("rq")
     if queue is None:
         _run_in_process(job, args, kwargs)
-        return
+        return True
     from redis.exceptions import RedisError
 
     if _redis_skipped(job):
-        return
+        return False
     try:
         queue.enqueue(job, *args, **kwargs, job_timeout=JOB_TIMEOUT, retry=job_retry())
     except RedisError:
         _redis_failed(job)
+        return False
+    return True
 
 
 def request_recompute(partnership_id: int, trigger: str = "change", *,

@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import Event, Participation, Partnership, Task, utcnow
+from coordinator.queue import Breaker, make_queue
 from coordinator.services import activity, joining, places
 from coordinator.services import tasks as task_service
-from tests.smtp import Recorder, serve
+from tests.smtp import Recorder, free_port, serve
 from workers.schedule import SCHEDULE
 
 T0 = datetime(2026, 10, 5, 9, tzinfo=UTC)
@@ -76,6 +77,30 @@ def test_a_quiet_place_is_reminded_once_by_email_then_released_to_someone_waitin
     assert db.session.get(Task, river["task"].id).filled == 1
     assert _kinds(river)[-4:] == ["place_reminded", "waitlisted", "left", "joined"]
     assert places.sweep(pid, T0 + 36 * DAY).released == []
+
+
+def test_a_reminder_the_queue_cannot_take_is_sent_by_the_next_sweep(app, river, smtp):
+    # Nothing listens on this port: Redis refuses, as when it is down.
+    dead = make_queue(f"redis://127.0.0.1:{free_port()}/0", 0.5)
+    pid = river["partnership"].id
+    working, app.extensions["rq"] = app.extensions["rq"], dead
+    try:
+        assert places.sweep(pid, T0 + 21 * DAY).reminded == []
+    finally:
+        app.extensions["rq"] = working
+        app.extensions["redis_breaker"] = Breaker(0)
+    assert _place(river).reminded_at is None  # not claimed as sent
+    assert "place_reminded" not in _kinds(river)
+    assert smtp.messages == []
+
+    swept = places.sweep(pid, T0 + 21 * DAY + timedelta(hours=1))
+    assert swept.reminded == [(river["task"].id, river["Ann"].id)]
+    assert len(smtp.messages) == 1
+    assert _kinds(river).count("place_reminded") == 1
+    # The week before release counts from the reminder that went out.
+    joining.join_waitlist(river["task"], river["Bob"], "Surveys", now=T0 + 28 * DAY)
+    db.session.commit()
+    assert places.sweep(pid, T0 + 28 * DAY + timedelta(minutes=30)).released == []
 
 
 def test_any_activity_answers_the_reminder(river, smtp):

@@ -64,12 +64,10 @@ def sweep(partnership_id: int, now: datetime | None = None) -> Swept:
     for place in quiet:
         step = next_step(Place(place.last_active_at, place.reminded_at), now, days,
                          place.task_id in waiting)
-        if step is Step.REMIND and _mark_reminded(place, now):
-            record_event(partnership_id, "place_reminded", subject_id=place.membership_id,
-                         task_id=place.task_id, working_group_id=place.task.working_group_id,
-                         now=now, data={"quiet_since": place.last_active_at.isoformat()})
-            swept.reminded.append((place.task_id, place.membership_id))
-            reminders.append((place, release_due(Place(place.last_active_at, now), days)))
+        if step is Step.REMIND:
+            earlier = place.reminded_at
+            if _mark_reminded(place, now):
+                reminders.append((place, earlier))
         elif step is Step.RELEASE:
             task, member_id = place.task, place.membership_id
             promoted = release_place(task, member_id, now)
@@ -77,8 +75,19 @@ def sweep(partnership_id: int, now: datetime | None = None) -> Swept:
             if promoted is not None:
                 swept.promoted.append((task.id, promoted))
     db.session.commit()
-    for place, release_from in reminders:
-        _send_reminder(place, release_from, days)
+    # The mark claims the reminder (one sweep sends it, however many run); only a
+    # reminder that went out is recorded. One the queue could not take is unmarked, so
+    # the next sweep sends it: a place is never released without its warning.
+    for place, earlier in reminders:
+        if _send_reminder(place, release_due(Place(place.last_active_at, now), days), days):
+            record_event(partnership_id, "place_reminded", subject_id=place.membership_id,
+                         task_id=place.task_id, working_group_id=place.task.working_group_id,
+                         now=now, data={"quiet_since": place.last_active_at.isoformat()})
+            swept.reminded.append((place.task_id, place.membership_id))
+        else:
+            _unmark_reminded(place, now, earlier)
+    if reminders:
+        db.session.commit()
     return swept
 
 
@@ -188,18 +197,26 @@ def _mark_reminded(place: Participation, now: datetime) -> bool:
         .execution_options(synchronize_session=False)).rowcount == 1
 
 
+def _unmark_reminded(place: Participation, now: datetime, earlier: datetime | None) -> None:
+    db.session.execute(
+        update(Participation)
+        .where(Participation.id == place.id, Participation.reminded_at == now)
+        .values(reminded_at=earlier)
+        .execution_options(synchronize_session=False))
+
+
 def _days(partnership_id: int) -> int:
     return db.session.scalar(select(Partnership.stale_place_days)
                              .where(Partnership.id == partnership_id))
 
 
-def _send_reminder(place: Participation, release_from: datetime, days: int) -> None:
+def _send_reminder(place: Participation, release_from: datetime, days: int) -> bool:
     member, task = place.membership, place.task
     # Jobs run outside any request, where url_for knows no host.
     base = current_app.config["BASE_URL"].rstrip("/")
     link = f"{base}/p/{member.partnership.slug}/tasks/{task.id}"
     context = {"member": member, "task": task, "link": link, "days": days,
                "release_from": release_from}
-    enqueue(SEND_EMAIL_JOB, member.user.email, one_line(f"Still on “{task.title}”?"),
-            render_template("emails/place_reminder.txt", **context),
-            render_template("emails/place_reminder.html", **context))
+    return enqueue(SEND_EMAIL_JOB, member.user.email, one_line(f"Still on “{task.title}”?"),
+                   render_template("emails/place_reminder.txt", **context),
+                   render_template("emails/place_reminder.html", **context))
