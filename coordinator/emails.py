@@ -11,15 +11,15 @@ def _absolute(path: str) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
-def send_invitation_email(invitation: Invitation, inviter_name: str) -> str:
+def send_invitation_email(invitation: Invitation, inviter_name: str) -> bool:
+    """Queue the invitation's email; False when the queue could not take it."""
     token = make_token("invite", {"i": invitation.id, "e": invitation.email})
     link = _absolute(url_for("auth.accept_invitation", token=token))
     context = {"invitation": invitation, "inviter_name": inviter_name, "link": link}
     subject = f"Join {invitation.partnership.name} on Polder"
-    enqueue(SEND_EMAIL_JOB, invitation.email, subject,
-            render_template("emails/invitation.txt", **context),
-            render_template("emails/invitation.html", **context))
-    return link
+    return enqueue(SEND_EMAIL_JOB, invitation.email, subject,
+                   render_template("emails/invitation.txt", **context),
+                   render_template("emails/invitation.html", **context))
 
 
 def send_reset_email(user: User) -> str:

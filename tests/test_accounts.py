@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from coordinator.extensions import db
 from coordinator.models import LoginSession, Membership, User
-from tests.smtp import start_smtp
+from coordinator.queue import Breaker, make_queue
+from tests.smtp import free_port, start_smtp
 
 
 @pytest.fixture
@@ -113,6 +114,29 @@ def test_an_invitation_opened_while_logged_in_as_someone_else_says_so(
     ben = db.session.scalar(select(User).where(User.email == "ben@example.org"))
     assert db.session.scalar(select(func.count()).select_from(Membership)
                              .where(Membership.user_id == ben.id)) == 1
+
+
+def test_an_invitation_email_the_queue_cannot_take_is_reported_and_can_be_sent_again(
+        app, client, auth, smtp, admin):
+    auth.login("admin@example.org")
+    # Nothing listens on this port: Redis refuses, as when it is down.
+    working, app.extensions["rq"] = (app.extensions["rq"],
+                                     make_queue(f"redis://127.0.0.1:{free_port()}/0", 0.5))
+    try:
+        page = client.post("/p/river/admin/invitations", data={
+            "email": "cai@example.org", "role": "member", "organisation_id": 0},
+            follow_redirects=True)
+    finally:
+        app.extensions["rq"] = working
+        app.extensions["redis_breaker"] = Breaker(0)
+    assert "could not be sent: the mail queue is unavailable" in page.text
+    assert "Invitation sent" not in page.text
+    assert smtp.messages == []
+    again = client.post("/p/river/admin/invitations", data={
+        "email": "cai@example.org", "role": "member", "organisation_id": 0},
+        follow_redirects=True)
+    assert "Invitation sent to cai@example.org." in again.text
+    assert [m["To"] for m in smtp.messages] == ["cai@example.org"]
 
 
 def test_tampered_invitation_is_refused(client, auth, smtp, admin):

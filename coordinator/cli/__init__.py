@@ -100,8 +100,11 @@ def import_members_command(file: Path, slug: str, skip_invalid: bool) -> None:
     db.session.commit()
     enqueue_committed_changes()  # the knowledge map follows the new members
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        for invitation in report.invitations:
-            send_invitation_email(invitation, f"The admins of {partnership.name}")
+        lost = [invitation.email for invitation in report.invitations
+                if not send_invitation_email(invitation, f"The admins of {partnership.name}")]
+    for email in lost:
+        click.echo(f"invitation email to {email} not sent: the mail queue is unavailable; "
+                   "invite the address again under Admin → Invitations", err=True)
     for skipped in report.skipped:
         click.echo(f"skipped {skipped}", err=True)
     click.echo(f"Imported {report.added} member(s); invited {report.invited} who already "

@@ -142,6 +142,10 @@ def update_member(member_id: int):
     return redirect(back)
 
 
+NOT_QUEUED = ("The invitation is saved, but {} could not be sent: the mail queue is "
+              "unavailable. Invite the same address again in a few minutes.")
+
+
 @bp.route("/invitations", methods=["GET", "POST"])
 @role_required("admin")
 def invitations():
@@ -158,8 +162,10 @@ def invitations():
                 raise
         else:
             db.session.commit()
-            send_invitation_email(invitation, g.member.name)
-            flash(f"Invitation sent to {invitation.email}.", "success")
+            if send_invitation_email(invitation, g.member.name):
+                flash(f"Invitation sent to {invitation.email}.", "success")
+            else:
+                flash(NOT_QUEUED.format(f"the email to {invitation.email}"), "error")
             return redirect(url_for("admin.invitations"))
     return render_template("admin/invitations.html", form=form,
                            invitations=administration.recent_invitations(g.partnership.id))
@@ -184,8 +190,11 @@ def import_page():
             report = import_members(g.partnership, text, skip_invalid=form.skip_invalid.data)
             if report.ok:
                 db.session.commit()
-                for invitation in report.invitations:
-                    send_invitation_email(invitation, g.member.name)
+                lost = [invitation.email for invitation in report.invitations
+                        if not send_invitation_email(invitation, g.member.name)]
+                if lost:
+                    flash(NOT_QUEUED.format(f"the invitation emails to {', '.join(lost)}"),
+                          "error")
             else:
                 db.session.rollback()
     # A file of bad rows must not become a page many times its size.
