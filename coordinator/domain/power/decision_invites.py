@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
 from coordinator.domain.power.sectors import SECTOR_LABELS
@@ -52,14 +52,19 @@ class DecisionInvites:
         """Members of the missing organisations and sectors, those holding the decision's
         tags first, then those with the fewest live tasks (then by name); each with why."""
         orgs, sectors = set(missing_orgs), set(missing_sectors)
-        holders = set()
+        # How many of the decision's tags each holder outside the discussion holds,
+        # counted per tag: a popular tag has thousands of holders at 100,000 members.
+        held_count: Counter[int] = Counter()
         for tag in required:
             in_org, in_sector = self._holders_of(tag)
+            holders_of_tag = set()
             for held in itertools.chain((in_org.get(o, ()) for o in orgs),
                                         (in_sector.get(s, ()) for s in sectors)):
-                holders.update(m for m in held if m not in voices)
-        ranked = sorted((-len(required & self.member_tags[m]), self.live_tasks.get(m, 0),
-                         self.names[m], m) for m in holders)[:SHOWN]
+                holders_of_tag.update(held)
+            held_count.update(holders_of_tag - voices)
+        holders = held_count.keys()
+        ranked = heapq.nsmallest(SHOWN, ((-count, self.live_tasks.get(m, 0), self.names[m], m)
+                                         for m, count in held_count.items()))
         others = heapq.merge(*(self.by_org.get(org, ()) for org in sorted(orgs)),
                              *(self.by_sector.get(s, ()) for s in sorted(sectors)))
         chosen = {m for *_, m in ranked}

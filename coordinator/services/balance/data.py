@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, cast, func, or_, select
 
 from coordinator.domain.balance.alignophilia import DeclinedRequest
 from coordinator.domain.balance.findings import PartnershipKnowledge, index_knowledge
@@ -47,6 +47,7 @@ from coordinator.services.balance.knowledge import load_knowledge, members_knowl
 from coordinator.services.sql import rows
 
 LIVE = ("open", "active")
+NOBODY: frozenset[int] = frozenset()
 TEAM_EVENTS = {"joined": ("task", JOIN), "left": ("task", LEAVE),
                "group_joined": ("group", JOIN), "group_left": ("group", LEAVE)}
 
@@ -241,17 +242,17 @@ def _work(partnership_id: int, since: datetime, now: datetime, tasks: dict[int, 
                      list[tuple[int, date, float]]]:
     """Activities, work logs and completions since `since`, filed under their teams."""
     task_group = {t: g.scope_id for g in groups.values() for t in g.task_ids}
-    attendees: dict[int, set[int]] = defaultdict(set)
-    for activity_id, member_id in rows(
-            select(activity_attendees.c.activity_id, activity_attendees.c.membership_id)
-            .join(JointActivity, JointActivity.id == activity_attendees.c.activity_id)
-            .where(JointActivity.partnership_id == partnership_id,
-                   JointActivity.occurred_at > since)):
-        attendees[activity_id].add(member_id)
+    # Each activity's attendees come as one string: a row per attendee would be four
+    # times as many rows to fetch, the largest part of an evaluation's reading.
+    attendee_list = (select(func.aggregate_strings(cast(activity_attendees.c.membership_id,
+                                                        String), ","))
+                     .where(activity_attendees.c.activity_id == JointActivity.id)
+                     .scalar_subquery())
     activities = []
-    for activity_id, at, minutes, kind, task_id, group_id in rows(
-            select(JointActivity.id, JointActivity.occurred_at, JointActivity.duration_minutes,
-                   JointActivity.kind, JointActivity.task_id, JointActivity.working_group_id)
+    for at, minutes, kind, task_id, group_id, attendee_ids in rows(
+            select(JointActivity.occurred_at, JointActivity.duration_minutes,
+                   JointActivity.kind, JointActivity.task_id, JointActivity.working_group_id,
+                   attendee_list)
             .where(JointActivity.partnership_id == partnership_id,
                    JointActivity.occurred_at > since, JointActivity.occurred_at <= now)):
         task = tasks.get(task_id) if task_id is not None else None
@@ -260,7 +261,8 @@ def _work(partnership_id: int, since: datetime, now: datetime, tasks: dict[int, 
             group_id = task_group.get(task_id)
         group = groups.get(group_id) if group_id is not None else None
         home = task or own_group
-        activity = Activity(at, minutes, frozenset(attendees.get(activity_id, ())), kind,
+        attendees = frozenset(map(int, attendee_ids.split(","))) if attendee_ids else NOBODY
+        activity = Activity(at, minutes, attendees, kind,
                             home.formed_at if home is not None else None)
         activities.append(activity)
         if task is not None:
