@@ -15,9 +15,12 @@ with nothing completed, and one cluster that only works with itself (a silo).
 
 Then, in a child process per size (so max RSS is that size's), time
 `evaluate_partnership(partnership, now)` plus the commit, by stage (balance load, balance
-measures, power load + measures, alert writes), and again on the same data (a repeat
-evaluation that changes nothing). Target at 100,000 members: ≤ 30 s and ≤ 2 GB, with time
-growing no faster than members. --profile prints a cProfile top 10 of each evaluation.
+measures, power load + measures, readings, alert writes). The first evaluation of a
+partnership without readings also writes its 12 past weeks (a backfill, once); then the
+same again on the same data (a repeat that changes nothing), and a week later (every
+reading a new row, alerts opening and resolving): those two are a regular evaluation.
+Target at 100,000 members: a regular evaluation ≤ 15 s and ≤ 2 GB, with time growing no
+faster than members. --profile prints a cProfile top 10 of each evaluation.
 """
 
 from __future__ import annotations
@@ -47,7 +50,8 @@ from bench.planted import (  # noqa: E402
 PG_NAME = "polder_alerts_bench"
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 PLANTED = 10  # teams of each planted pattern
-TARGET_S, TARGET_MB, TARGET_AT = 30.0, 2048.0, 100_000
+# Issue 15: a regular evaluation at 100,000 members in 15 s, within 2 GB.
+TARGET_S, TARGET_MB, TARGET_AT = 15.0, 2048.0, 100_000
 # What evaluate_partnership calls, in order: function in services/evaluation → column.
 STAGES = {"load_partnership": "load", "measure_teams": "teams", "measure_whole": "whole",
           "measure_power": "power",
@@ -503,7 +507,7 @@ def run(url: str, n: int, planted: dict[str, list[int]], profile: bool) -> dict:
     for name, function in originals.items():
         setattr(evaluation, name, timed(name, function))
 
-    def evaluate(label: str) -> dict:
+    def evaluate(label: str, now: datetime = NOW) -> dict:
         stages.clear()
         partnership = db.session.get(Partnership, 1)
         profiler = None
@@ -512,7 +516,7 @@ def run(url: str, n: int, planted: dict[str, list[int]], profile: bool) -> dict:
             profiler = cProfile.Profile()
             profiler.enable()
         started = time.perf_counter()
-        outcome = evaluation.evaluate_partnership(partnership, NOW)
+        outcome = evaluation.evaluate_partnership(partnership, now)
         evaluated = time.perf_counter()
         db.session.commit()
         ended = time.perf_counter()
@@ -538,6 +542,8 @@ def run(url: str, n: int, planted: dict[str, list[int]], profile: bool) -> dict:
         entries = db.session.scalar(select(func.count()).select_from(AlertEntry))
         db.session.remove()
         repeat = evaluate("repeat")
+        # A week on: every reading is a new row and alerts open, resolve and change.
+        next_week = evaluate("next week", NOW + timedelta(days=7))
         repeat_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         db.engine.dispose()
     for name, function in originals.items():
@@ -547,7 +553,8 @@ def run(url: str, n: int, planted: dict[str, list[int]], profile: bool) -> dict:
     caught = {label: [sum((kinds[label], "task", t) in flagged for t in ids), len(ids)]
               for label, ids in planted.items()}
     caught["silo cluster"] = [int(any(k == "alignophilia_silo" for k, _, _ in flagged)), 1]
-    return {"n": n, "first": first, "repeat": repeat, "base_mb": base_mb, "peak_mb": peak_mb,
+    return {"n": n, "first": first, "repeat": repeat, "next_week": next_week,
+            "base_mb": base_mb, "peak_mb": peak_mb,
             "repeat_peak_mb": repeat_peak_mb, "loadavg": load, "alerts": by_kind,
             "entries": entries, "planted": caught}
 
@@ -629,6 +636,9 @@ def main() -> None:
               + f" {f['peak_mb']:>8.0f} {r['total']:>6.2f}s {f['loadavg']:>5.1f}")
         print(f"{'':>8} repeat (no changes): " + ", ".join(
             f"{c} {_seconds(r.get(c)).strip()}" for c in columns) + f"; {r['summary']}")
+        w = f["next_week"]
+        print(f"{'':>8} next week: " + ", ".join(
+            f"{c} {_seconds(w.get(c)).strip()}" for c in columns) + f"; {w['summary']}")
         print(f"{'':>8} memory: {f['base_mb']:.0f} MB before the evaluation, peak "
               f"{f['peak_mb']:.0f} MB (max RSS; {f['repeat_peak_mb']:.0f} MB after the repeat)")
         print(f"{'':>8} rows: " + ", ".join(f"{name} {counts[name]:,}" for name in (
@@ -658,10 +668,14 @@ def _verdict(results: list[dict]) -> None:
               f"(repeat: {again:.1f}×)")
     for f in results:
         if f["n"] >= TARGET_AT:
-            total, peak = f["first"]["total"], f["peak_mb"]
-            print(f"target at {f['n']:,} members: {total:.1f} s (≤ {TARGET_S:.0f} s: "
-                  f"{'met' if total <= TARGET_S else 'MISSED'}), peak {peak:.0f} MB "
-                  f"(≤ {TARGET_MB:.0f} MB: {'met' if peak <= TARGET_MB else 'MISSED'})")
+            regular = max(f["repeat"]["total"], f["next_week"]["total"])
+            peak = f["peak_mb"]
+            print(f"target at {f['n']:,} members: a regular evaluation (the slower of the "
+                  f"repeat and next week's) {regular:.1f} s (≤ {TARGET_S:.0f} s: "
+                  f"{'met' if regular <= TARGET_S else 'MISSED'}), peak {peak:.0f} MB "
+                  f"(≤ {TARGET_MB:.0f} MB: {'met' if peak <= TARGET_MB else 'MISSED'}); the "
+                  f"first, which also writes the 12 past weeks' readings once: "
+                  f"{f['first']['total']:.1f} s")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import defer
 
 from coordinator.domain.balance import readings as read
 from coordinator.domain.balance.alignophilia import (
@@ -58,7 +59,10 @@ from .readings import record_evaluation
 
 # Evidence lists stay readable on a page and small in a row; the count is kept.
 MAX_PEOPLE_STORED = 200
+EVIDENCE = (Alert.values, Alert.thresholds, Alert.member_ids, Alert.task_ids,
+            Alert.cluster_ids, Alert.suggestions, Alert.pattern, Alert.advice)
 
+CHUNK = 500  # ids per IN, within SQLite's bound-parameter limit
 ScopeKey = tuple[str, str, int]  # (kind, scope type, scope id)
 
 
@@ -270,8 +274,13 @@ def apply_findings(partnership_id: int, flagged: dict[ScopeKey, Flagged],
     # evaluation's commit and is then judged on what it wrote (services/alerts.act).
     scope = (Alert.partnership_id == partnership_id, Alert.kind.in_(KINDS + POWER_KINDS))
     lock_alerts(*scope)
+    # The evidence is written whole when an alert is found again (its window moves on with
+    # the clock) and read only to add a latest reading: decoding it for every alert cost a
+    # big partnership a second, and rows updated with the same columns go in one batch.
     existing = {a.scope_key: a for a in db.session.scalars(
-        select(Alert).where(*scope).execution_options(populate_existing=True))}
+        select(Alert).where(*scope).options(*map(defer, EVIDENCE))
+        .execution_options(populate_existing=True))}
+    latest: list[tuple[Alert, str]] = []
     today = now.date()
     history: list[tuple[Alert, tuple[states.Step, ...]]] = []
     # Sorted, so alerts are created (and numbered) in the same order on every database.
@@ -290,7 +299,7 @@ def apply_findings(partnership_id: int, flagged: dict[ScopeKey, Flagged],
         if found is not None:
             _write_evidence(alert, found, now)
         elif readings and key in readings and not new.active:
-            _write_latest(alert, readings[key], now)
+            latest.append((alert, readings[key]))
         if new != current:
             alert.status, alert.active = new.status, new.active
             alert.severity, alert.severity_rank = new.severity, SEVERITY_RANK[new.severity]
@@ -305,6 +314,7 @@ def apply_findings(partnership_id: int, flagged: dict[ScopeKey, Flagged],
             history.append((alert, steps))
         if new.status != "resolved":
             outcome.open_by_kind[key[0]] += 1
+    _write_latest(latest, now)
     db.session.flush()  # one flush gives every new alert its id
     entries = [{"alert_id": alert.id, "partnership_id": partnership_id, "at": now,
                 "action": step.action, "actor_id": None, "note": step.note,
@@ -312,11 +322,9 @@ def apply_findings(partnership_id: int, flagged: dict[ScopeKey, Flagged],
                for alert, steps in history for step in steps]
     if entries:
         db.session.execute(insert(AlertEntry), entries)
-    for alert, steps in history:
-        for step in steps:
-            if step.action in ANNOUNCED:
-                webhooks.emit(partnership_id, ANNOUNCED[step.action],
-                              webhooks.alert_payload(alert), now)
+    webhooks.emit_many(partnership_id, [
+        (ANNOUNCED[step.action], webhooks.alert_payload(alert))
+        for alert, steps in history for step in steps if step.action in ANNOUNCED], now)
     outcome.counts.update(entry["action"] for entry in entries)
     return outcome
 
@@ -326,11 +334,20 @@ ANNOUNCED = {states.OPENED: "alert.opened", states.REOPENED: "alert.opened",
              states.RETURNED: "alert.opened", states.RESOLVED_ITSELF: "alert.resolved"}
 
 
-def _write_latest(alert: Alert, text: str, now: datetime) -> None:
-    latest = (alert.values or {}).get("latest")
-    if latest is None or latest.get("text") != text:
-        alert.values = {**(alert.values or {}),
-                        "latest": {"text": text, "at": now.isoformat()}}
+def _write_latest(latest: list[tuple[Alert, str]], now: datetime) -> None:
+    """Each alert's latest reading beside the reading that raised it; their evidence is
+    read in one query per few hundred alerts (it was deferred)."""
+    by_id = {alert.id: (alert, text) for alert, text in latest if alert.id is not None}
+    ids = list(by_id)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        for alert_id, values in db.session.execute(
+                select(Alert.id, Alert.values).where(Alert.id.in_(chunk))):
+            alert, text = by_id[alert_id]
+            shown = (values or {}).get("latest")
+            if shown is None or shown.get("text") != text:
+                alert.values = {**(values or {}), "latest": {"text": text,
+                                                            "at": now.isoformat()}}
 
 
 def _write_evidence(alert: Alert, found: Flagged, now: datetime) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 
 from coordinator.domain.balance.insularity import PartnershipAlignophilia
 from coordinator.domain.balance.joint_work import JointWork
@@ -30,6 +30,7 @@ from coordinator.models import Reading as ReadingRow
 from coordinator.services.balance.data import PartnershipData, load_partnership
 from coordinator.services.balance.thresholds import effective
 from coordinator.services.power import data as power_data
+from coordinator.services.sql import insert_many
 
 WEEKS = 12
 CHUNK = 500  # ids per DELETE ... IN, within SQLite's bound-parameter limit
@@ -54,11 +55,10 @@ def record(partnership_id: int, now: datetime, readings: list[Reading], *,
         db.session.execute(delete(ReadingRow).where(ReadingRow.id.in_(stale[start:start + CHUNK])))
     # Every row of the week was measured now, changed or not.
     db.session.execute(update(ReadingRow).where(*this_week).values(measured_at=now))
-    if fresh:
-        db.session.execute(insert(ReadingRow.__table__), [
-            {"partnership_id": partnership_id, "week": week, "metric": r.metric,
-             "scope_type": r.scope_type, "scope_key": r.scope_key, "value": r.value,
-             "measured_at": now} for r in fresh])
+    insert_many(ReadingRow.__table__, [
+        {"partnership_id": partnership_id, "week": week, "metric": r.metric,
+         "scope_type": r.scope_type, "scope_key": r.scope_key, "value": r.value,
+         "measured_at": now} for r in fresh])
     return True
 
 

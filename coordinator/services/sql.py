@@ -1,6 +1,6 @@
 """Small SQL helpers that differ by dialect."""
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -29,3 +29,27 @@ def rows(statement):
     if session.autoflush:
         session.flush()  # as session.execute would, before reading
     return session.connection().execute(statement)
+
+
+def insert_many(table, rows: list[dict]) -> None:
+    """INSERT `rows` (dicts with the same keys) into `table` in the session's transaction.
+
+    On PostgreSQL through COPY: a new week's readings are a hundred thousand rows, which
+    an executemany INSERT sends in batches several times slower."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    dialect = connection.dialect
+    if dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    # Values as an INSERT would bind them (aware datetimes become naive UTC, say).
+    processors = [(name, table.c[name].type.bind_processor(dialect)) for name in names]
+    quote = dialect.identifier_preparer.quote
+    command = f"COPY {quote(table.name)} ({', '.join(map(quote, names))}) FROM STDIN"
+    with connection.connection.dbapi_connection.cursor() as cursor, \
+            cursor.copy(command) as copy:
+        for row in rows:
+            copy.write_row([row[name] if process is None else process(row[name])
+                            for name, process in processors])

@@ -100,21 +100,36 @@ def send_again(delivery: WebhookDelivery, now: datetime | None = None) -> None:
 def emit(partnership_id: int, event: str, data: dict, now: datetime | None = None) -> int:
     """Queue `event` for every webhook of the partnership that wants it; the rows land
     with the caller's transaction. Returns how many."""
+    return emit_many(partnership_id, [(event, data)], now)
+
+
+def emit_many(partnership_id: int, events: Iterable[tuple[str, dict]],
+              now: datetime | None = None) -> int:
+    """`emit` for many (event, data) at once, in their order: the webhooks are read once
+    and the deliveries get their ids in one flush (an evaluation announces thousands)."""
     now = now or utcnow()
-    hooks = [hook for hook in of_partnership(partnership_id) if event in (hook.events or [])]
-    for hook in hooks:
-        # Sent at once by the clock, whatever moment an evaluation was asked to judge.
-        delivery = WebhookDelivery(webhook_id=hook.id, partnership_id=partnership_id,
-                                   event=event, body="", next_attempt_at=utcnow(),
-                                   created_at=now)
-        db.session.add(delivery)
-        db.session.flush()
+    events = list(events)
+    hooks = of_partnership(partnership_id) if events else []
+    deliveries = []
+    for event, data in events:
+        for hook in hooks:
+            if event not in (hook.events or []):
+                continue
+            # Sent at once by the clock, whatever moment an evaluation was asked to judge.
+            delivery = WebhookDelivery(webhook_id=hook.id, partnership_id=partnership_id,
+                                       event=event, body="", next_attempt_at=utcnow(),
+                                       created_at=now)
+            db.session.add(delivery)
+            deliveries.append((delivery, event, data))
+    if not deliveries:
+        return 0
+    db.session.flush()
+    for delivery, event, data in deliveries:
         delivery.body = json.dumps({"id": delivery.id, "event": event,
                                     "created_at": now.isoformat(), "data": data},
                                    separators=(",", ":"), default=str)
-    if hooks:
-        db.session.info.setdefault(PENDING, set()).add(partnership_id)
-    return len(hooks)
+    db.session.info.setdefault(PENDING, set()).add(partnership_id)
+    return len(deliveries)
 
 
 def task_payload(task, actor: Membership) -> dict:

@@ -34,12 +34,16 @@ def load_knowledge(partnership_id: int) -> tuple[PartnershipKnowledge, dict[int,
             .where(ClusterAssignment.snapshot_id == snapshot.id)).all())
         labels = dict(rows(select(Cluster.stable_id, Cluster.label).where(
             Cluster.snapshot_id == snapshot.id)).all())
+    # By id, then named from one small map: each name is then one shared string, hashed
+    # once, instead of a new string on each of hundreds of thousands of rows.
+    tag_names = dict(rows(select(Tag.id, Tag.name)
+                          .where(Tag.partnership_id == partnership_id)).all())
     tags: dict[int, set[str]] = defaultdict(set)
-    for member_id, name in rows(
-            select(membership_tags.c.membership_id, Tag.name)
+    for member_id, tag_id in rows(
+            select(membership_tags.c.membership_id, membership_tags.c.tag_id)
             .join(Tag, Tag.id == membership_tags.c.tag_id)
             .where(Tag.partnership_id == partnership_id)):
-        tags[member_id].add(name)
+        tags[member_id].add(tag_names[tag_id])
     sectors = dict(rows(
         select(Membership.id, Organisation.sector)
         .join(Organisation, Organisation.id == Membership.organisation_id)
