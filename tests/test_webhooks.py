@@ -214,3 +214,25 @@ def test_an_evaluation_announces_the_alerts_it_opens_and_resolves(river, receive
     events = [json.loads(body) for _, body in receiver.received]
     assert [e["event"] for e in events] == ["alert.opened", "alert.resolved"]
     assert events[0]["data"]["alert"]["scope_label"] == "Flood maps team"
+
+
+def test_many_events_at_once_reach_each_hook_that_wants_them_in_order(river):
+    """An evaluation announces thousands of alerts through one call: each hook gets the
+    events it asked for, in their order, every body naming its own delivery."""
+    partnership, admin = river
+    both = webhooks.register(partnership, admin, "http://127.0.0.1:9/a",
+                             ["alert.opened", "alert.resolved"])
+    opened = webhooks.register(partnership, admin, "http://127.0.0.1:9/b", ["alert.opened"])
+    webhooks.register(partnership, admin, "http://127.0.0.1:9/c", ["task.created"])
+    db.session.commit()
+    events = [("alert.opened", {"n": 1}), ("alert.resolved", {"n": 2}),
+              ("alert.opened", {"n": 3})]
+    assert webhooks.emit_many(partnership.id, events) == 5
+    db.session.commit()
+    sent = [(row.webhook_id, json.loads(row.body)) for row in _rows()]
+    assert [(hook, body["event"], body["data"]["n"]) for hook, body in sent] == [
+        (both.id, "alert.opened", 1), (opened.id, "alert.opened", 1),
+        (both.id, "alert.resolved", 2),
+        (both.id, "alert.opened", 3), (opened.id, "alert.opened", 3)]
+    assert [body["id"] for _, body in sent] == [row.id for row in _rows()]
+    assert webhooks.emit_many(partnership.id, []) == 0
