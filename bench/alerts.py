@@ -477,8 +477,11 @@ def _requests(w: World) -> None:
 # Measuring (in the child process) -----------------------------------------------------
 
 
-def run(url: str, n: int, planted: dict[str, list[int]], profile: bool) -> dict:
-    """One evaluation and its commit, by stage; then the same again on unchanged data."""
+def run(url: str, n: int, planted: dict[str, list[int]], profile: bool,
+        which: str = "first") -> dict:
+    """One evaluation and its commit, by stage: the first (`which` "first"), or a repeat
+    on the same data ("repeat"), or one a week later ("next_week"). Each runs in a fresh
+    process, as a worker runs each job in a forked work horse."""
     import resource
 
     from sqlalchemy import func, select
@@ -533,6 +536,12 @@ def run(url: str, n: int, planted: dict[str, list[int]], profile: bool) -> dict:
     with app.app_context():
         db.session.execute(select(1))  # connect before the clock starts
         base_mb, load = _rss_mb(), os.getloadavg()[0]
+        if which != "first":
+            # A week on: every reading is a new row and alerts open, resolve and change.
+            at = NOW + timedelta(days=7) if which == "next_week" else NOW
+            figures = evaluate(which.replace("_", " "), at)
+            return {which: figures, "loadavg": load, "base_mb": base_mb,
+                    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
         first = evaluate("first")
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         by_kind = dict(db.session.execute(
@@ -541,10 +550,6 @@ def run(url: str, n: int, planted: dict[str, list[int]], profile: bool) -> dict:
             select(Alert.kind, Alert.scope_type, Alert.scope_id))}
         entries = db.session.scalar(select(func.count()).select_from(AlertEntry))
         db.session.remove()
-        repeat = evaluate("repeat")
-        # A week on: every reading is a new row and alerts open, resolve and change.
-        next_week = evaluate("next week", NOW + timedelta(days=7))
-        repeat_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         db.engine.dispose()
     for name, function in originals.items():
         setattr(evaluation, name, function)
@@ -553,9 +558,8 @@ def run(url: str, n: int, planted: dict[str, list[int]], profile: bool) -> dict:
     caught = {label: [sum((kinds[label], "task", t) in flagged for t in ids), len(ids)]
               for label, ids in planted.items()}
     caught["silo cluster"] = [int(any(k == "alignophilia_silo" for k, _, _ in flagged)), 1]
-    return {"n": n, "first": first, "repeat": repeat, "next_week": next_week,
-            "base_mb": base_mb, "peak_mb": peak_mb,
-            "repeat_peak_mb": repeat_peak_mb, "loadavg": load, "alerts": by_kind,
+    return {"n": n, "first": first, "base_mb": base_mb, "peak_mb": peak_mb,
+            "loadavg": load, "alerts": by_kind,
             "entries": entries, "planted": caught}
 
 
@@ -590,17 +594,18 @@ def main() -> None:
                         default="sqlite")
     parser.add_argument("--profile", action="store_true",
                         help="print a cProfile top 10 of each evaluation (slows it down)")
+    parser.add_argument("--which", default="first", help=argparse.SUPPRESS)
     parser.add_argument("--child", nargs=3, metavar=("URL", "N", "PLANTED"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         figures = run(args.child[0], int(args.child[1]), json.loads(args.child[2]),
-                      args.profile)
+                      args.profile, args.which)
         print(json.dumps(figures))
         return
     kind = "sqlite" if args.database == "sqlite" else "postgresql"
     print(f"database: {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}; "
-          f"evaluate_partnership(partnership, now) + commit, one child process per size; "
+          f"evaluate_partnership(partnership, now) + commit, each in a fresh process; "
           f"{os.cpu_count()} cores, load = 1-minute load average as the evaluation starts"
           f"{' (under cProfile: slower)' if args.profile else ''}")
     columns = [*STAGES.values(), "commit", "total"]
@@ -614,33 +619,33 @@ def main() -> None:
             url = seeding.throwaway_database(kind, folder, PG_NAME)
             try:
                 seeded, counts, planted = seed(url, n)
-                child = subprocess.run(
-                    [sys.executable, __file__, "--child", url, str(n), json.dumps(planted),
-                     *(["--profile"] if args.profile else [])],
-                    capture_output=True, text=True, cwd=ROOT,
-                    env={**os.environ, "PYTHONWARNINGS": "ignore"}, timeout=3600)
+                f, profiles = {}, []
+                for which in ("first", "repeat", "next_week"):
+                    figures, profile = _child(url, n, planted, which, args.profile)
+                    if which != "first":
+                        figures["peak_mb"] = max(figures["peak_mb"], f["peak_mb"])
+                        figures[which]["load"] = figures.pop("loadavg")
+                        del figures["base_mb"]
+                    f |= figures
+                    profiles += profile
             finally:
                 if kind == "postgresql":
                     seeding.drop_database(PG_NAME)
-        if child.returncode != 0:
-            sys.exit(f"evaluation at {n:,} members failed:\n{child.stderr[-4000:]}")
-        lines = child.stdout.strip().splitlines()
-        f = json.loads(lines[-1])
         results.append(f)
-        if lines[:-1]:  # the profiles
-            print("\n".join(lines[:-1]))
+        if profiles:
+            print("\n".join(profiles))
             print(header)
         a, r = f["first"], f["repeat"]
         print(f"{n:>8} {n // 2:>7} {2 * n:>8} {seeded:>6.0f}s "
               + " ".join(_seconds(a.get(c)) for c in columns)
               + f" {f['peak_mb']:>8.0f} {r['total']:>6.2f}s {f['loadavg']:>5.1f}")
-        print(f"{'':>8} repeat (no changes): " + ", ".join(
+        print(f"{'':>8} repeat (no changes, load {r['load']:.1f}): " + ", ".join(
             f"{c} {_seconds(r.get(c)).strip()}" for c in columns) + f"; {r['summary']}")
         w = f["next_week"]
-        print(f"{'':>8} next week: " + ", ".join(
+        print(f"{'':>8} next week (load {w['load']:.1f}): " + ", ".join(
             f"{c} {_seconds(w.get(c)).strip()}" for c in columns) + f"; {w['summary']}")
         print(f"{'':>8} memory: {f['base_mb']:.0f} MB before the evaluation, peak "
-              f"{f['peak_mb']:.0f} MB (max RSS; {f['repeat_peak_mb']:.0f} MB after the repeat)")
+              f"{f['peak_mb']:.0f} MB (max RSS of the three processes)")
         print(f"{'':>8} rows: " + ", ".join(f"{name} {counts[name]:,}" for name in (
             "memberships", "membership_tags", "tasks", "participations", "events",
             "joint_activities", "activity_attendees", "work_logs", "comments",
@@ -651,6 +656,20 @@ def main() -> None:
         print(f"{'':>8} planted patterns flagged: " + ", ".join(
             f"{label} {got}/{of}" for label, (got, of) in f["planted"].items()))
     _verdict(results)
+
+
+def _child(url: str, n: int, planted: dict, which: str, profile: bool
+           ) -> tuple[dict, list[str]]:
+    """One evaluation in a fresh process: its figures and any profile lines."""
+    child = subprocess.run(
+        [sys.executable, __file__, "--child", url, str(n), json.dumps(planted),
+         "--which", which, *(["--profile"] if profile else [])],
+        capture_output=True, text=True, cwd=ROOT,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"}, timeout=3600)
+    if child.returncode != 0:
+        sys.exit(f"{which} evaluation at {n:,} members failed:\n{child.stderr[-4000:]}")
+    lines = child.stdout.strip().splitlines()
+    return json.loads(lines[-1]), lines[:-1]
 
 
 def _seconds(value: float | None) -> str:
