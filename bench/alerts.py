@@ -624,7 +624,7 @@ def main() -> None:
                     figures, profile = _child(url, n, planted, which, args.profile)
                     if which != "first":
                         figures["peak_mb"] = max(figures["peak_mb"], f["peak_mb"])
-                        figures[which]["load"] = figures.pop("loadavg")
+                        figures[which]["loadavg"] = figures.pop("loadavg")
                         del figures["base_mb"]
                     f |= figures
                     profiles += profile
@@ -639,10 +639,10 @@ def main() -> None:
         print(f"{n:>8} {n // 2:>7} {2 * n:>8} {seeded:>6.0f}s "
               + " ".join(_seconds(a.get(c)) for c in columns)
               + f" {f['peak_mb']:>8.0f} {r['total']:>6.2f}s {f['loadavg']:>5.1f}")
-        print(f"{'':>8} repeat (no changes, load {r['load']:.1f}): " + ", ".join(
+        print(f"{'':>8} repeat (no changes, load {r['loadavg']:.1f}): " + ", ".join(
             f"{c} {_seconds(r.get(c)).strip()}" for c in columns) + f"; {r['summary']}")
         w = f["next_week"]
-        print(f"{'':>8} next week (load {w['load']:.1f}): " + ", ".join(
+        print(f"{'':>8} next week (load {w['loadavg']:.1f}): " + ", ".join(
             f"{c} {_seconds(w.get(c)).strip()}" for c in columns) + f"; {w['summary']}")
         print(f"{'':>8} memory: {f['base_mb']:.0f} MB before the evaluation, peak "
               f"{f['peak_mb']:.0f} MB (max RSS of the three processes)")
