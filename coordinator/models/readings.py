@@ -34,6 +34,7 @@ class Reading(db.Model):
     scope_type: Mapped[str] = mapped_column(String(12))
     scope_key: Mapped[str] = mapped_column(String(40))
     value: Mapped[float | None]  # None: not measurable that week (too few people, no ties)
+    # When this value was first measured: an evaluation that reads the same keeps the row.
     measured_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

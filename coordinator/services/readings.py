@@ -11,7 +11,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from coordinator.domain.balance.insularity import PartnershipAlignophilia
 from coordinator.domain.balance.joint_work import JointWork
@@ -53,8 +53,9 @@ def record(partnership_id: int, now: datetime, readings: list[Reading], *,
     stale, fresh = reading_changes(stored, readings)
     for start in range(0, len(stale), CHUNK):
         db.session.execute(delete(ReadingRow).where(ReadingRow.id.in_(stale[start:start + CHUNK])))
-    # Every row of the week was measured now, changed or not.
-    db.session.execute(update(ReadingRow).where(*this_week).values(measured_at=now))
+    # An unchanged row keeps the moment its value was first measured: stamping every row
+    # of the week again rewrote a hundred thousand rows per evaluation for nothing (the
+    # moment of the latest evaluation is on latest_figures).
     insert_many(ReadingRow.__table__, [
         {"partnership_id": partnership_id, "week": week, "metric": r.metric,
          "scope_type": r.scope_type, "scope_key": r.scope_key, "value": r.value,
