@@ -109,7 +109,8 @@ def _restrictive_finding(values: dict, pattern: str, window: Window, thresholds:
 # 4. Cost burden ----------------------------------------------------------------------
 
 class Hours(NamedTuple):
-    """Hours a member logged for a day; a named tuple, built by the hundred thousand."""
+    """Hours a member logged for a day; a named tuple, built by the hundred thousand (a
+    plain (member, day, hours) tuple is read the same)."""
 
     member_id: int
     on: date
@@ -128,9 +129,10 @@ def assess_cost_burden(member_tiers: Mapping[int, str], hours: Iterable[Hours],
     # Window.__contains__ inline, for a bare date: hundreds of thousands of work logs.
     start, end = window.start, window.end
     first, last = start.date(), end.date()
-    for h in hours:
-        if start < h.on <= end if isinstance(h.on, datetime) else first < h.on <= last:
-            logged[h.member_id] += h.hours
+    # Unpacked, so plain (member, day, hours) tuples serve as well as Hours.
+    for member, on, amount in hours:
+        if start < on <= end if isinstance(on, datetime) else first < on <= last:
+            logged[member] += amount
     started = Counter(member for member, at in initiations if start < at <= end)
     hour_table = group_shares(member_tiers, logged, thresholds.power_min_cell, TIERS)
     start_table = group_shares(member_tiers, started, thresholds.power_min_cell, TIERS)

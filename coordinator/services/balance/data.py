@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 
 from sqlalchemy import String, cast, func, or_, select
 
@@ -212,7 +213,7 @@ def _stints(partnership_id: int, since: datetime, tasks: dict[int, TeamData],
                Event.subject_id)
         .where(Event.partnership_id == partnership_id, Event.occurred_at > since,
                Event.kind.in_(TEAM_EVENTS))).all()
-    moves.sort(key=lambda row: (row[0], row[1]))
+    moves.sort(key=itemgetter(0, 1))
     for at, _, kind, task_id, group_id, member_id in moves:
         scope, change = TEAM_EVENTS[kind]
         team_id = task_id if scope == "task" else group_id
