@@ -192,4 +192,3 @@ def test_the_health_and_power_pages_read_what_the_evaluation_measured(demo):
     db.session.flush()
     assert figures.latest(demo.id, "health") is None
     assert history.health(demo, NOW).measured_at == NOW
-

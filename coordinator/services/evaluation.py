@@ -56,13 +56,13 @@ from ..models import SEVERITY_RANK, Alert, AlertEntry, Partnership, utcnow
 from . import figures, webhooks
 from .alerts import lock_alerts
 from .readings import record_evaluation
+from .sql import in_batches
 
 # Evidence lists stay readable on a page and small in a row; the count is kept.
 MAX_PEOPLE_STORED = 200
 EVIDENCE = (Alert.values, Alert.thresholds, Alert.member_ids, Alert.task_ids,
             Alert.cluster_ids, Alert.suggestions, Alert.pattern, Alert.advice)
 
-CHUNK = 500  # ids per IN, within SQLite's bound-parameter limit
 ScopeKey = tuple[str, str, int]  # (kind, scope type, scope id)
 
 
@@ -349,9 +349,7 @@ def _write_latest(latest: list[tuple[Alert, str]], now: datetime) -> None:
     """Each alert's latest reading beside the reading that raised it; their evidence is
     read in one query per few hundred alerts (it was deferred)."""
     by_id = {alert.id: (alert, text) for alert, text in latest if alert.id is not None}
-    ids = list(by_id)
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
+    for chunk in in_batches(list(by_id)):
         for alert_id, values in db.session.execute(
                 select(Alert.id, Alert.values).where(Alert.id.in_(chunk))):
             alert, text = by_id[alert_id]

@@ -30,10 +30,9 @@ from coordinator.models import Reading as ReadingRow
 from coordinator.services.balance.data import PartnershipData, load_partnership
 from coordinator.services.balance.thresholds import effective
 from coordinator.services.power import data as power_data
-from coordinator.services.sql import insert_many
+from coordinator.services.sql import in_batches, insert_many
 
 WEEKS = 12
-CHUNK = 500  # ids per DELETE ... IN, within SQLite's bound-parameter limit
 
 
 def record(partnership_id: int, now: datetime, readings: list[Reading], *,
@@ -51,8 +50,8 @@ def record(partnership_id: int, now: datetime, readings: list[Reading], *,
     # Only the rows whose value changed are rewritten: a hundred thousand teams read the
     # same from one evaluation to the next, and rewriting them all took seconds.
     stale, fresh = reading_changes(stored, readings)
-    for start in range(0, len(stale), CHUNK):
-        db.session.execute(delete(ReadingRow).where(ReadingRow.id.in_(stale[start:start + CHUNK])))
+    for chunk in in_batches(stale):
+        db.session.execute(delete(ReadingRow).where(ReadingRow.id.in_(chunk)))
     # An unchanged row keeps the moment its value was first measured: stamping every row
     # of the week again rewrote a hundred thousand rows per evaluation for nothing (the
     # moment of the latest evaluation is on latest_figures).

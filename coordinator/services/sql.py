@@ -1,9 +1,13 @@
 """Small SQL helpers that differ by dialect."""
 
+from collections.abc import Iterator, Sequence
+
 from sqlalchemy import insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
+
+IN_LIMIT = 500  # values per IN (...), well within SQLite's bound-parameter limit
 
 
 def insert_ignoring_conflicts(table):
@@ -53,3 +57,9 @@ def insert_many(table, rows: list[dict]) -> None:
         for row in rows:
             copy.write_row([row[name] if process is None else process(row[name])
                             for name, process in processors])
+
+
+def in_batches(values: Sequence) -> Iterator[Sequence]:
+    """`values` in slices small enough for one IN (...) on every database."""
+    for start in range(0, len(values), IN_LIMIT):
+        yield values[start:start + IN_LIMIT]
