@@ -624,7 +624,7 @@ def main() -> None:
             try:
                 seeded, counts, planted = seed(url, n)
                 f, profiles = _child(url, n, planted, "first", args.profile)
-                keep = _keep(kind, url)
+                keep = _FirstState(kind, url)
                 # Interleaved, each on the data as the first evaluation left it: a drift in
                 # the machine's speed falls on both kinds alike; the median run is shown.
                 runs: dict[str, list[dict]] = {"repeat": [], "next_week": []}
@@ -669,7 +669,7 @@ def main() -> None:
     _verdict(results)
 
 
-class _keep:
+class _FirstState:
     """The database as the first evaluation left it, put back before each later run."""
 
     def __init__(self, kind: str, url: str) -> None:
