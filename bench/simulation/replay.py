@@ -132,9 +132,8 @@ def power_input(world: World, now: datetime) -> power_data.PowerData:
     members = [m for m in world.members.values() if m.joined_at <= now]
     sectors = {m.id: world.orgs[m.org].sector for m in members}
     tiers = {m.id: world.orgs[m.org].tier for m in members}
-    voices = [pi.Voice(c.member, c.at) for c in world.comments if since < c.at <= now]
-    voices += [pi.Voice(m, a.at) for a in world.meetings if since < a.at <= now
-               for m in a.attendees]
+    voices = [pi.Voice(c.at, (c.member,)) for c in world.comments if since < c.at <= now]
+    voices += [pi.Voice(a.at, a.attendees) for a in world.meetings if since < a.at <= now]
     decision_tasks, due, initiations, approval = [], [], [], []
     for task in world.tasks.values():
         if task.created_at > now:

@@ -17,10 +17,15 @@ ACTIVITY_KINDS = ("meeting", "workshop", "call")
 
 class WorkLog(db.Model):
     __tablename__ = "work_logs"
-    __table_args__ = (CheckConstraint("hours >= 0.25 AND hours <= 24", name="hours_range"),)
+    __table_args__ = (
+        CheckConstraint("hours >= 0.25 AND hours <= 24", name="hours_range"),
+        # What an evaluation reads of a partnership's last months, from the index alone.
+        Index("ix_work_logs_window", "partnership_id", "worked_on", "task_id",
+              "membership_id", "hours"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"))
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
     membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
     hours: Mapped[float]
@@ -52,7 +57,10 @@ class JointActivity(db.Model):
         CheckConstraint(
             "(task_id IS NULL) <> (working_group_id IS NULL)", name="one_scope"
         ),
-        Index("ix_joint_activities_when", "partnership_id", "occurred_at"),
+        # With the columns an evaluation reads, so its 200,000 rows at 100,000 members
+        # come from the index alone.
+        Index("ix_joint_activities_when", "partnership_id", "occurred_at", "duration_minutes",
+              "kind", "task_id", "working_group_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,8 +104,10 @@ class Event(db.Model):
     __tablename__ = "events"
     __table_args__ = (
         Index("ix_events_partnership_when", "partnership_id", "occurred_at"),
-        # An evaluation reads a few kinds (joins and leaves) out of the whole log.
-        Index("ix_events_partnership_kind", "partnership_id", "kind", "occurred_at"),
+        # An evaluation reads a few kinds (joins and leaves) out of the whole log, and
+        # of them only what the index holds.
+        Index("ix_events_partnership_kind", "partnership_id", "kind", "occurred_at",
+              "task_id", "working_group_id", "subject_id"),
         Index("ix_events_task", "task_id", "occurred_at"),
         Index("ix_events_group", "working_group_id", "occurred_at"),
         # "My work" lists what happened to a person's own places.

@@ -150,7 +150,9 @@ membership_tags = Table(
     "membership_tags",
     db.metadata,
     Column("membership_id", ForeignKey("memberships.id", ondelete="CASCADE"), primary_key=True),
-    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    # Both columns, so the knowledge a measure reads comes from the index alone.
+    Index("ix_membership_tags_tag_member", "tag_id", "membership_id"),
 )
 
 

@@ -89,7 +89,7 @@ def deal(groups: Mapping[int, str], counts: Mapping[str, int]) -> list[int]:
 
 def voices(groups: Mapping[int, str], counts: Mapping[str, int],
            at: datetime = YESTERDAY) -> list[Voice]:
-    return [Voice(m, at) for m in deal(groups, counts)]
+    return [Voice(at, (m,)) for m in deal(groups, counts)]
 
 
 def table(indicator, dimension: str) -> dict[str, GroupShare | Rate]:
@@ -261,7 +261,7 @@ SECTORS_OF_TWENTY = {
     **dict.fromkeys(range(8, 13), "government"),
     **dict.fromkeys(range(16, 21), "business"),
 }
-FORTY = [Voice(m, ago(d)) for m, times in (
+FORTY = [Voice(ago(d), (m,)) for m, times in (
     [(4, 1), (5, 1)] + [(m, 3) for m in range(8, 16)] + [(m, 3) for m in range(16, 20)]
     + [(20, 2)]) for d in range(1, times + 1)]
 
@@ -307,7 +307,7 @@ def test_exclusion_is_not_reported_when_chance_could_explain_it(chance, found):
     """5 of 50 members (10 %) silent in 30 voice events: 0.9³⁰ = 4.2 % by chance alone.
     Both groups are compared, so each comparison gets half the chance level."""
     groups = {m: ("quiet" if m <= 5 else "loud") for m in range(1, 51)}
-    voices = [Voice(6 + i % 45, ago(1 + i % 80)) for i in range(30)]
+    voices = [Voice(ago(1 + i % 80), (6 + i % 45,)) for i in range(30)]
     result = assess_exclusion({SECTOR: groups}, voices, NOW,
                               Thresholds(max_chance=chance))
     assert [f.values["group"] for f in result.findings] == (["quiet"] if found else [])
@@ -317,7 +317,7 @@ def test_exclusion_total_leaves_out_members_without_a_group():
     # 20 grouped members speak 30 times (low 2: 2/30 = 0.067 over 0.25 → 0.27, a finding);
     # member 99, who belongs to no organisation, speaks 10 times and is in no table.
     spoken = voices(TWENTY, {"low": 2, "medium": 18, "high": 10})
-    spoken += [Voice(99, ago(1))] * 10
+    spoken += [Voice(ago(1), (99,))] * 10
     (finding,) = assess_exclusion({TIER: TWENTY}, spoken, NOW, ARITHMETIC).findings
     assert finding.values["voice_share"] == pytest.approx(2 / 30)
     assert finding.values["voice_total"] == 30

@@ -91,18 +91,17 @@ def load_power(partnership: Partnership, now: datetime, thresholds: Thresholds,
     groups = {pi.SECTOR: {m: orgs[o].sector for m, o in member_orgs.items()},
               pi.TIER: {m: tier_of[o] for m, o in member_orgs.items()}}
 
-    voices = [pi.Voice(m, at) for m, at in rows(
+    voices = [pi.Voice(at, (m,)) for m, at in rows(
         select(Comment.membership_id, Comment.created_at).join(Task, Task.id == Comment.task_id)
         .where(Task.partnership_id == pid, Comment.created_at > since))]
     task_voices: dict[int, set[int]] = defaultdict(set)
     if shared is not None:
-        voices += [pi.Voice(m, a.at) for a in shared.activities for m in a.attendee_ids]
+        voices += [pi.Voice(a.at, a.attendee_ids) for a in shared.activities]
     else:
-        for member, at in rows(
-                select(activity_attendees.c.membership_id, JointActivity.occurred_at)
-                .join(JointActivity, JointActivity.id == activity_attendees.c.activity_id)
-                .where(JointActivity.partnership_id == pid, JointActivity.occurred_at > since)):
-            voices.append(pi.Voice(member, at))
+        voices += [pi.Voice(at, (member,)) for member, at in rows(
+            select(activity_attendees.c.membership_id, JointActivity.occurred_at)
+            .join(JointActivity, JointActivity.id == activity_attendees.c.activity_id)
+            .where(JointActivity.partnership_id == pid, JointActivity.occurred_at > since))]
 
     tasks = rows(
         select(Task.id, Task.title, Task.initiator_id, Task.status, Task.due_on,
