@@ -21,21 +21,24 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; use aware UTC")
-        return value.astimezone(UTC).replace(tzinfo=None)
+        if value.tzinfo is not UTC:
+            value = value.astimezone(UTC)
+        return datetime.combine(value.date(), value.time())  # naive UTC
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return value.replace(tzinfo=UTC)
+        # Not value.replace(tzinfo=UTC), which is several times slower (its keyword
+        # arguments): an evaluation reads a million of them.
+        return datetime.combine(value.date(), value.time(), UTC)
 
     def result_processor(self, dialect, coltype):
         if dialect.name != "sqlite":
             return super().result_processor(dialect, coltype)
         slow = super().result_processor(dialect, coltype)
 
-        # SQLite returns the stored UTC text: parsed with its offset, it is aware at once,
-        # several times faster than parsing and then replace(tzinfo=...), which took half a
-        # second of an evaluation reading a million of them at 100,000 members.
+        # SQLite returns the stored UTC text: parsed with its offset, it is aware in one
+        # step, twice as fast again as parsing and then attaching the zone.
         def process(value):
             if value is None:
                 return None
