@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    DDL,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
     false,
     text,
 )
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .people import Membership, Tag
-from .types import UTCDateTime, utcnow
+from .types import UTCDateTime, postgresql_only, utcnow
 
 TASK_STATUSES = ("open", "active", "done", "cancelled")
 JOIN_POLICIES = ("open", "approval")
@@ -82,6 +84,12 @@ class Task(db.Model):
         # Newest first with a status filter, read in order: no sort, cheap deep pages.
         Index("ix_tasks_newest", "partnership_id", "id", "status"),
         Index("ix_tasks_due", "partnership_id", "due_on"),
+        # The board's search (ILIKE '%words%') reads these instead of every task's text.
+        postgresql_only(Index("ix_tasks_title_trigrams", "title", postgresql_using="gin",
+                              postgresql_ops={"title": "gin_trgm_ops"})),
+        postgresql_only(Index("ix_tasks_description_trigrams", "description",
+                              postgresql_using="gin",
+                              postgresql_ops={"description": "gin_trgm_ops"})),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -138,6 +146,10 @@ class Task(db.Model):
     @property
     def tag_names(self) -> list[str]:
         return [tag.name for tag in self.tags]
+
+
+event.listen(Task.__table__, "before_create",
+             DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
 
 
 class Participation(db.Model):

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Index
 from sqlalchemy.types import TypeDecorator
 
 
@@ -49,3 +49,10 @@ class UTCDateTime(TypeDecorator):
                     pass
             return slow(value)
         return process
+
+
+def postgresql_only(index: Index) -> Index:
+    """An index PostgreSQL alone has (a GIN index, say): created there only, and compared
+    there only by the migrations' check (`only_on`; Alembic does not read `ddl_if`)."""
+    index.info["only_on"] = "postgresql"
+    return index.ddl_if(dialect="postgresql")
