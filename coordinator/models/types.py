@@ -1,4 +1,4 @@
-"""Column types shared by the models."""
+"""Column types and index helpers shared by the models."""
 
 from datetime import UTC, datetime
 
@@ -33,9 +33,9 @@ class UTCDateTime(TypeDecorator):
         return datetime.combine(value.date(), value.time(), UTC)
 
     def result_processor(self, dialect, coltype):
-        if dialect.name != "sqlite":
-            return super().result_processor(dialect, coltype)
         slow = super().result_processor(dialect, coltype)
+        if dialect.name != "sqlite":
+            return slow
 
         # SQLite returns the stored UTC text: parsed with its offset, it is aware in one
         # step, twice as fast again as parsing and then attaching the zone.
